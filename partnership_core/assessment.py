@@ -1,0 +1,230 @@
+"""The assessment file: partners, respondents and their answers, as versioned JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .bank import SPINE_BANK_ID, PartnershipType
+from .errors import AssessmentFileError
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "MAX_ASSESSMENT_BYTES",
+    "NOT_SURE",
+    "Importance",
+    "Partner",
+    "Respondent",
+    "Answer",
+    "AgreedItem",
+    "Action",
+    "WorkshopRecord",
+    "Assessment",
+    "parse_assessment",
+    "load_assessment",
+    "dump_assessment",
+    "assessment_json_schema",
+]
+
+FORMAT_NAME = "partnership-fit/assessment"
+FORMAT_VERSION = 1
+MAX_ASSESSMENT_BYTES = 20 * 1024 * 1024
+MAX_PARTNERS = 6
+NOT_SURE = "not_sure"
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+QualifiedStatementId = Annotated[str, Field(pattern=r"^[a-z0-9-]+:[a-z0-9-]+$")]
+
+
+class Importance(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Partner(_Model):
+    id: Id
+    name: Name
+
+
+class Respondent(_Model):
+    id: Id
+    name: Name
+    partner: Id = Field(description="Id of the partner organisation this respondent answers for.")
+    is_estimate: bool = Field(
+        default=False,
+        description="Answers given by someone else guessing how this partner would answer.",
+    )
+
+
+class Answer(_Model):
+    respondent: Id
+    statement: QualifiedStatementId = Field(description="'bank-id:statement-id'.")
+    rating: int | Literal["not_sure"] = Field(description="1..5, or 'not_sure'.")
+    importance: Importance | None = None
+    prediction: int | None = Field(
+        default=None, ge=1, le=5, description="How the respondent expects the other partner(s) to rate it."
+    )
+    comment: str | None = Field(default=None, max_length=5000)
+
+    @model_validator(mode="after")
+    def _rating_range(self) -> Answer:
+        if isinstance(self.rating, int) and not 1 <= self.rating <= 5:
+            raise ValueError("rating must be 1 to 5 or 'not_sure'")
+        return self
+
+
+class AgreedItem(_Model):
+    """What the partners agreed about one statement in a workshop discussion."""
+
+    statement: QualifiedStatementId
+    agreed_rating: int = Field(ge=1, le=5)
+    disagreement: bool = Field(
+        default=False, description="The partners could not agree; the lower rating was taken."
+    )
+    notes: str = Field(default="", max_length=10000)
+
+
+class Action(_Model):
+    title: Annotated[str, Field(min_length=1, max_length=500)]
+    owner: Name
+    due: date | None = None
+    statement: QualifiedStatementId | None = None
+
+
+class WorkshopRecord(_Model):
+    agreed: list[AgreedItem] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    revealed_at: datetime | None = None
+
+
+class Assessment(_Model):
+    format: Literal["partnership-fit/assessment"] = FORMAT_NAME
+    format_version: Literal[1] = FORMAT_VERSION
+    name: Name = Field(description="Name of the partnership being assessed.")
+    partnership_type: PartnershipType = PartnershipType.OTHER
+    banks: list[Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]] = Field(
+        default_factory=lambda: [SPINE_BANK_ID], min_length=1
+    )
+    partners: list[Partner] = Field(min_length=2, max_length=MAX_PARTNERS)
+    respondents: list[Respondent] = Field(default_factory=list)
+    answers: list[Answer] = Field(default_factory=list)
+    workshop: WorkshopRecord | None = None
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    @model_validator(mode="after")
+    def _references(self) -> Assessment:
+        partner_ids = [p.id for p in self.partners]
+        if len(set(partner_ids)) != len(partner_ids):
+            raise ValueError("partners: every partner needs its own id")
+        names = [p.name.strip().casefold() for p in self.partners]
+        if len(set(names)) != len(names):
+            raise ValueError("partners: two partners have the same name; give each its own")
+        respondent_ids = [r.id for r in self.respondents]
+        if len(set(respondent_ids)) != len(respondent_ids):
+            raise ValueError("respondents: every respondent needs its own id")
+        for i, r in enumerate(self.respondents):
+            if r.partner not in partner_ids:
+                raise ValueError(f"respondents.{i}.partner: unknown partner '{r.partner}'")
+        seen: set[tuple[str, str]] = set()
+        for i, a in enumerate(self.answers):
+            if a.respondent not in respondent_ids:
+                raise ValueError(f"answers.{i}.respondent: unknown respondent '{a.respondent}'")
+            key = (a.respondent, a.statement)
+            if key in seen:
+                raise ValueError(
+                    f"answers.{i}: respondent '{a.respondent}' answers '{a.statement}' twice"
+                )
+            seen.add(key)
+            if a.statement.split(":", 1)[0] not in self.banks:
+                raise ValueError(
+                    f"answers.{i}.statement: '{a.statement}' is from a bank this assessment "
+                    f"does not use ({', '.join(self.banks)})"
+                )
+        return self
+
+    def partner_of(self, respondent_id: str) -> str:
+        return next(r.partner for r in self.respondents if r.id == respondent_id)
+
+    @property
+    def uses_estimates(self) -> bool:
+        return any(r.is_estimate for r in self.respondents)
+
+
+def parse_assessment(text: str | bytes, source: str = "the assessment file") -> Assessment:
+    """Validate an assessment given as JSON text.
+
+    Raises:
+        AssessmentFileError: naming the line (for JSON syntax) or field path, and what to do.
+    """
+    if len(text) > MAX_ASSESSMENT_BYTES:
+        raise AssessmentFileError(
+            f"{source}: larger than {MAX_ASSESSMENT_BYTES // (1024 * 1024)} MB; "
+            "this is not an assessment file."
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise AssessmentFileError(
+                f"{source}: is not UTF-8 text; choose the .json file the tool exported."
+            ) from None
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AssessmentFileError(
+            f"{source}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}). "
+            "The file may be damaged; export it again."
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise AssessmentFileError(
+            f"{source}: not a Partnership Fit assessment (it lacks \"format\": \"{FORMAT_NAME}\"). "
+            "Choose a file exported by this tool."
+        )
+    if data.get("format_version") != FORMAT_VERSION:
+        raise AssessmentFileError(
+            f"{source}: format version {data.get('format_version')!r} is not supported "
+            f"(this tool reads version {FORMAT_VERSION}); update the tool or export again."
+        )
+    try:
+        return Assessment.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        message = err["msg"].removeprefix("Value error, ")
+        raise AssessmentFileError(
+            f"{source}: {path}: {message}. Export the file again or correct that field."
+        ) from None
+
+
+def load_assessment(path: Path | str) -> Assessment:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ASSESSMENT_BYTES:
+            return parse_assessment(b" " * (MAX_ASSESSMENT_BYTES + 1), source=str(path))
+        return parse_assessment(path.read_bytes(), source=str(path))
+    except OSError as exc:
+        raise AssessmentFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+
+
+def dump_assessment(assessment: Assessment) -> str:
+    return assessment.model_dump_json(indent=2, exclude_none=True)
+
+
+def assessment_json_schema() -> dict[str, Any]:
+    schema = Assessment.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Partnership Fit assessment"
+    return schema

@@ -1,0 +1,400 @@
+"""Question banks: the schema of `questions/*.yaml` and the one loader that reads them.
+
+Every bank is scored on the spine of the three-level framework: each statement informs
+one of its eleven characteristics (directly in the spine bank, through `crosswalk` in
+the others), so any bank can be shown level by level.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import QuestionBankError
+
+__all__ = [
+    "PartnershipType",
+    "PARTNERSHIP_TYPE_LABELS",
+    "LevelId",
+    "SPINE_BANK_ID",
+    "SPINE_CHARACTERISTICS",
+    "BandId",
+    "AnswerScale",
+    "Level",
+    "Characteristic",
+    "Statement",
+    "BankSource",
+    "QuestionBank",
+    "BankSet",
+    "MAX_BANK_BYTES",
+    "QUESTIONS_DIR",
+    "load_bank",
+    "load_banks",
+    "load_bank_set",
+]
+
+MAX_BANK_BYTES = 512 * 1024
+QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
+SPINE_BANK_ID = "three-levels"
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=60)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class PartnershipType(StrEnum):
+    BUSINESS_NONPROFIT = "business-nonprofit"
+    GOVERNMENT_BUSINESS = "government-business"
+    GOVERNMENT_NONPROFIT = "government-nonprofit"
+    TRISECTOR = "trisector"
+    OTHER = "other"
+
+
+PARTNERSHIP_TYPE_LABELS: dict[PartnershipType, str] = {
+    PartnershipType.BUSINESS_NONPROFIT: "Business – non-profit",
+    PartnershipType.GOVERNMENT_BUSINESS: "Government – business",
+    PartnershipType.GOVERNMENT_NONPROFIT: "Government – non-profit",
+    PartnershipType.TRISECTOR: "Trisector (government, business and non-profit)",
+    PartnershipType.OTHER: "Other",
+}
+
+
+class LevelId(StrEnum):
+    ENTRY = "entry"
+    DECISION = "decision"
+    OPERATIONAL = "operational"
+
+
+# The eleven characteristics of the three-level framework, the spine every bank maps onto.
+SPINE_CHARACTERISTICS: dict[str, LevelId] = {
+    "cultural-compatibility": LevelId.ENTRY,
+    "driving-force": LevelId.ENTRY,
+    "mission-vision": LevelId.ENTRY,
+    "clear-expectations": LevelId.DECISION,
+    "scope": LevelId.DECISION,
+    "synergy": LevelId.DECISION,
+    "risk-reward": LevelId.DECISION,
+    "decision-making": LevelId.OPERATIONAL,
+    "communication": LevelId.OPERATIONAL,
+    "learning": LevelId.OPERATIONAL,
+    "termination": LevelId.OPERATIONAL,
+}
+
+
+class BandId(StrEnum):
+    """Result bands of a characteristic, best first."""
+
+    STRONG = "strong"
+    WORKABLE = "workable"
+    PAUSE = "pause"
+    SERIOUS = "serious"
+    INSUFFICIENT = "insufficient"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AnswerScale(_Frozen):
+    labels: dict[int, Text] = Field(
+        description="Label of each rating 1..5, 1 = strongly disagree, 5 = strongly agree."
+    )
+    not_sure: Text = Field(description="Label of the answer that gives no rating.")
+
+    @model_validator(mode="after")
+    def _five_points(self) -> AnswerScale:
+        if sorted(self.labels) != [1, 2, 3, 4, 5]:
+            raise ValueError("labels must give exactly the ratings 1, 2, 3, 4 and 5")
+        return self
+
+
+class Level(_Frozen):
+    id: LevelId = Field(description="entry, decision or operational.")
+    name: Text
+    order: int = Field(ge=1, le=3, description="Position in the sequence; entry is 1.")
+    weight: float = Field(
+        gt=0,
+        le=3,
+        description="How strictly a difference weighs here: gaps are multiplied by it.",
+    )
+    description: Text = Field(description="What a difference at this level means.")
+
+
+class Characteristic(_Frozen):
+    id: Slug
+    name: Text
+    level: LevelId
+    meaning: Text = Field(description="What the characteristic means, one or two sentences.")
+    why_it_matters: Text
+    discussion_prompts: tuple[Text, ...] = Field(
+        min_length=1, description="Open questions the partners talk through together."
+    )
+    advice: dict[BandId, Text] = Field(
+        default_factory=dict, description="Plain advice per result band for this characteristic."
+    )
+
+
+class Statement(_Frozen):
+    id: Slug
+    text: Text = Field(description="A first-person organisational statement a partner rates.")
+    characteristic: Slug = Field(description="Id of a characteristic of this bank.")
+    crosswalk: Slug | None = Field(
+        default=None,
+        description="Spine characteristic this statement informs (required outside the spine).",
+    )
+    reverse: bool = Field(default=False, description="Agreement is a warning sign.")
+    applies_to: tuple[PartnershipType, ...] = Field(
+        default=(), description="Partnership types it applies to; empty means every type."
+    )
+    hint: str | None = Field(default=None, max_length=2000)
+
+    def applies(self, partnership_type: PartnershipType) -> bool:
+        return not self.applies_to or partnership_type in self.applies_to
+
+
+class BankSource(_Frozen):
+    framework: Text
+    organisation: Text
+    note: str | None = None
+
+
+class QuestionBank(_Frozen):
+    id: Slug
+    title: Text
+    version: Text
+    description: Text
+    source: BankSource
+    scale: AnswerScale
+    levels: tuple[Level, ...] = Field(min_length=3, max_length=3)
+    characteristics: tuple[Characteristic, ...] = Field(min_length=1)
+    statements: tuple[Statement, ...] = Field(min_length=1)
+    band_advice: dict[BandId, Text] = Field(
+        description="General advice per result band, used where a characteristic has none."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QuestionBank:
+        _no_duplicates("levels", [lv.id for lv in self.levels])
+        _no_duplicates("characteristics", [c.id for c in self.characteristics])
+        _no_duplicates("statements", [s.id for s in self.statements])
+        if sorted(lv.order for lv in self.levels) != [1, 2, 3]:
+            raise ValueError("levels: orders must be 1, 2 and 3")
+        known = {c.id: i for i, c in enumerate(self.characteristics)}
+        used: Counter[str] = Counter()
+        for i, st in enumerate(self.statements):
+            if st.characteristic not in known:
+                raise ValueError(
+                    f"statements.{i}.characteristic: unknown characteristic "
+                    f"'{st.characteristic}'; use one of: {', '.join(known)}"
+                )
+            used[st.characteristic] += 1
+            spine_id = st.crosswalk if st.crosswalk else None
+            if self.id != SPINE_BANK_ID and spine_id is None:
+                raise ValueError(
+                    f"statements.{i}.crosswalk: required outside the '{SPINE_BANK_ID}' bank; "
+                    f"name the three-level characteristic it informs"
+                )
+            if spine_id is not None and spine_id not in SPINE_CHARACTERISTICS:
+                raise ValueError(
+                    f"statements.{i}.crosswalk: unknown characteristic '{spine_id}'; "
+                    f"use one of: {', '.join(SPINE_CHARACTERISTICS)}"
+                )
+        for i, ch in enumerate(self.characteristics):
+            if self.id == SPINE_BANK_ID and ch.id not in SPINE_CHARACTERISTICS:
+                raise ValueError(
+                    f"characteristics.{i}.id: '{ch.id}' is not one of the framework's "
+                    f"eleven characteristics"
+                )
+            if self.id == SPINE_BANK_ID and SPINE_CHARACTERISTICS[ch.id] != ch.level:
+                raise ValueError(
+                    f"characteristics.{i}.level: '{ch.id}' belongs to level "
+                    f"'{SPINE_CHARACTERISTICS[ch.id].value}'"
+                )
+            if not used[ch.id]:
+                raise ValueError(f"characteristics.{i}: '{ch.id}' has no statements; add some")
+        for level in self.levels:
+            if not any(c.level == level.id for c in self.characteristics):
+                raise ValueError(
+                    f"levels: level '{level.id.value}' has no characteristics; add at least one"
+                )
+        if set(self.band_advice) != set(BandId):
+            missing = sorted(set(BandId) - set(self.band_advice))
+            raise ValueError(f"band_advice: give advice for every band; missing: {missing}")
+        return self
+
+    @cached_property
+    def characteristic_by_id(self) -> dict[str, Characteristic]:
+        return {c.id: c for c in self.characteristics}
+
+    def spine_characteristic_of(self, statement: Statement) -> str:
+        """The spine characteristic a statement is scored under."""
+        return statement.crosswalk or statement.characteristic
+
+    def qualified_id(self, statement: Statement) -> str:
+        return f"{self.id}:{statement.id}"
+
+
+def _no_duplicates(field: str, ids: list[Any]) -> None:
+    repeated = [str(k) for k, n in Counter(ids).items() if n > 1]
+    if repeated:
+        raise ValueError(f"{field}: duplicate id(s) {', '.join(repeated)}; every id must be unique")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping key, for error messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        lines[key] = key_node.start_mark.line + 1
+    loader.key_lines[id(mapping)] = (lines, node.start_mark.line + 1)
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(root: Any, key_lines: dict[int, Any], loc: tuple[Any, ...]) -> int | None:
+    node, line = root, None
+    for part in loc:
+        entry = key_lines.get(id(node)) if isinstance(node, dict) else None
+        if entry is not None:
+            lines, start = entry
+            line = lines.get(part, line or start)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+class BankSet(BaseModel):
+    """The banks an assessment uses, plus the spine bank whose levels and characteristics
+    every statement is scored under (whether or not the spine's own statements are used)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    banks: tuple[QuestionBank, ...] = Field(description="The selected banks, in order.")
+    spine: QuestionBank = Field(description="The three-level framework bank.")
+
+    @cached_property
+    def statements(self) -> dict[str, tuple[QuestionBank, Statement]]:
+        """Qualified id -> (bank, statement), for the selected banks in order."""
+        return {b.qualified_id(s): (b, s) for b in self.banks for s in b.statements}
+
+    def applicable(self, partnership_type: PartnershipType) -> list[str]:
+        """Qualified ids of the statements that apply to a partnership type, in bank order."""
+        return [q for q, (_, s) in self.statements.items() if s.applies(partnership_type)]
+
+    def spine_characteristic(self, qualified_id: str) -> Characteristic:
+        bank, statement = self.statements[qualified_id]
+        return self.spine.characteristic_by_id[bank.spine_characteristic_of(statement)]
+
+    def level(self, level_id: LevelId | str) -> Level:
+        return next(lv for lv in self.spine.levels if lv.id == level_id)
+
+
+def load_bank(path: Path | str) -> QuestionBank:
+    """Read and validate one bank.
+
+    Raises:
+        QuestionBankError: naming the file, the line where known, the field path, and the fix.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise QuestionBankError(f"{path}: cannot be read ({exc.strerror}).") from None
+    if size > MAX_BANK_BYTES:
+        raise QuestionBankError(
+            f"{path}: {size} bytes is larger than a question bank may be "
+            f"({MAX_BANK_BYTES} bytes); split it into several banks."
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise QuestionBankError(f"{path}: is not UTF-8 text; save it as UTF-8.") from None
+    return parse_bank(text, source=str(path))
+
+
+def parse_bank(text: str, source: str = "<bank>") -> QuestionBank:
+    """Validate a bank given as YAML text (see `load_bank`)."""
+    loader = _LineLoader(text)
+    loader.key_lines = {}
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in str(exc):
+            problem = "YAML tags are not allowed in a question bank; remove the '!' tag"
+        raise QuestionBankError(
+            f"{source}{where}: {problem}. Fix the YAML syntax there."
+        ) from None
+    except yaml.YAMLError as exc:
+        raise QuestionBankError(f"{source}: invalid YAML ({exc}).") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise QuestionBankError(
+            f"{source}: a question bank must be a YAML mapping with keys such as "
+            f"id, title, levels, characteristics and statements."
+        )
+    try:
+        return QuestionBank.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        path = ".".join(str(p) for p in loc) or "(top level)"
+        message = err["msg"].removeprefix("Value error, ")
+        line = _line_of(data, loader.key_lines, loc)
+        where = f", line {line}" if line else ""
+        more = f" ({len(exc.errors()) - 1} more problem(s) after this one)" if len(
+            exc.errors()
+        ) > 1 else ""
+        raise QuestionBankError(f"{source}{where}: {path}: {message}{more}.") from None
+
+
+def load_banks(directory: Path | str = QUESTIONS_DIR) -> dict[str, QuestionBank]:
+    """Every `*.yaml` bank in a folder, by id, spine first."""
+    banks: dict[str, QuestionBank] = {}
+    for path in sorted(Path(directory).glob("*.yaml")):
+        bank = load_bank(path)
+        if bank.id in banks:
+            raise QuestionBankError(f"{path}: id '{bank.id}' is used by another bank; rename it.")
+        banks[bank.id] = bank
+    ordered = sorted(banks.values(), key=lambda b: (b.id != SPINE_BANK_ID, b.id))
+    return {b.id: b for b in ordered}
+
+
+def load_bank_set(bank_ids: list[str] | tuple[str, ...], directory: Path | str = QUESTIONS_DIR) -> BankSet:
+    """The named banks, in the order given.
+
+    Raises:
+        QuestionBankError: a named bank does not exist or fails validation.
+    """
+    available = load_banks(directory)
+    missing = [b for b in bank_ids if b not in available]
+    if missing:
+        raise QuestionBankError(
+            f"unknown question bank(s) {', '.join(missing)}; available: {', '.join(available)}."
+        )
+    if SPINE_BANK_ID not in available:
+        raise QuestionBankError(
+            f"{directory}: the '{SPINE_BANK_ID}' bank is missing; every assessment is scored on it."
+        )
+    return BankSet(banks=tuple(available[b] for b in bank_ids), spine=available[SPINE_BANK_ID])
