@@ -74,7 +74,10 @@ class Answer(_Model):
     rating: int | Literal["not_sure"] = Field(description="1..5, or 'not_sure'.")
     importance: Importance | None = None
     prediction: int | None = Field(
-        default=None, ge=1, le=5, description="How the respondent expects the other partner(s) to rate it."
+        default=None,
+        ge=1,
+        le=5,
+        description="How the respondent expects the other partner(s) to rate it.",
     )
     comment: str | None = Field(default=None, max_length=5000)
 
@@ -189,7 +192,7 @@ def parse_assessment(text: str | bytes, source: str = "the assessment file") -> 
         ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise AssessmentFileError(
-            f"{source}: not a Partnership Fit assessment (it lacks \"format\": \"{FORMAT_NAME}\"). "
+            f'{source}: not a Partnership Fit assessment (it lacks "format": "{FORMAT_NAME}"). '
             "Choose a file exported by this tool."
         )
     if data.get("format_version") != FORMAT_VERSION:

@@ -7,6 +7,7 @@ the others), so any bank can be shown level by level.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from enum import StrEnum
 from functools import cached_property
@@ -223,8 +224,10 @@ class QuestionBank(_Frozen):
                     f"levels: level '{level.id.value}' has no characteristics; add at least one"
                 )
         if set(self.band_advice) != set(BandId):
-            missing = sorted(set(BandId) - set(self.band_advice))
-            raise ValueError(f"band_advice: give advice for every band; missing: {missing}")
+            missing = sorted(b.value for b in set(BandId) - set(self.band_advice))
+            raise ValueError(
+                f"band_advice: give advice for every band; missing: {', '.join(missing)}"
+            )
         return self
 
     @cached_property
@@ -273,7 +276,9 @@ def _line_of(root: Any, key_lines: dict[int, Any], loc: tuple[Any, ...]) -> int 
         entry = key_lines.get(id(node)) if isinstance(node, dict) else None
         if entry is not None:
             lines, start = entry
-            line = lines.get(part, line or start)
+            # A key that is absent (e.g. a missing field) points at its mapping's first
+            # line; a missing top-level field has no useful line at all.
+            line = lines.get(part, start if line else None)
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
@@ -337,14 +342,7 @@ def parse_bank(text: str, source: str = "<bank>") -> QuestionBank:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f", line {mark.line + 1}" if mark else ""
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor" in str(exc):
-            problem = "YAML tags are not allowed in a question bank; remove the '!' tag"
-        raise QuestionBankError(
-            f"{source}{where}: {problem}. Fix the YAML syntax there."
-        ) from None
+        raise QuestionBankError(_yaml_message(exc, source)) from None
     except yaml.YAMLError as exc:
         raise QuestionBankError(f"{source}: invalid YAML ({exc}).") from None
     finally:
@@ -357,16 +355,94 @@ def parse_bank(text: str, source: str = "<bank>") -> QuestionBank:
     try:
         return QuestionBank.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        path = ".".join(str(p) for p in loc) or "(top level)"
-        message = err["msg"].removeprefix("Value error, ")
-        line = _line_of(data, loader.key_lines, loc)
-        where = f", line {line}" if line else ""
-        more = f" ({len(exc.errors()) - 1} more problem(s) after this one)" if len(
-            exc.errors()
-        ) > 1 else ""
-        raise QuestionBankError(f"{source}{where}: {path}: {message}{more}.") from None
+        raise QuestionBankError(_validation_message(exc, data, loader.key_lines, source)) from None
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, source: str) -> str:
+    """One line naming file, line and problem of a YAML syntax or construction error."""
+    mark = exc.problem_mark or exc.context_mark
+    where = f", line {mark.line + 1}" if mark else ""
+    problem = exc.problem or exc.context or "invalid YAML"
+    advice = "Fix the YAML syntax there"
+    if problem.startswith("could not determine a constructor"):
+        # SafeLoader refuses !!python/... and custom tags; say so instead of quoting PyYAML.
+        tag = problem.rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
+        problem = f"YAML tags such as {tag} are not allowed in a question bank"
+        advice = "Remove the tag and write the value as plain text"
+    elif problem.startswith("duplicate key"):
+        advice = "Keep only one of them"
+    return f"{source}{where}: {problem}. {advice}."
+
+
+# Friendlier wording for the pydantic error types a bank author meets most often.
+_ERROR_TEXT: dict[str, str] = {
+    "missing": "this field is required; add it",
+    "extra_forbidden": "unknown key; remove it or correct its spelling",
+    "string_type": "must be text",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "dict_type": "must be a mapping of keys and values",
+    "tuple_type": "must be a list",
+    "string_pattern_mismatch": (
+        "must be a short lower-case slug of letters, digits and hyphens, e.g. 'cc-values'"
+    ),
+}
+
+
+def _validation_message(
+    exc: ValidationError, data: dict[str, Any], key_lines: dict[int, Any], source: str
+) -> str:
+    """The first real problem of a failed validation, with its field path and line."""
+    errors = exc.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    # Drop follow-on errors on a parent (e.g. "levels too short" once a level failed)
+    # and report a misspelt key before the "missing" error it causes.
+    real = [
+        e
+        for e, loc in zip(errors, locs, strict=True)
+        if not any(len(o) > len(loc) and o[: len(loc)] == loc for o in locs)
+    ] or errors
+    real.sort(key=lambda e: e["type"] != "extra_forbidden")
+    err = real[0]
+    loc = tuple(err["loc"])
+    message = err["msg"].removeprefix("Value error, ")
+    if not loc:
+        # Cross-field checks of the model put the field path at the start of the message.
+        head, sep, rest = message.partition(": ")
+        if sep and " " not in head:
+            loc = tuple(int(p) if p.isdigit() else p for p in head.split("."))
+            message = rest
+    if err["type"] in _ERROR_TEXT:
+        message = _ERROR_TEXT[err["type"]]
+        if err["type"] == "extra_forbidden":
+            meant = _did_you_mean(loc, errors)
+            if meant:
+                # The "missing" error of the key it was meant to be is the same problem.
+                message += f" (did you mean '{meant}'?)"
+                real = [e for e in real if tuple(e["loc"]) != (*loc[:-1], meant)]
+        elif err["type"] != "missing":
+            message += f" (found {err['input']!r})"
+    path = ".".join(str(p) for p in loc) or "(top level)"
+    line = _line_of(data, key_lines, loc)
+    where = f", line {line}" if line else ""
+    more = len(real) - 1
+    tail = f" ({more} more problem(s) after this one)" if more else ""
+    return f"{source}{where}: {path}: {message}{tail}."
+
+
+def _did_you_mean(loc: tuple[Any, ...], errors: list[Any]) -> str | None:
+    """The missing sibling field an unknown key was probably meant to be, if any."""
+    missing = [
+        str(e["loc"][-1])
+        for e in errors
+        if e["type"] == "missing" and tuple(e["loc"][:-1]) == loc[:-1]
+    ]
+    close = difflib.get_close_matches(str(loc[-1]), missing, n=1)
+    return close[0] if close else None
 
 
 def load_banks(directory: Path | str = QUESTIONS_DIR) -> dict[str, QuestionBank]:
@@ -381,7 +457,9 @@ def load_banks(directory: Path | str = QUESTIONS_DIR) -> dict[str, QuestionBank]
     return {b.id: b for b in ordered}
 
 
-def load_bank_set(bank_ids: list[str] | tuple[str, ...], directory: Path | str = QUESTIONS_DIR) -> BankSet:
+def load_bank_set(
+    bank_ids: list[str] | tuple[str, ...], directory: Path | str = QUESTIONS_DIR
+) -> BankSet:
     """The named banks, in the order given.
 
     Raises:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,7 +46,7 @@ BAND_LABELS: dict[BandId, str] = {
     BandId.STRONG: "Strong fit",
     BandId.WORKABLE: "Workable",
     BandId.PAUSE: "Cause for pause",
-    BandId.SERIOUS: "Serious mismatch",
+    BandId.SERIOUS: "Serious concern",
     BandId.INSUFFICIENT: "Not enough answers",
 }
 
@@ -56,7 +57,9 @@ class _Result(BaseModel):
 
 class PartnerScore(_Result):
     partner: str = Field(description="Partner id.")
-    readiness: float | None = Field(description="0-100: how strongly the partner agrees; None if unanswered.")
+    readiness: float | None = Field(
+        description="0-100: how strongly the partner agrees; None if unanswered."
+    )
     spread: float | None = Field(
         description="0-100: mean range of ratings among this partner's respondents (0 = one voice)."
     )
@@ -93,6 +96,10 @@ class CharacteristicResult(_Result):
     band_label: str
     advice: str
     red_flag: bool = Field(description="At least one item shows a serious gap at this level.")
+    limited_by: Literal["alignment", "readiness"] | None = Field(
+        default=None,
+        description="What holds compatibility down: the partners differ, or they are not ready.",
+    )
     items: tuple[ItemResult, ...]
     discussion_prompts: tuple[str, ...]
     answered_share: float = Field(description="0-1 share of expected ratings that were given.")
