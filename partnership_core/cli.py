@@ -1,0 +1,332 @@
+"""Command line: ``partnership-fit`` (or ``python -m partnership_core``).
+
+Commands: validate, score, schema, example, banks, report. Every user error ends with exit
+code 2 and one paragraph on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .assessment import Assessment, assessment_json_schema, dump_assessment, load_assessment
+from .assessment import parse_assessment as _parse_assessment
+from .bank import QUESTIONS_DIR, BankSet, load_bank, load_bank_set, load_banks
+from .errors import AssessmentFileError, PartnershipFitError, QuestionBankError
+from .results import AssessmentResult
+
+__all__ = ["main", "build_parser", "format_result"]
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+_WIDTH = 88
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="partnership-fit",
+        description="Find out, level by level, whether prospective partners are ready to partner.",
+    )
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=QUESTIONS_DIR,
+        metavar="DIR",
+        help="folder of question banks (default: the shipped banks)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check question banks (.yaml, folders) and assessments")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser("score", help="score an assessment file and print the result")
+    p.add_argument("file", metavar="FILE", help="assessment .json file, or - for stdin")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.set_defaults(handler=_cmd_score)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the assessment file")
+    p.set_defaults(handler=_cmd_schema)
+
+    p = sub.add_parser("example", help="write the worked example assessment as JSON")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.add_argument("--workshop", action="store_true", help="include a workshop record")
+    p.set_defaults(handler=_cmd_example)
+
+    p = sub.add_parser("banks", help="list the available question banks")
+    p.set_defaults(handler=_cmd_banks)
+
+    # ------------------------------------------------------------------ report hook
+    # The report itself lives in `partnership_core.report` (written separately) and is
+    # imported only when this command runs, so every other command works without it.
+    p = sub.add_parser("report", help="write the summary report as PDF or HTML")
+    p.add_argument("file", metavar="FILE", help="assessment .json file, or - for stdin")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="output file; its suffix (.pdf or .html) chooses the format",
+    )
+    p.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="paper size")
+    p.set_defaults(handler=_cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 success, 2 bad input)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has already printed the usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except BrokenPipeError:  # e.g. `partnership-fit schema | head`: the reader left early
+        _silence_stdout()
+        return EXIT_OK
+    except (PartnershipFitError, OSError) as exc:
+        _error(_describe(exc))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit; point it at devnull so that does not fail too.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (e.g. captured in tests)
+        pass
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and not isinstance(exc, PartnershipFitError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}. Check the path and permissions."
+    return str(exc)
+
+
+def _error(message: str) -> None:
+    # Never break inside a word or at a hyphen: paths in the message must stay copyable.
+    text = textwrap.fill(
+        f"partnership-fit: error: {message}",
+        _WIDTH,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    print(text, file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def _read_assessment(file: str) -> Assessment:
+    if file == "-":
+        return _parse_assessment(sys.stdin.buffer.read(), source="standard input")
+    return load_assessment(file)
+
+
+def _banks_for(assessment: Assessment, questions: Path, source: str) -> BankSet:
+    """The assessment's bank set, checking that every answered statement exists in it."""
+    banks = load_bank_set(assessment.banks, questions)
+    for i, answer in enumerate(assessment.answers):
+        if answer.statement not in banks.statements:
+            raise AssessmentFileError(
+                f"{source}: answers.{i}.statement: '{answer.statement}' is not a statement of "
+                f"the bank(s) {', '.join(assessment.banks)}; the file may come from another "
+                "version of the question bank."
+            )
+    return banks
+
+
+def _score(assessment: Assessment, banks: BankSet) -> AssessmentResult:
+    from .scoring import score_assessment  # imported here: scoring is heavier than the CLI
+
+    return score_assessment(assessment, banks)
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    failures = 0
+    for path in args.paths:
+        files = _expand(path)
+        if not files:
+            _error(f"{path}: no .yaml or .json files found.")
+            failures += 1
+        for file in files:
+            try:
+                print(f"OK   {file}  ({_validate_one(file, args.questions)})")
+            except (PartnershipFitError, OSError) as exc:
+                failures += 1
+                _error(_describe(exc))
+    return EXIT_BAD_INPUT if failures else EXIT_OK
+
+
+def _expand(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+    return [path]
+
+
+def _validate_one(file: Path, questions: Path) -> str:
+    if file.suffix in (".yaml", ".yml"):
+        bank = load_bank(file)
+        return f"question bank '{bank.id}', {len(bank.statements)} statements"
+    if file.suffix == ".json":
+        assessment = load_assessment(file)
+        _banks_for(assessment, questions, str(file))
+        return (
+            f"assessment '{assessment.name}', {len(assessment.partners)} partners, "
+            f"{len(assessment.respondents)} respondents, {len(assessment.answers)} answers"
+        )
+    if not file.exists():
+        raise QuestionBankError(f"{file}: no such file.")
+    raise PartnershipFitError(
+        f"{file}: unknown kind of file; give a question bank (.yaml) or an assessment (.json)."
+    )
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    assessment = _read_assessment(args.file)
+    source = "standard input" if args.file == "-" else args.file
+    result = _score(assessment, _banks_for(assessment, args.questions, source))
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        format_result(result, sys.stdout)
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(assessment_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _cmd_example(args: argparse.Namespace) -> int:
+    from .example import example_assessment, example_workshop_assessment
+
+    make = example_workshop_assessment if args.workshop else example_assessment
+    banks = load_bank_set(["three-levels"], args.questions)
+    text = dump_assessment(make(args.seed, banks))
+    if args.output is None:
+        print(text)
+    else:
+        args.output.write_text(text + "\n", encoding="utf-8")
+        print(f"Wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_banks(args: argparse.Namespace) -> int:
+    banks = load_banks(args.questions)
+    if not banks:
+        raise QuestionBankError(f"{args.questions}: no question banks (*.yaml) found.")
+    width = max(len(b) for b in banks)
+    for bank in banks.values():
+        print(
+            f"{bank.id:<{width}}  {len(bank.statements):>3} statements  "
+            f"{len(bank.characteristics):>2} characteristics  v{bank.version}  {bank.title}"
+        )
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    suffix = args.output.suffix.lower()
+    if suffix not in (".pdf", ".html"):
+        raise PartnershipFitError(
+            f"{args.output}: the output must end in .pdf or .html; the suffix chooses the format."
+        )
+    assessment = _read_assessment(args.file)
+    source = "standard input" if args.file == "-" else args.file
+    banks = _banks_for(assessment, args.questions, source)
+    try:
+        from .report import write_report
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("partnership_core.report"):
+            raise PartnershipFitError(
+                "the report module is not installed in this version; use `score` instead."
+            ) from None
+        raise PartnershipFitError(
+            f"the report needs the Python package '{exc.name}'; install it and try again."
+        ) from None
+    write_report(assessment, banks, args.output, paper=args.paper)
+    print(f"Wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- text output
+
+
+def _n(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def format_result(result: AssessmentResult, out: TextIO) -> None:
+    """Write a scored assessment as plain text: verdict first, then level by level."""
+
+    def para(text: str, indent: str = "", hanging: str | None = None) -> None:
+        rest = indent if hanging is None else hanging
+        print(textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=rest), file=out)
+
+    names = result.partner_names
+    print(result.partnership, file=out)
+    print("=" * min(len(result.partnership), _WIDTH), file=out)
+    para(f"Verdict: {result.overall_label}. {result.headline}")
+    para(f"Next step: {result.next_step}")
+    print(f"Overall compatibility: {_n(result.compatibility)}/100", file=out)
+    if result.uses_estimates:
+        para("Some partners' answers are estimates made by someone else; confirm them.")
+    for level in sorted(result.levels, key=lambda lv: lv.order):
+        print(file=out)
+        print(
+            f"{level.name.upper()}: {level.verdict_label} "
+            f"(compatibility {_n(level.compatibility)})",
+            file=out,
+        )
+        para(level.explanation, "  ")
+        for ch in level.characteristics:
+            flag = "  [red flag]" if ch.red_flag else ""
+            print(
+                f"  - {ch.name}: {ch.band_label} (fit {_n(ch.compatibility)}, "
+                f"alignment {_n(ch.alignment)}){flag}",
+                file=out,
+            )
+            readiness = "; ".join(
+                f"{names.get(s.partner, s.partner)} {_n(s.readiness)}" for s in ch.partners
+            )
+            para(f"readiness: {readiness}", "      ")
+    if result.agenda:
+        print(file=out)
+        print("Agenda: talk these through first", file=out)
+        for item in result.agenda[:5]:
+            para(
+                f"[{item.characteristic_name}] {item.text} (gap {_n(item.gap)}) {item.reason}",
+                f"  {item.rank}. ",
+                "     ",
+            )
+    print(file=out)
+    print("Coverage", file=out)
+    for cov in result.coverage:
+        print(
+            f"  {names.get(cov.partner, cov.partner)}: {cov.rated}/{cov.expected} rated, "
+            f"{cov.not_sure} not sure, {cov.unanswered} unanswered",
+            file=out,
+        )
+    if result.warnings:
+        print(file=out)
+        print("Warnings", file=out)
+        for warning in result.warnings:
+            para(warning, "  - ", "    ")
