@@ -1,0 +1,66 @@
+"""The summary report people take away: a PDF and a self-contained printable HTML page.
+
+Pure Python (no streamlit). `build_report_model` gathers everything the report shows as
+plain data; `render_pdf` and `render_html` draw that same data; `write_report` does it all
+for a file name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..assessment import Assessment
+from ..bank import BankSet
+from ..errors import ReportError
+from .html import render_html
+from .model import ReportData, build_report_model
+from .pdf import PAPER_SIZES, render_pdf
+
+__all__ = [
+    "ReportData",
+    "ReportError",
+    "REPORT_SUFFIXES",
+    "build_report_model",
+    "render_html",
+    "render_pdf",
+    "write_report",
+]
+
+REPORT_SUFFIXES = (".pdf", ".html")
+
+
+def write_report(
+    assessment: Assessment, banks: BankSet, output_path: Path | str, paper: str = "A4"
+) -> Path:
+    """Score the assessment and write its summary report; the format follows the suffix.
+
+    Args:
+        assessment: the assessment to report on.
+        banks: its question banks (`load_bank_set(assessment.banks)`).
+        output_path: a `.pdf` or `.html` file; its folder must exist.
+        paper: "A4" or "Letter".
+
+    Returns:
+        The path written.
+
+    Raises:
+        ReportError: unsupported suffix or paper size, or the file cannot be written.
+    """
+    path = Path(output_path)
+    suffix = path.suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise ReportError(
+            f"{path}: cannot write a report as '{path.suffix or '(no suffix)'}'; "
+            "name the file .pdf or .html."
+        )
+    if str(paper).upper() not in PAPER_SIZES:
+        raise ReportError(f"Unknown paper size '{paper}'; choose A4 or Letter.")
+    data = build_report_model(assessment, banks)
+    content: bytes = (
+        render_pdf(data, paper) if suffix == ".pdf" else render_html(data, paper).encode("utf-8")
+    )
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot be written ({exc.strerror}).") from None
+    return path

@@ -1,0 +1,212 @@
+"""Outline of a partnership agreement (memorandum of understanding) drawn from the assessment.
+
+Each section of the outline names the characteristics that inform it, with their band, and
+lists what the answers and the workshop settled and what is still OPEN: a characteristic in
+a band that leaves it unsettled (pause, serious, not enough answers), a statement on the
+discussion agenda, or a disagreement recorded in the workshop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..results import AssessmentResult
+
+if TYPE_CHECKING:
+    from .model import AgendaRow, CharacteristicRow, LevelSection, WorkshopSection
+
+__all__ = ["MOU_SECTIONS", "MouInput", "MouPoint", "MouSection", "mou_outline"]
+
+# (title, what the clause should record, spine characteristics that inform it). The first
+# section that lists a characteristic is its "home": agenda items and workshop notes about
+# it are listed there only, so the outline does not repeat itself.
+MOU_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "Purpose and shared goals",
+        "Why the partners are joining forces, the goals they all accept and the benefit each "
+        "expects, stated simply enough that staff on both sides could repeat it.",
+        ("mission-vision", "driving-force", "clear-expectations"),
+    ),
+    (
+        "Roles and responsibilities",
+        "Who does what, where the partnership's boundaries lie, and which skills and duties "
+        "each partner brings.",
+        ("scope", "synergy"),
+    ),
+    (
+        "Deliverables and yardsticks for success",
+        "What the partnership will produce, by when, and the measures the partners will use "
+        "to judge progress and to correct course.",
+        ("clear-expectations", "learning"),
+    ),
+    (
+        "Decision making and conflict handling",
+        "Which decisions need everyone, which a partner may take alone, who leads, and the "
+        "steps for settling a dispute before it escalates.",
+        ("decision-making", "cultural-compatibility"),
+    ),
+    (
+        "Communication",
+        "Channels, frequency and audiences of partnership communication, what information is "
+        "shared as a matter of course, and how problems are raised early.",
+        ("communication",),
+    ),
+    (
+        "Resources",
+        "Money, people, time, data and facilities each partner commits, and how commitments "
+        "are recorded and changed.",
+        ("risk-reward", "synergy"),
+    ),
+    (
+        "Risks and rewards",
+        "The main risks, who carries each, and how gains, credit and intellectual property "
+        "are shared.",
+        ("risk-reward",),
+    ),
+    (
+        "Review cycle",
+        "When and how the partners review the partnership and this agreement, and how "
+        "lessons feed back into the way they work.",
+        ("learning", "termination"),
+    ),
+    (
+        "Termination and exit terms",
+        "How a partner may leave, the notice it gives, how the partnership can be wound up, "
+        "and what happens to shared assets, data and commitments.",
+        ("termination",),
+    ),
+)
+
+
+MAX_AGENDA_POINTS = 3
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass(frozen=True)
+class MouInput:
+    characteristic_id: str
+    characteristic_name: str
+    band_label: str
+    band_colour: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class MouPoint:
+    text: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class MouSection:
+    number: int
+    title: str
+    anchor: str
+    guidance: str
+    informed_by: tuple[MouInput, ...]
+    points: tuple[MouPoint, ...]
+
+    @property
+    def open_count(self) -> int:
+        return sum(p.open for p in self.points)
+
+
+def mou_outline(
+    levels: tuple[LevelSection, ...],
+    agenda: tuple[AgendaRow, ...],
+    workshop: WorkshopSection | None,
+    result: AssessmentResult,
+) -> tuple[MouSection, ...]:
+    """Build the outline's sections from the report's level rows, agenda and workshop."""
+    rows: dict[str, CharacteristicRow] = {r.id: r for lv in levels for r in lv.rows}
+    home: dict[str, int] = {}
+    for i, (_, _, chars) in enumerate(MOU_SECTIONS):
+        for c in chars:
+            home.setdefault(c, i)
+    items = {i.statement: i for c in result.characteristics for i in c.items}
+
+    sections = []
+    for i, (title, guidance, chars) in enumerate(MOU_SECTIONS):
+        inputs = tuple(
+            MouInput(c, rows[c].name, rows[c].band_label, rows[c].band_colour, rows[c].open)
+            for c in chars
+            if c in rows
+        )
+        points: list[MouPoint] = []
+        for inp in inputs:
+            row = rows[inp.characteristic_id]
+            if row.open:
+                points.append(
+                    MouPoint(
+                        f"{row.name} is rated “{row.band_label}”: settle it before this clause "
+                        f"is drafted. {row.advice}",
+                        open=True,
+                    )
+                )
+        homed = [c for c in chars if home.get(c) == i]
+        # The most urgent agenda items by name, the rest by number, so a long agenda does
+        # not bury the outline.
+        on_agenda = [a for a in agenda if a.characteristic_id in homed]
+        for a in on_agenda[:MAX_AGENDA_POINTS]:
+            points.append(MouPoint(f"On the discussion agenda (no. {a.rank}): {a.text}", True))
+        if len(on_agenda) > MAX_AGENDA_POINTS:
+            rest = on_agenda[MAX_AGENDA_POINTS:]
+            points.append(
+                MouPoint(
+                    f"{len(rest)} more statement{'s' if len(rest) != 1 else ''} about "
+                    f"{_join(sorted({a.characteristic_name for a in rest}))} on the discussion "
+                    f"agenda (no. {', '.join(str(a.rank) for a in rest)}).",
+                    True,
+                )
+            )
+        if workshop is not None:
+            for ag in workshop.agreed:
+                if ag.characteristic_id not in homed:
+                    continue
+                if ag.disagreement:
+                    text = f"No agreement in the workshop on: {ag.text}"
+                    points.append(
+                        MouPoint(text + (f" Notes: {ag.notes}" if ag.notes else ""), True)
+                    )
+                elif ag.notes:
+                    points.append(
+                        MouPoint(
+                            f"Agreed in the workshop (rated {ag.agreed_rating}, "
+                            f"{ag.rating_label.lower()}): {ag.text} "
+                            f"Notes: {ag.notes}",
+                            open=False,
+                        )
+                    )
+            for act in workshop.actions:
+                if act.characteristic_id in homed:
+                    points.append(
+                        MouPoint(f"Action: {act.title} (owner {act.owner}, due {act.due})", False)
+                    )
+        # Common ground from the answers: statements every partner agrees with clearly.
+        agreed_text = []
+        for c in homed:
+            for st_id, item in items.items():
+                values = list(item.scores.values())
+                if (
+                    item.characteristic == c
+                    and values
+                    and all(v is not None and v >= 75 for v in values)
+                ):
+                    agreed_text.append((min(v for v in values if v is not None), st_id, item.text))
+        for _, _, text in sorted(agreed_text, key=lambda t: (-t[0], t[1]))[:3]:
+            points.append(MouPoint(f"Common ground to write down: {text}", open=False))
+        sections.append(
+            MouSection(
+                number=i + 1,
+                title=title,
+                anchor=f"mou-{i + 1}",
+                guidance=guidance,
+                informed_by=inputs,
+                points=tuple(points),
+            )
+        )
+    return tuple(sections)

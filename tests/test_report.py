@@ -1,0 +1,402 @@
+"""The summary report: model, PDF (text extracted with pypdf) and HTML, on real banks and
+real scoring."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from partnership_core.assessment import (
+    Action,
+    AgreedItem,
+    Answer,
+    Assessment,
+    Partner,
+    Respondent,
+    WorkshopRecord,
+)
+from partnership_core.bank import SPINE_BANK_ID, BankSet, PartnershipType, load_bank_set
+from partnership_core.errors import ReportError
+from partnership_core.palette import partner_colour
+from partnership_core.report import (
+    build_report_model,
+    render_html,
+    render_pdf,
+    write_report,
+)
+from partnership_core.report.model import OPEN_BANDS, VERDICT_COLOURS
+from partnership_core.results import VERDICT_LABELS
+from partnership_core.scoring import DEFAULT_RULES, score_assessment
+
+SCRIPT_NAME = "<script>alert(1)</script>"
+GREEK_NAME = "Ωmega “Συνεργασία” Γroup"
+CYRILLIC_COMMENT = "Привет — we said “curly quotes” cost €5; <b>x</b> and **x** stay literal."
+LONG_WORD = "Z" * 300
+LONG_COMMENT = ("A very long comment that must wrap across many lines. " * 80) + LONG_WORD
+
+
+@pytest.fixture(scope="module")
+def banks() -> BankSet:
+    return load_bank_set([SPINE_BANK_ID])
+
+
+def _assessment(
+    banks: BankSet,
+    *,
+    workshop: bool,
+    partners: int = 2,
+    respondents: int = 2,
+    aligned: bool = False,
+    estimate_for_last: bool = False,
+) -> Assessment:
+    """A complete assessment on the spine bank; ratings differ by partner unless aligned."""
+    names = [GREEK_NAME, SCRIPT_NAME, "Третий партнёр", "Delta d.o.o.", "Epsilon", "Zeta"]
+    ps = [Partner(id=f"p{i}", name=names[i]) for i in range(partners)]
+    rs = [
+        Respondent(
+            id=f"p{i}r{j}",
+            name=f"Person {i}.{j}" if (i, j) != (0, 0) else "Zoë “Z” Müller",
+            partner=f"p{i}",
+            is_estimate=estimate_for_last and i == partners - 1,
+        )
+        for i in range(partners)
+        for j in range(respondents)
+    ]
+    qids = banks.applicable(PartnershipType.BUSINESS_NONPROFIT)
+    answers = []
+    for r in rs:
+        i = int(r.id[1])
+        for k, q in enumerate(qids):
+            _, st = banks.statements[q]
+            if aligned:
+                good = 5
+            else:
+                # Partner 0 keen, others lukewarm on some characteristics: real gaps.
+                good = 5 if i == 0 else (2 if k % 3 == 0 else 4)
+            rating = 6 - good if st.reverse else good
+            comment = None
+            if r.id == "p0r0" and k == 0:
+                comment = CYRILLIC_COMMENT
+            elif r.id == "p0r0" and k == 1:
+                comment = LONG_COMMENT
+            elif r.id == "p1r0" and k == 2:
+                comment = f"{SCRIPT_NAME} says hello"
+            answers.append(
+                Answer(
+                    respondent=r.id,
+                    statement=q,
+                    rating=rating,
+                    prediction=3 if k < 4 and i == 0 else None,
+                    comment=comment,
+                )
+            )
+    record = None
+    if workshop:
+        record = WorkshopRecord(
+            agreed=[
+                AgreedItem(statement=qids[0], agreed_rating=4, notes="Agreed after a long talk."),
+                AgreedItem(
+                    statement=qids[3],
+                    agreed_rating=2,
+                    disagreement=True,
+                    notes="Still apart on this one.",
+                ),
+            ],
+            actions=[
+                Action(
+                    title="Draft the exit clause",
+                    owner="Ирина Петрова",
+                    due=date(2025, 5, 2),
+                    statement=qids[3],
+                )
+            ],
+            revealed_at=datetime(2025, 4, 1, 10, tzinfo=UTC),
+        )
+    return Assessment(
+        name="Riverside “Shared Futures” партнёрство",
+        partnership_type=PartnershipType.BUSINESS_NONPROFIT,
+        banks=[SPINE_BANK_ID],
+        partners=ps,
+        respondents=rs,
+        answers=answers,
+        workshop=record,
+    )
+
+
+def _pdf_text(pdf: bytes) -> tuple[str, PdfReader]:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return text, reader
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def workshop_case(banks: BankSet):
+    assessment = _assessment(banks, workshop=True)
+    result = score_assessment(assessment, banks)
+    data = build_report_model(assessment, banks, result, generated_on=date(2025, 6, 1))
+    pdf = render_pdf(data)
+    text, reader = _pdf_text(pdf)
+    return assessment, result, data, pdf, text, reader
+
+
+# ---------------------------------------------------------------------------- PDF
+
+
+def test_pdf_shows_verdict_characteristics_partners_and_unicode(workshop_case, banks):
+    _, result, _, pdf, text, _ = workshop_case
+    assert pdf.startswith(b"%PDF")
+    flat = _flat(text)
+    assert VERDICT_LABELS[result.overall_verdict] in flat
+    assert result.headline in flat
+    for characteristic in banks.spine.characteristics:
+        assert characteristic.name in flat, characteristic.name
+    assert GREEK_NAME in flat
+    assert SCRIPT_NAME in flat  # shown literally in the PDF, never interpreted
+    assert "Привет" in flat
+    assert "“curly quotes”" in flat
+    assert "€5" in flat
+    assert "<b>x</b> and **x** stay literal" in flat
+    assert "Zoë “Z” Müller" in flat
+
+
+def test_pdf_sections_in_order_with_contents_and_page_numbers(workshop_case):
+    _, _, data, _, text, reader = workshop_case
+    flat = _flat(text)
+    positions = [
+        flat.find(t)
+        for t in (
+            "Contents",
+            "The verdict",
+            "Entry level",
+            "Decision level",
+            "Operational level",
+            "Discussion agenda",
+            "Workshop record and action plan",
+            "Outline of a partnership agreement",
+            "Appendix A",
+            "Appendix B: Comments",
+        )
+    ]
+    assert all(p >= 0 for p in positions), positions
+    assert positions == sorted(positions)
+    pages = len(reader.pages)
+    assert f"Page 1 of {pages}" in flat and f"Page {pages} of {pages}" in flat
+    # The contents page lists every section with its page; outline (bookmarks) too.
+    contents = _flat(reader.pages[1].extract_text())
+    for entry in data.toc:
+        assert entry.title[:30] in contents, entry.title
+    assert len(reader.outline) >= len(data.toc)
+
+
+def test_pdf_paper_sizes(banks):
+    data = build_report_model(_assessment(banks, workshop=False), banks)
+    a4 = PdfReader(io.BytesIO(render_pdf(data, "A4"))).pages[0].mediabox
+    letter = PdfReader(io.BytesIO(render_pdf(data, "Letter"))).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+    assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+    with pytest.raises(ReportError, match="A4 or Letter"):
+        render_pdf(data, "A5")
+
+
+def test_long_comment_wraps_instead_of_running_off_the_page(workshop_case):
+    _, _, _, _, text, reader = workshop_case
+    assert "A very long comment that must wrap" in text
+    # The 300-character word is broken over several lines, each narrower than the page.
+    z_lines = [line for line in text.splitlines() if re.fullmatch(r"Z+", line.strip())]
+    assert len(z_lines) >= 2
+    assert max(len(line) for line in z_lines) < 150
+    assert sum(len(line.strip()) for line in z_lines) == 300  # nothing lost at the breaks
+
+
+def test_workshop_sections_appear_only_with_a_workshop(workshop_case, banks):
+    _, _, data, _, text, _ = workshop_case
+    flat = _flat(text)
+    assert data.workshop is not None
+    for needle in (
+        "Agreed ratings",
+        "Recorded disagreements",
+        "Still apart on this one.",
+        "Agreed after a long talk.",
+        "Action plan",
+        "Draft the exit clause",
+        "Ирина Петрова",
+        "2 May 2025",
+        "No agreement",
+    ):
+        assert needle in flat, needle
+    html = render_html(data)
+    assert 'id="workshop"' in html and "Ирина Петрова" in html and "2 May 2025" in html
+
+    plain = build_report_model(_assessment(banks, workshop=False), banks)
+    assert plain.workshop is None
+    plain_text = _flat(_pdf_text(render_pdf(plain))[0])
+    assert "Workshop record and action plan" not in plain_text
+    assert "Draft the exit clause" not in plain_text
+    assert 'id="workshop"' not in render_html(plain)
+
+
+def test_estimates_are_flagged_on_the_cover(banks):
+    data = build_report_model(_assessment(banks, workshop=False, estimate_for_last=True), banks)
+    assert data.uses_estimates and data.estimate_note
+    assert SCRIPT_NAME in data.estimate_note
+    cover = _flat(PdfReader(io.BytesIO(render_pdf(data))).pages[0].extract_text())
+    assert "Some answers are estimates" in cover
+    plain = build_report_model(_assessment(banks, workshop=False), banks)
+    assert not plain.uses_estimates and plain.estimate_note is None
+
+
+# ---------------------------------------------------------------------------- model
+
+
+def test_model_follows_result_order_and_palette(workshop_case):
+    assessment, result, data, *_ = workshop_case
+    assert [p.name for p in data.partners] == [p.name for p in assessment.partners]
+    assert [p.colour for p in data.partners] == [partner_colour(i) for i in range(2)]
+    assert [lv.id for lv in data.levels] == ["entry", "decision", "operational"]
+    assert [r.id for lv in data.levels for r in lv.rows] == [c.id for c in result.characteristics]
+    assert [a.rank for a in data.agenda] == sorted(a.rank for a in data.agenda)
+    assert data.verdict.label == result.overall_label
+    assert data.verdict.colour == VERDICT_COLOURS[result.overall_verdict]
+    row = data.levels[0].rows[0]
+    char = result.characteristics[0]
+    assert row.readiness == tuple(s.readiness for s in char.partners)
+    assert [c.partner for c in data.comments] == sorted(
+        (c.partner for c in data.comments), key=[p.name for p in assessment.partners].index
+    )
+
+
+def test_verdict_colours_match_the_app_figures():
+    figures = pytest.importorskip("partnership_core.figures")
+    assert VERDICT_COLOURS == figures.VERDICT_COLOURS
+
+
+def test_method_summary_is_written_from_the_rules(banks):
+    assessment = _assessment(banks, workshop=False)
+    rules = DEFAULT_RULES.model_copy(
+        update={
+            "band_thresholds": DEFAULT_RULES.band_thresholds.model_copy(update={"strong": 81}),
+            "agenda_min_concern": 17,
+        }
+    )
+    data = build_report_model(assessment, banks, rules=rules)
+    text = " ".join(data.method.paragraphs) + " ".join(b.rule for b in data.method.bands)
+    assert "compatibility 81 or more" in text
+    assert "concern below 17" in text
+    assert [lw.weight for lw in data.method.level_weights] == [
+        lv.weight for lv in sorted(banks.spine.levels, key=lambda lv: lv.order)
+    ]
+
+
+# ---------------------------------------------------------------------------- MOU
+
+
+def test_mou_marks_open_points(workshop_case):
+    _, _, data, _, text, _ = workshop_case
+    titles = [s.title for s in data.mou]
+    assert titles == [
+        "Purpose and shared goals",
+        "Roles and responsibilities",
+        "Deliverables and yardsticks for success",
+        "Decision making and conflict handling",
+        "Communication",
+        "Resources",
+        "Risks and rewards",
+        "Review cycle",
+        "Termination and exit terms",
+    ]
+    rows = {r.id: r for lv in data.levels for r in lv.rows}
+    open_chars = {c for c, r in rows.items() if r.band in OPEN_BANDS}
+    assert open_chars, "the fixture should leave some characteristic open"
+    for section in data.mou:
+        assert section.informed_by
+        for inp in section.informed_by:
+            assert inp.open == (inp.characteristic_id in open_chars)
+        if any(inp.open for inp in section.informed_by):
+            assert any(p.open and "settle it before" in p.text for p in section.points)
+    # The recorded disagreement is an open point somewhere in the outline.
+    assert any(
+        p.open and "No agreement in the workshop" in p.text for s in data.mou for p in s.points
+    )
+    mou_text = _flat(text[text.find("Outline of a partnership agreement", 2000) :])
+    assert "OPEN" in mou_text
+    html = render_html(data)
+    assert (
+        html.count('<span class="open">OPEN</span>')
+        == sum(s.open_count for s in data.mou) + len(data.workshop.disagreements) + 1
+    )  # +1: the explanation's sample tag
+
+
+def test_mou_has_no_open_points_when_everyone_agrees_fully(banks):
+    data = build_report_model(_assessment(banks, workshop=False, aligned=True), banks)
+    assert all(r.band not in OPEN_BANDS for lv in data.levels for r in lv.rows)
+    assert sum(s.open_count for s in data.mou) == 0
+    assert any(p.text.startswith("Common ground") for s in data.mou for p in s.points)
+
+
+# ---------------------------------------------------------------------------- HTML
+
+
+def test_html_escapes_every_user_text(workshop_case):
+    _, _, data, *_ = workshop_case
+    html = render_html(data)
+    assert SCRIPT_NAME not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html.lower()
+    assert "<b>x</b>" not in html
+    assert "&lt;b&gt;x&lt;/b&gt; and **x** stay literal" in html
+    assert "Привет" in html and "“curly quotes”" in html
+
+
+def test_html_is_self_contained_and_printable(workshop_case):
+    _, _, data, *_ = workshop_case
+    html = render_html(data, paper="Letter")
+    assert html.startswith("<!DOCTYPE html>")
+    # No external assets: the only URL is the SVG namespace.
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", html))
+    assert urls <= {"http://www.w3.org/2000/svg"}
+    assert "<link" not in html and "<img" not in html and "@import" not in html
+    assert "@page { size: letter" in html
+    assert "break-inside: avoid" in html and "break-before: page" in html
+    for entry in data.toc:
+        assert f'href="#{entry.anchor}"' in html and f'id="{entry.anchor}"' in html
+    # One inline SVG chart per level, one level summary, one perception chart.
+    expected = len(data.levels) + 1 + (1 if data.perception_gaps else 0)
+    assert html.count('role="img"') == expected
+    with pytest.raises(ReportError, match="A4 or Letter"):
+        render_html(data, paper="Tabloid")
+
+
+def test_six_partners_render_in_palette_order(banks):
+    assessment = _assessment(banks, workshop=True, partners=6, respondents=1)
+    data = build_report_model(assessment, banks)
+    html = render_html(data)
+    for i in range(6):
+        assert partner_colour(i) in html
+    text = _flat(_pdf_text(render_pdf(data, "Letter"))[0])
+    for p in assessment.partners:
+        assert p.name in text
+
+
+# ---------------------------------------------------------------------------- write_report
+
+
+def test_write_report_by_suffix(tmp_path, banks):
+    assessment = _assessment(banks, workshop=False)
+    pdf = write_report(assessment, banks, tmp_path / "out.PDF", paper="Letter")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    html = write_report(assessment, banks, tmp_path / "out.html")
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(ReportError, match=r"\.pdf or \.html"):
+        write_report(assessment, banks, tmp_path / "out.docx")
+    with pytest.raises(ReportError, match="A4 or Letter"):
+        write_report(assessment, banks, tmp_path / "out.pdf", paper="A3")
+    with pytest.raises(ReportError, match="cannot be written"):
+        write_report(assessment, banks, tmp_path / "missing" / "out.pdf")
