@@ -295,7 +295,7 @@ def _level(d: ReportData, lv: LevelSection) -> str:
     ]
     n = len(d.partners)
     table = _table(
-        ["Characteristic", *(p.name for p in d.partners), "Alignment", "Compat.", "Band"],
+        ["Characteristic", *(p.name for p in d.partners), "Alignment", "Fit", "Band"],
         rows,
         num=set(range(1, n + 3)),
         heading_colours=[None, *(p.colour for p in d.partners), None, None, None],

@@ -515,14 +515,14 @@ def _level(pdf: _ReportPDF, d: ReportData, lv: Any) -> None:
     pdf.subheading("Characteristics", keep=45)
     n = len(d.partners)
     # Fixed room for the numbers and the band; the characteristic keeps at least 45 mm.
-    fixed = [20.0, 17.0, 28.0]
+    fixed = [23.0, 17.0, 28.0]
     pw = min(28.0, (pdf.epw - sum(fixed) - 45.0) / n)
     widths = [pdf.epw - sum(fixed) - pw * n] + [pw] * n + fixed
     # Partner names head their columns when every word fits; otherwise letters + a key.
     pdf.font(8.5, True)
     fits = all(pdf.get_string_width(word) <= pw - 4 for p in d.partners for word in p.name.split())
     codes = [p.name if fits else chr(ord("A") + p.index) for p in d.partners]
-    headings = ["Characteristic", *codes, "Alignment", "Compat.", "Band"]
+    headings = ["Characteristic", *codes, "Alignment", "Fit", "Band"]
     rows = [
         [
             r.name + (" ⚑" if r.red_flag else ""),
@@ -548,7 +548,9 @@ def _level(pdf: _ReportPDF, d: ReportData, lv: Any) -> None:
         + "."
     )
     pdf.para(
-        "Partner columns: readiness 0–100." + key + " ⚑ marks a statement with a gap large "
+        "Partner columns: readiness 0–100; Fit: compatibility 0–100."
+        + key
+        + " ⚑ marks a statement with a gap large "
         "enough to be a red flag at this level.",
         8,
         MUTED,
