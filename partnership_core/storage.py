@@ -1,0 +1,608 @@
+"""Workshop storage: the SQLAlchemy engine, the versioned schema and safe transactions.
+
+SQLite by default (a file in the data folder, WAL journal, busy timeout, foreign keys on),
+PostgreSQL when `PARTNERSHIP_FIT_DATABASE_URL` is set. The app creates and upgrades its own
+schema: `schema_version` records which of the ordered `MIGRATIONS` have been applied, and
+every start-up applies the missing ones inside one transaction under a lock, so an upgrade
+either completes or leaves the database exactly as it was, and two processes starting at
+once do not trip over each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from .errors import StorageError
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "DATA_DIR_ENV",
+    "DB_FILENAME",
+    "LATEST_VERSION",
+    "MIGRATIONS",
+    "Migration",
+    "Store",
+    "metadata",
+    "schema_version",
+    "workshops",
+    "partners",
+    "participants",
+    "answers",
+    "agreements",
+    "actions",
+    "join_attempts",
+    "database_url_from_environment",
+    "hash_secret",
+    "utc_now",
+]
+
+DATABASE_URL_ENV = "PARTNERSHIP_FIT_DATABASE_URL"
+DATA_DIR_ENV = "PARTNERSHIP_FIT_DATA_DIR"
+DB_FILENAME = "partnership_fit.sqlite3"
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------- current schema
+# What the queries use. It is NOT created with `create_all`: the migrations below build it,
+# and a test checks that a fully migrated database has exactly these columns.
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(200), nullable=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("partnership_type", String(40), nullable=False),
+    Column("banks", Text, nullable=False),  # JSON list of bank ids, in order
+    Column("ask_predictions", Boolean, nullable=False),
+    Column("auto_reveal", Boolean, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("facilitator_token_hash", String(64), nullable=False, unique=True),
+    Column("join_code", String(16), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revealed_at", DateTime, nullable=True),
+)
+
+partners = Table(
+    "partners",
+    metadata,
+    Column(
+        "workshop_id",
+        String(32),
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("partner_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", String(32), nullable=False),
+    Column("respondent_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("name_key", String(200), nullable=False),
+    Column("partner_id", String(64), nullable=False),
+    # NULL for respondents imported from an offline file: they have no link to come back with.
+    Column("token_hash", String(64), nullable=True, unique=True),
+    Column("finished", Boolean, nullable=False),
+    Column("joined_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("is_estimate", Boolean, nullable=False, server_default=text("FALSE")),
+    ForeignKeyConstraint(
+        ["workshop_id", "partner_id"],
+        ["partners.workshop_id", "partners.partner_id"],
+        ondelete="CASCADE",
+    ),
+    UniqueConstraint("workshop_id", "respondent_id", name="uq_participants_respondent"),
+    UniqueConstraint("workshop_id", "name_key", name="uq_participants_name"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column(
+        "participant_id",
+        Integer,
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("statement", String(130), primary_key=True),
+    Column("rating", String(8), nullable=False),  # "1".."5" or "not_sure"
+    Column("importance", String(8), nullable=True),
+    Column("prediction", SmallInteger, nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column(
+        "workshop_id",
+        String(32),
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("statement", String(130), primary_key=True),
+    Column("agreed_rating", SmallInteger, nullable=False),
+    Column("disagreement", Boolean, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "workshop_id",
+        String(32),
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("title", String(500), nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("due", Date, nullable=True),
+    Column("statement", String(130), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_actions_workshop", "workshop_id"),
+)
+
+join_attempts = Table(
+    "join_attempts",
+    metadata,
+    Column("client_key", String(64), primary_key=True),  # sha256 of what the UI passes
+    Column("failures", Integer, nullable=False),
+    Column("last_failure", DateTime, nullable=False),
+)
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step. `apply` runs inside the migration transaction."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_initial(conn: Connection) -> None:
+    # The schema as first released: written out here (not taken from `metadata`) so that
+    # later changes to the current tables never rewrite history.
+    md = MetaData()
+    Table(
+        "workshops",
+        md,
+        Column("id", String(32), primary_key=True),
+        Column("name", String(200), nullable=False),
+        Column("partnership_type", String(40), nullable=False),
+        Column("banks", Text, nullable=False),
+        Column("ask_predictions", Boolean, nullable=False),
+        Column("auto_reveal", Boolean, nullable=False),
+        Column("state", String(16), nullable=False),
+        Column("facilitator_token_hash", String(64), nullable=False, unique=True),
+        Column("join_code", String(16), nullable=False, unique=True),
+        Column("created_at", DateTime, nullable=False),
+        Column("revealed_at", DateTime, nullable=True),
+    )
+    Table(
+        "partners",
+        md,
+        Column(
+            "workshop_id",
+            String(32),
+            ForeignKey("workshops.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("partner_id", String(64), primary_key=True),
+        Column("name", String(200), nullable=False),
+        Column("position", Integer, nullable=False),
+    )
+    Table(
+        "participants",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("workshop_id", String(32), nullable=False),
+        Column("respondent_id", String(64), nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("name_key", String(200), nullable=False),
+        Column("partner_id", String(64), nullable=False),
+        Column("token_hash", String(64), nullable=True, unique=True),
+        Column("finished", Boolean, nullable=False),
+        Column("joined_at", DateTime, nullable=False),
+        Column("last_seen", DateTime, nullable=False),
+        ForeignKeyConstraint(
+            ["workshop_id", "partner_id"],
+            ["partners.workshop_id", "partners.partner_id"],
+            ondelete="CASCADE",
+        ),
+        UniqueConstraint("workshop_id", "respondent_id", name="uq_participants_respondent"),
+        UniqueConstraint("workshop_id", "name_key", name="uq_participants_name"),
+    )
+    Table(
+        "answers",
+        md,
+        Column(
+            "participant_id",
+            Integer,
+            ForeignKey("participants.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("statement", String(130), primary_key=True),
+        Column("rating", String(8), nullable=False),
+        Column("importance", String(8), nullable=True),
+        Column("prediction", SmallInteger, nullable=True),
+        Column("comment", Text, nullable=True),
+        Column("updated_at", DateTime, nullable=False),
+    )
+    Table(
+        "agreements",
+        md,
+        Column(
+            "workshop_id",
+            String(32),
+            ForeignKey("workshops.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("statement", String(130), primary_key=True),
+        Column("agreed_rating", SmallInteger, nullable=False),
+        Column("disagreement", Boolean, nullable=False),
+        Column("notes", Text, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+    )
+    Table(
+        "actions",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "workshop_id",
+            String(32),
+            ForeignKey("workshops.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("title", String(500), nullable=False),
+        Column("owner", String(200), nullable=False),
+        Column("due", Date, nullable=True),
+        Column("statement", String(130), nullable=True),
+        Column("created_at", DateTime, nullable=False),
+        Index("ix_actions_workshop", "workshop_id"),
+    )
+    Table(
+        "join_attempts",
+        md,
+        Column("client_key", String(64), primary_key=True),
+        Column("failures", Integer, nullable=False),
+        Column("last_failure", DateTime, nullable=False),
+    )
+    md.create_all(conn)
+
+
+def _v2_estimates(conn: Connection) -> None:
+    # Offline files may hold estimates (someone guessing for a partner); keep that flag when
+    # such a file is imported. Existing participants answered themselves: FALSE.
+    conn.execute(
+        text("ALTER TABLE participants ADD COLUMN is_estimate BOOLEAN NOT NULL DEFAULT FALSE")
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "workshops, partners, participants, answers, agreements, actions", _v1_initial),
+    Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+# Any constant works: it only has to be the same in every process of this app.
+_PG_MIGRATION_LOCK = 0x5046_4D49  # "PFMI"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def utc_now() -> datetime:
+    """Aware UTC now."""
+    return datetime.now(UTC)
+
+
+def _to_db(moment: datetime) -> datetime:
+    """Stored as naive UTC: SQLite and PostgreSQL then round-trip the same value."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _from_db(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def hash_secret(secret: str) -> str:
+    """sha256 hex of a token or client key: the database never holds the raw value."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def database_url_from_environment(data_dir: Path | str | None = None) -> str:
+    """`PARTNERSHIP_FIT_DATABASE_URL`, else a SQLite file in the data folder.
+
+    The data folder is `data_dir`, else `PARTNERSHIP_FIT_DATA_DIR`, else `./data`.
+    """
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    folder = Path(data_dir or os.environ.get(DATA_DIR_ENV, "") or Path.cwd() / "data")
+    return f"sqlite:///{folder.resolve() / DB_FILENAME}"
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError | PoolTimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def _short_reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return first[:160]
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """An engine plus the rules for using it: short transactions, retried when transient.
+
+    Args:
+        url: any SQLAlchemy URL; `sqlite:///path` gets WAL, busy timeout and foreign keys.
+        busy_timeout_ms: how long SQLite waits for another writer before giving up.
+        retry_attempts: tries per transaction before `StorageError` (transient errors only).
+        retry_base_delay: first back-off in seconds; doubled each retry, with some jitter.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        busy_timeout_ms: int = 5000,
+        retry_attempts: int = 4,
+        retry_base_delay: float = 0.05,
+    ) -> None:
+        self.url = url
+        self.retry_attempts = max(1, retry_attempts)
+        self.retry_base_delay = retry_base_delay
+        self.engine = self._create_engine(url, busy_timeout_ms)
+        # SQLite lets one writer in at a time and makes the others poll with growing sleeps,
+        # so under load some threads starve for seconds. Queueing this process's writers
+        # on a lock first keeps the wait short and fair; other processes still meet the
+        # busy timeout.
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        _STORES.add(self)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _create_engine(self, url: str, busy_timeout_ms: int) -> Engine:
+        try:
+            if url.startswith("sqlite"):
+                return self._sqlite_engine(url, busy_timeout_ms)
+            return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StorageError(
+                f"The database address in {DATABASE_URL_ENV} cannot be used ({exc}). "
+                "Correct it, e.g. postgresql+psycopg://user:password@host:5432/dbname."
+            ) from None
+
+    @staticmethod
+    def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
+        engine = create_engine(
+            url,
+            connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+            pool_size=10,
+            max_overflow=20,
+        )
+        database = engine.url.database
+        if database and database != ":memory:":
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"Cannot create the data folder {Path(database).parent} ({exc.strerror}). "
+                    f"Set {DATA_DIR_ENV} to a folder the app may write to."
+                ) from None
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # We issue BEGIN ourselves (see _on_begin), so the driver must not.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            try:
+                cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA foreign_keys = ON")
+                # FULL: a committed answer survives a power cut, not only a killed process.
+                cur.execute("PRAGMA synchronous = FULL")
+            finally:
+                cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # A writer takes the write lock up front: a deferred transaction that reads and
+            # then writes would fail at once with "database is locked" when another writer got
+            # in between, instead of waiting for the busy timeout.
+            write = conn.get_execution_options().get("pf_write", True)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+
+    def run(self, fn: Callable[[Connection], T], *, write: bool = True, failed: str) -> T:
+        """Run `fn` in one transaction; retry transient database errors with back-off.
+
+        Args:
+            fn: does all its work through the connection; may be re-run, so it must not
+                have side effects outside the database.
+            write: the transaction writes (SQLite then takes the write lock at BEGIN).
+            failed: first sentence of the error when it cannot be done, e.g.
+                "Your answer was not saved."
+
+        Raises:
+            StorageError: the database stayed unavailable; nothing of `fn` was stored.
+            Anything `fn` raises (e.g. `WorkshopError`), after rolling back.
+        """
+        last: BaseException | None = None
+        for attempt in range(self.retry_attempts):
+            if attempt:
+                delay = self.retry_base_delay * (2 ** (attempt - 1))
+                time.sleep(delay * (1 + random.random() / 2))
+            try:
+                if write and self._write_lock is not None:
+                    with self._write_lock:
+                        return self._once(fn, write)
+                return self._once(fn, write)
+            except SQLAlchemyError as exc:
+                if not _is_transient(exc):
+                    raise StorageError(
+                        f"{failed} The database refused the request ({_short_reason(exc)}). "
+                        "Nothing was changed; try again, and tell the organiser if it persists."
+                    ) from exc
+                last = exc
+        raise StorageError(
+            f"{failed} The database is busy or cannot be reached right now "
+            f"({_short_reason(last) if last else 'unknown error'}). Nothing was changed; "
+            "please try again in a moment."
+        ) from last
+
+    def _once(self, fn: Callable[[Connection], T], write: bool) -> T:
+        with self.engine.connect() as conn:
+            conn.execution_options(pf_write=write)
+            with conn.begin():
+                return fn(conn)
+
+    # ------------------------------------------------------------------ schema
+
+    def version(self) -> int:
+        """Schema version of the database; 0 when it has no schema yet."""
+
+        def read(conn: Connection) -> int:
+            if not inspect(conn).has_table("schema_version"):
+                return 0
+            value = conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
+            return int(value or 0)
+
+        return self.run(read, write=False, failed="The database could not be read.")
+
+    def migrate(self, target: int | None = None) -> int:
+        """Bring the schema to `target` (default: latest) in ONE transaction, under a lock.
+
+        Returns:
+            The schema version afterwards.
+
+        Raises:
+            StorageError: the database is newer than this app, or cannot be reached.
+        """
+        target = LATEST_VERSION if target is None else target
+
+        def apply(conn: Connection) -> int:
+            if self.dialect == "postgresql":
+                # Held until commit: a second process starting at the same moment waits here
+                # and then finds the work done. (SQLite: BEGIN IMMEDIATE already serialises.)
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            schema_version.create(conn, checkfirst=True)
+            current = int(
+                conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() or 0
+            )
+            if current > LATEST_VERSION:
+                raise StorageError(
+                    f"The database is at schema version {current}, but this version of "
+                    f"Partnership Fit only knows up to {LATEST_VERSION}. Update the app; "
+                    "the data has not been touched."
+                )
+            for migration in MIGRATIONS:
+                if current < migration.version <= target:
+                    migration.apply(conn)
+                    conn.execute(
+                        schema_version.insert().values(
+                            version=migration.version,
+                            description=migration.description,
+                            applied_at=_to_db(utc_now()),
+                        )
+                    )
+                    current = migration.version
+            return current
+
+        return self.run(apply, failed="The database schema could not be prepared.")
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # A forked child must not use the parent's pooled connections (two processes on one
+    # socket corrupt the protocol); drop them without closing the parent's.
+    for store in list(_STORES):
+        store.engine.dispose(close=False)
+        if store._write_lock is not None:
+            store._write_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+# Re-exported for the service: storage owns how datetimes are stored.
+to_db = _to_db
+from_db = _from_db
