@@ -417,8 +417,10 @@ def _level_verdict(
             "the rest shows no mismatch."
         )
     if BandId.WORKABLE in bands:
+        workable = sum(c.band == BandId.WORKABLE for c in results)
         return Verdict.CONDITIONS, (
-            f"No mismatch, but {_names(results, BandId.WORKABLE)} need work: agree the details "
+            f"No mismatch, but {_names(results, BandId.WORKABLE)} "
+            f"{'needs' if workable == 1 else 'need'} work: agree the details "
             "and record them."
         )
     return Verdict.CLEAR, "The partners are aligned and ready on every characteristic."
