@@ -6,9 +6,11 @@ import streamlit as st
 
 from partnership_core.assessment import parse_assessment
 from partnership_core.errors import PartnershipFitError
-from partnership_ui import bootstrap
+from partnership_ui import bootstrap, notify
+from partnership_ui.autosave import render_draft_status
 from partnership_ui.data import bank_set
-from partnership_ui.session import open_assessment, work_in_progress
+from partnership_ui.session import open_assessment, start_over, work_in_progress
+from partnership_ui.state import solo_state
 
 bootstrap()
 _PAGES = Path(__file__).resolve().parent
@@ -37,6 +39,31 @@ with st.container(border=True):
             icon=":material/arrow_forward:",
         )
     st.page_link("pages/setup.py", label="Set up an assessment", icon=":material/tune:")
+    if solo_state().started:
+        render_draft_status()
+        if st.session_state.get("home_confirm_over"):
+            st.warning(
+                "Start over? This deletes every answer of the assessment in progress and its "
+                "saved link. Download the assessment first if you want to keep it.",
+                icon=":material/warning:",
+            )
+            c1, c2 = st.columns(2)
+            if c1.button("Delete my answers and start over", key="home_over_yes", type="primary"):
+                st.session_state["home_confirm_over"] = False
+                problem = start_over()
+                if problem:
+                    st.session_state["home_over_problem"] = problem
+                else:
+                    notify("Started over: the previous answers and their link are deleted.")
+                st.rerun()
+            if c2.button("Keep my answers", key="home_over_no"):
+                st.session_state["home_confirm_over"] = False
+                st.rerun()
+        elif st.button("Start over", key="home_start_over", icon=":material/restart_alt:"):
+            st.session_state["home_confirm_over"] = True
+            st.rerun()
+    if problem := st.session_state.pop("home_over_problem", None):
+        st.warning(problem, icon=":material/warning:")
 
 with st.container(border=True):
     st.markdown("##### :material/groups: Workshop")

@@ -7,6 +7,7 @@ import streamlit as st
 from partnership_core.assessment import dump_assessment
 from partnership_core.errors import PartnershipFitError
 from partnership_ui import bootstrap, notify
+from partnership_ui.autosave import answer_changed, render_draft_status
 from partnership_ui.components import file_stem
 from partnership_ui.data import bank_set
 from partnership_ui.merge import estimated_partners
@@ -63,6 +64,7 @@ if active is not None and any(r.id == active for r in assessment.respondents):
         respondent_id=active,
         key_prefix=f"q_{active}_",
         ask_prediction=solo.ask_prediction and not respondent.is_estimate,
+        on_change=answer_changed,
         on_finish=partial(finish_respondent, active),
         finish_label="Finish the estimate" if respondent.is_estimate else "Finish my answers",
         other_partner_label=" and ".join(others) if len(others) < 3 else "the other partners",
@@ -74,6 +76,7 @@ if active is not None and any(r.id == active for r in assessment.respondents):
         on_click=_set_active,
         args=(None,),
     )
+    render_draft_status(compact=True)
     st.stop()
 
 # ---------------------------------------------------------------- overview of the partners
@@ -146,3 +149,4 @@ c1.download_button(
 st.page_link("pages/setup.py", label="Change the set-up", icon=":material/tune:")
 if c2.button("See the results", key="q_results", type="primary", icon=":material/insights:"):
     st.switch_page("pages/results.py")
+render_draft_status()

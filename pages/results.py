@@ -5,6 +5,7 @@ import streamlit as st
 from partnership_core.errors import PartnershipFitError
 from partnership_core.scoring import score_assessment
 from partnership_ui import bootstrap
+from partnership_ui.autosave import render_draft_status
 from partnership_ui.components import render_downloads, render_result
 from partnership_ui.data import bank_set
 from partnership_ui.state import solo_state
@@ -31,3 +32,4 @@ render_result(result, assessment, banks)
 st.subheader("Keep or share")
 render_downloads(assessment)
 st.page_link("pages/questionnaire.py", label="Back to the answers", icon=":material/edit:")
+render_draft_status()

@@ -5,6 +5,7 @@ import streamlit as st
 from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, PartnershipType
 from partnership_core.errors import PartnershipFitError
 from partnership_ui import bootstrap
+from partnership_ui.autosave import save_draft
 from partnership_ui.data import available_banks, bank_set
 from partnership_ui.merge import SetupError
 from partnership_ui.session import apply_setup
@@ -123,3 +124,5 @@ if st.button(label, key="setup_start", type="primary", icon=":material/arrow_for
         st.error(f"{exc}", icon=":material/error:")
     else:
         st.switch_page("pages/questionnaire.py")
+# The widgets above have just updated the set-up: keep it before the person reloads.
+save_draft()

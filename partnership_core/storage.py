@@ -66,6 +66,7 @@ __all__ = [
     "agreements",
     "actions",
     "join_attempts",
+    "drafts",
     "database_url_from_environment",
     "hash_secret",
     "utc_now",
@@ -204,6 +205,18 @@ join_attempts = Table(
     Column("last_failure", DateTime, nullable=False),
 )
 
+# Solo work in progress (see drafts.py): one row per draft link, the token only as a hash.
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("assessment", Text, nullable=False),  # dump_assessment JSON
+    Column("ui_state", Text, nullable=False),  # small JSON: page, step, active respondent
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_drafts_updated", "updated_at"),
+)
+
 
 # --------------------------------------------------------------------------- migrations
 
@@ -336,9 +349,27 @@ def _v2_estimates(conn: Connection) -> None:
     )
 
 
+def _v3_drafts(conn: Connection) -> None:
+    # Solo assessments kept across browser reloads. Written out, like v1, so that later
+    # changes to `drafts` above never rewrite this step.
+    md = MetaData()
+    Table(
+        "drafts",
+        md,
+        Column("token_hash", String(64), primary_key=True),
+        Column("assessment", Text, nullable=False),
+        Column("ui_state", Text, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+        Index("ix_drafts_updated", "updated_at"),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workshops, partners, participants, answers, agreements, actions", _v1_initial),
     Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
+    Migration(3, "drafts: solo work in progress kept across reloads", _v3_drafts),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import streamlit as st
+
 from partnership_core.assessment import Answer, Assessment, parse_assessment
 from partnership_core.bank import PartnershipType
 
 from . import notify
+from .autosave import forget_draft, save_draft
 from .merge import add_estimate_respondent, carry_over, merge_partner_file, new_assessment
-from .state import SetupState, replace_setup, solo_state
+from .state import (
+    SOLO_KEY,
+    QuestionnaireNav,
+    SetupState,
+    SoloState,
+    replace_setup,
+    solo_state,
+)
 
 __all__ = [
     "work_in_progress",
@@ -18,6 +30,8 @@ __all__ = [
     "import_partner_file",
     "setup_from_assessment",
     "answer_count",
+    "resume_draft",
+    "start_over",
 ]
 
 
@@ -54,6 +68,8 @@ def open_assessment(assessment: Assessment, message: str | None = None) -> None:
     setup = setup_from_assessment(assessment, own)
     solo.ask_prediction = setup.predict
     replace_setup(setup)
+    solo.touch()
+    save_draft()  # creates the draft link (or overwrites the one this session has)
     if message:
         notify(message)
 
@@ -82,6 +98,8 @@ def apply_setup(setup: SetupState) -> Assessment:
     solo.ask_prediction = setup.predict
     if "me" not in solo.finished:
         solo.active_respondent = "me"
+    solo.touch()
+    save_draft()  # creates the draft link on the first set-up
     return fresh
 
 
@@ -92,6 +110,7 @@ def start_estimate(partner_id: str) -> str:
     by = solo.respondent(solo.own_respondent).name if solo.own_respondent else "You"
     solo.assessment, rid = add_estimate_respondent(solo.assessment, partner_id, by)
     solo.active_respondent = rid
+    solo.touch()
     return rid
 
 
@@ -121,9 +140,75 @@ def import_partner_file(data: bytes, file_name: str) -> list[str]:
     solo.finished = finished | {
         r.id for r in merged.respondents if r.id.startswith("imp-") and solo.answers.get(r.id)
     }
+    solo.touch()
     return names
 
 
 def answer_count(respondent_id: str, statement_ids: list[str]) -> int:
     answers: dict[str, Answer] = solo_state().answers.get(respondent_id, {})
     return sum(1 for q in statement_ids if q in answers)
+
+
+def _setup_from_snapshot(data: Any) -> SetupState | None:
+    """Set-up values saved with a draft, or None when missing or not as written."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        names = [str(n) for n in data["partner_names"]]
+        banks = [str(b) for b in data["bank_ids"]]
+        own = int(data["own_partner"])
+        if not 2 <= len(names) <= 6 or not 0 <= own < len(names):
+            return None
+        return SetupState(
+            name=str(data["name"]),
+            partnership_type=PartnershipType(data["partnership_type"]),
+            partner_names=names,
+            bank_ids=banks,
+            respondent_name=str(data["respondent_name"]),
+            own_partner=own,
+            predict=bool(data["predict"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def resume_draft(assessment: Assessment, ui: dict[str, Any]) -> None:
+    """Put a draft loaded after a reload back into the session: answers, respondents,
+    set-up values and the step each questionnaire was on. Unknown ids are ignored."""
+    solo = solo_state()
+    solo.own_respondent = None
+    solo.active_respondent = None
+    solo.load(assessment)
+    ids = {r.id for r in assessment.respondents}
+    if ui.get("own_respondent") in ids:
+        solo.own_respondent = ui["own_respondent"]
+    if ui.get("active_respondent") in ids:
+        solo.active_respondent = ui["active_respondent"]
+    finished = ui.get("finished")
+    if isinstance(finished, list):
+        solo.finished = {f for f in finished if f in ids}
+    else:
+        solo.finished = {r.id for r in assessment.respondents if solo.answers.get(r.id)}
+    own = solo.respondent(solo.own_respondent).partner if solo.own_respondent else None
+    setup = _setup_from_snapshot(ui.get("setup")) or setup_from_assessment(assessment, own)
+    solo.ask_prediction = bool(ui.get("ask_prediction", setup.predict))
+    replace_setup(setup)
+    steps = ui.get("steps")
+    for prefix, step in (steps if isinstance(steps, dict) else {}).items():
+        if isinstance(prefix, str) and prefix.startswith("q_") and isinstance(step, int):
+            st.session_state[f"{prefix}nav"] = QuestionnaireNav(step=max(step, 0))
+    solo.touch()
+
+
+def start_over() -> str | None:
+    """Forget the solo assessment: delete its draft, empty answers, set-up and steps.
+
+    Returns:
+        A problem to show when the saved copy could not be deleted, else None.
+    """
+    problem = forget_draft()
+    st.session_state[SOLO_KEY] = SoloState()
+    replace_setup(SetupState())
+    for key in [k for k in st.session_state if str(k).startswith("q_")]:
+        del st.session_state[key]  # questionnaire steps and widget values
+    return problem

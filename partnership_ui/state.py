@@ -19,6 +19,8 @@ __all__ = [
     "SETUP_KEY",
     "SOLO_KEY",
     "UI_KEY",
+    "DRAFT_KEY",
+    "DraftState",
     "SetupState",
     "SoloState",
     "UiState",
@@ -28,12 +30,15 @@ __all__ = [
     "replace_setup",
     "solo_state",
     "ui_state",
+    "draft_state",
     "questionnaire_nav",
+    "questionnaire_navs",
 ]
 
 SETUP_KEY = "pf_setup"
 SOLO_KEY = "pf_solo"
 UI_KEY = "pf_ui"
+DRAFT_KEY = "pf_draft"
 MAX_PARTNERS = 6
 
 
@@ -65,6 +70,13 @@ class SoloState:
     active_respondent: str | None = None
     ask_prediction: bool = False
     finished: set[str] = field(default_factory=set)
+    # Bumped by every change to the assessment or its answers: autosave compares it with
+    # the revision it last wrote instead of comparing every answer on every rerun.
+    revision: int = 0
+
+    def touch(self) -> None:
+        """Record that the assessment or an answer changed (so autosave writes it)."""
+        self.revision += 1
 
     @property
     def started(self) -> bool:
@@ -111,6 +123,24 @@ class UiState:
 
 
 @dataclass
+class DraftState:
+    """The solo draft kept in the database (see `partnership_ui.autosave`).
+
+    `token` is the secret of the `?draft=` link; `saved` what was last written (revision
+    and UI position), so an unchanged rerun writes nothing; `problem` the reason saving
+    does not work right now (shown as a warning), `failed_at` when it last failed.
+    """
+
+    token: str | None = None
+    saved: tuple[int, str] | None = None
+    problem: str | None = None
+    failed_at: float | None = None
+    link_checked: bool = False
+    message: str | None = None
+    page: str | None = None
+
+
+@dataclass
 class QuestionnaireNav:
     """Where a questionnaire is: the step shown and a pending confirmation."""
 
@@ -123,6 +153,7 @@ def init_state() -> None:
     st.session_state.setdefault(SETUP_KEY, SetupState())
     st.session_state.setdefault(SOLO_KEY, SoloState())
     st.session_state.setdefault(UI_KEY, UiState())
+    st.session_state.setdefault(DRAFT_KEY, DraftState())
 
 
 def setup_state() -> SetupState:
@@ -148,6 +179,20 @@ def ui_state() -> UiState:
     return st.session_state[UI_KEY]
 
 
+def draft_state() -> DraftState:
+    init_state()
+    return st.session_state[DRAFT_KEY]
+
+
 def questionnaire_nav(key_prefix: str) -> QuestionnaireNav:
     """Navigation state of the questionnaire drawn with `key_prefix`."""
     return st.session_state.setdefault(f"{key_prefix}nav", QuestionnaireNav())
+
+
+def questionnaire_navs() -> dict[str, QuestionnaireNav]:
+    """Every questionnaire's navigation state by key prefix (e.g. "q_me_")."""
+    return {
+        str(k)[: -len("nav")]: v
+        for k, v in st.session_state.items()
+        if str(k).endswith("nav") and isinstance(v, QuestionnaireNav)
+    }

@@ -1,0 +1,233 @@
+"""Solo work in progress kept in the database, so a browser reload does not lose answers.
+
+A person assessing alone gets a draft link (`?draft=<token>`). Every change is written at
+once, in one short transaction: the whole assessment as JSON (`dump_assessment`) plus a
+small JSON of where the person was (page, step, active respondent). The token is shown to
+the person only; the database holds its sha256, like the workshop links.
+
+Same database and schema as the workshops (`storage.Store`, migration 3 adds the table):
+`PARTNERSHIP_FIT_DATABASE_URL`, else SQLite in `PARTNERSHIP_FIT_DATA_DIR` (or ./data).
+Errors: `DraftNotFoundError` (unknown or started-over link), `AssessmentFileError` (the
+stored row is damaged), `StorageError` (database unavailable after a few retries; nothing
+was changed). All are `PartnershipFitError`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from .assessment import Assessment, dump_assessment, parse_assessment
+from .errors import AssessmentFileError
+from .storage import (
+    Store,
+    database_url_from_environment,
+    hash_secret,
+    to_db,
+    utc_now,
+)
+from .storage import drafts as _drafts
+
+__all__ = [
+    "DEFAULT_RETENTION",
+    "MAX_UI_STATE_CHARS",
+    "DraftNotFoundError",
+    "DraftStore",
+]
+
+# A draft nobody has touched for this long is removed when another draft is created:
+# the table holds work in progress, not an archive (people download the file to keep it).
+DEFAULT_RETENTION = timedelta(days=180)
+# The UI position is a handful of ids and numbers; anything bigger is a bug, not a state.
+MAX_UI_STATE_CHARS = 20_000
+
+_NOT_FOUND = (
+    "These saved answers were not found: the link may be mistyped, or the assessment was "
+    "started over or removed after {days} days without changes. Set up a new assessment, "
+    "or open a downloaded assessment file from Home."
+)
+
+
+class DraftNotFoundError(AssessmentFileError):
+    """No draft has this token (mistyped, started over, or removed after a long idle time)."""
+
+
+def _ui_json(ui_state: Mapping[str, Any] | None) -> str:
+    try:
+        text = json.dumps(dict(ui_state or {}), sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"ui_state must be plain JSON data ({exc})") from None
+    if len(text) > MAX_UI_STATE_CHARS:
+        raise ValueError(f"ui_state is {len(text)} characters; keep it under {MAX_UI_STATE_CHARS}")
+    return text
+
+
+def _assessment_json(assessment: Assessment) -> str:
+    if not isinstance(assessment, Assessment):
+        raise TypeError(f"expected an Assessment, got {type(assessment).__name__}")
+    return dump_assessment(assessment)
+
+
+class DraftStore:
+    """Solo drafts in the workshop database: create, save, load, delete.
+
+    Args:
+        database_url: SQLAlchemy URL (`sqlite:///...` or `postgresql+psycopg://...`).
+        clock: returns the aware UTC time; replaceable in tests.
+        retention: drafts untouched for longer are removed when a new draft is created.
+        busy_timeout_ms, retry_attempts, retry_base_delay: see `storage.Store`.
+
+    Raises:
+        StorageError: the database cannot be reached or is newer than this app.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        retention: timedelta = DEFAULT_RETENTION,
+        busy_timeout_ms: int = 5000,
+        retry_attempts: int = 4,
+        retry_base_delay: float = 0.05,
+    ) -> None:
+        self.store = Store(
+            database_url,
+            busy_timeout_ms=busy_timeout_ms,
+            retry_attempts=retry_attempts,
+            retry_base_delay=retry_base_delay,
+        )
+        self._clock = clock
+        self.retention = retention
+        try:
+            self.store.migrate()
+        except BaseException:
+            self.store.dispose()
+            raise
+
+    @classmethod
+    def from_environment(cls, data_dir: Path | str | None = None) -> DraftStore:
+        """`PARTNERSHIP_FIT_DATABASE_URL`, else SQLite in `PARTNERSHIP_FIT_DATA_DIR` or ./data."""
+        return cls(database_url_from_environment(data_dir))
+
+    def close(self) -> None:
+        self.store.dispose()
+
+    def _now(self) -> datetime:
+        return to_db(self._clock())
+
+    def _not_found(self) -> DraftNotFoundError:
+        return DraftNotFoundError(_NOT_FOUND.format(days=self.retention.days))
+
+    # ------------------------------------------------------------------ public
+
+    def create(self, assessment: Assessment, ui_state: Mapping[str, Any] | None = None) -> str:
+        """Store a new draft and return its token (show it to the person; it is not kept).
+
+        Raises:
+            StorageError: nothing was stored.
+        """
+        body, ui = _assessment_json(assessment), _ui_json(ui_state)
+        token = secrets.token_urlsafe(24)
+        key = hash_secret(token)
+
+        def write(conn: Connection) -> None:
+            now = self._now()
+            conn.execute(
+                insert(_drafts).values(
+                    token_hash=key, assessment=body, ui_state=ui, created_at=now, updated_at=now
+                )
+            )
+            # Housekeeping rides on the rare create, never on the frequent save.
+            conn.execute(delete(_drafts).where(_drafts.c.updated_at < now - self.retention))
+
+        self.store.run(write, failed="Your answers could not be saved.")
+        return token
+
+    def save(
+        self, token: str, assessment: Assessment, ui_state: Mapping[str, Any] | None = None
+    ) -> None:
+        """Replace the draft's assessment and UI position (one short transaction).
+
+        Raises:
+            DraftNotFoundError: no draft has this token (e.g. started over in another tab).
+            StorageError: the database stayed unavailable; the previous save is kept.
+        """
+        body, ui = _assessment_json(assessment), _ui_json(ui_state)
+        key = self._key(token)
+
+        def write(conn: Connection) -> int:
+            result = conn.execute(
+                update(_drafts)
+                .where(_drafts.c.token_hash == key)
+                .values(assessment=body, ui_state=ui, updated_at=self._now())
+            )
+            return result.rowcount
+
+        if self.store.run(write, failed="Your latest answer was not saved.") == 0:
+            raise self._not_found()
+
+    def load(self, token: str) -> tuple[Assessment, dict[str, Any]]:
+        """The stored assessment and UI position.
+
+        Raises:
+            DraftNotFoundError: no draft has this token.
+            AssessmentFileError: the stored draft is damaged (named, with what to do).
+            StorageError: the database cannot be read right now.
+        """
+        key = self._key(token)
+
+        def read(conn: Connection) -> Any:
+            return conn.execute(
+                select(_drafts.c.assessment, _drafts.c.ui_state).where(_drafts.c.token_hash == key)
+            ).first()
+
+        row = self.store.run(read, write=False, failed="Your saved answers could not be read.")
+        if row is None:
+            raise self._not_found()
+        source = "The saved answers of this link"
+        try:
+            assessment = parse_assessment(row.assessment, source=source)
+        except AssessmentFileError as exc:
+            raise AssessmentFileError(
+                f"{exc} They cannot be restored; set up the assessment again, or open a "
+                "downloaded assessment file from Home."
+            ) from None
+        try:
+            ui = json.loads(row.ui_state)
+        except (TypeError, json.JSONDecodeError):
+            ui = None
+        if not isinstance(ui, dict):
+            # The answers are intact; only the position is lost. Restore without it
+            # rather than refuse: losing the step is far better than losing the answers.
+            ui = {}
+        return assessment, ui
+
+    def delete(self, token: str) -> bool:
+        """Remove the draft. Returns False when there was none (already deleted).
+
+        Raises:
+            StorageError: the database cannot be reached; the draft is still there.
+        """
+        try:
+            key = self._key(token)
+        except DraftNotFoundError:
+            return False
+
+        def write(conn: Connection) -> int:
+            return conn.execute(delete(_drafts).where(_drafts.c.token_hash == key)).rowcount
+
+        return self.store.run(write, failed="The saved answers could not be removed.") > 0
+
+    def _key(self, token: str) -> str:
+        # Tokens come from URLs: anything that is not one of ours is simply unknown.
+        if not isinstance(token, str) or not token or len(token) > 200:
+            raise self._not_found()
+        return hash_secret(token)

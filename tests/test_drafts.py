@@ -1,0 +1,366 @@
+"""Solo drafts in the database: round trip, unknown and damaged drafts, hashed tokens,
+failures, housekeeping and the upgrade that adds them.
+
+Every test that takes `db_url` runs on SQLite (a file in tmp_path) and, when
+PARTNERSHIP_FIT_TEST_POSTGRES_URL is set (see tests/pg_cluster.sh), on PostgreSQL too, each
+test in a database of its own (same pattern as tests/test_workshop_service.py).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from partnership_core import storage
+from partnership_core.assessment import Answer, Assessment, dump_assessment
+from partnership_core.drafts import DraftNotFoundError, DraftStore
+from partnership_core.errors import AssessmentFileError, PartnershipFitError, StorageError
+from partnership_core.example import example_assessment
+from partnership_core.storage import LATEST_VERSION, Store, hash_secret
+from partnership_core.workshop import WorkshopService
+
+PG_ENV = "PARTNERSHIP_FIT_TEST_POSTGRES_URL"
+UI = {"page": "questionnaire", "active_respondent": "me", "steps": {"q_me_": 3}}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh, empty database per test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'drafts.sqlite3'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"set {PG_ENV} (tests/pg_cluster.sh start) to run against PostgreSQL")
+    name = f"pf_test_{uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def drafts(db_url: str, clock: Clock):
+    store = DraftStore(db_url, clock=clock)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def example() -> Assessment:
+    return example_assessment()
+
+
+def _rows(db_url: str) -> list[dict]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(text("SELECT * FROM drafts"))]
+    finally:
+        engine.dispose()
+
+
+def _first_half(assessment: Assessment) -> Assessment:
+    return assessment.model_copy(
+        update={"answers": assessment.answers[: len(assessment.answers) // 2]}
+    )
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+def test_create_save_load_delete(drafts: DraftStore, example: Assessment, db_url: str) -> None:
+    partial = _first_half(example)
+    token = drafts.create(partial, {"page": "setup"})
+    loaded, ui = drafts.load(token)
+    assert loaded == partial
+    assert ui == {"page": "setup"}
+
+    drafts.save(token, example, UI)
+    loaded, ui = drafts.load(token)
+    assert loaded == example
+    assert dump_assessment(loaded) == dump_assessment(example)
+    assert ui == UI
+    assert len(_rows(db_url)) == 1  # saving replaces, it does not pile up
+
+    assert drafts.delete(token) is True
+    assert _rows(db_url) == []
+    with pytest.raises(DraftNotFoundError):
+        drafts.load(token)
+    assert drafts.delete(token) is False
+
+
+def test_drafts_are_independent(drafts: DraftStore, example: Assessment) -> None:
+    a = drafts.create(example, {"page": "results"})
+    b = drafts.create(_first_half(example), {"page": "home"})
+    assert a != b
+    drafts.save(b, _first_half(example), {"page": "questionnaire"})
+    assert drafts.load(a) == (example, {"page": "results"})
+    assert drafts.load(b)[1] == {"page": "questionnaire"}
+    drafts.delete(a)
+    assert drafts.load(b)[0] == _first_half(example)
+
+
+def test_clearing_an_answer_is_saved(drafts: DraftStore, example: Assessment) -> None:
+    token = drafts.create(example)
+    fewer = example.model_copy(update={"answers": example.answers[1:]})
+    drafts.save(token, fewer)
+    assert len(drafts.load(token)[0].answers) == len(example.answers) - 1
+    assert drafts.load(token)[1] == {}
+
+
+def test_another_store_on_the_same_database_sees_the_draft(
+    drafts: DraftStore, example: Assessment, db_url: str
+) -> None:
+    """A reload may land on another server process: it must find the same draft."""
+    token = drafts.create(example, UI)
+    other = DraftStore(db_url)
+    try:
+        assert other.load(token) == (example, UI)
+    finally:
+        other.close()
+
+
+# --------------------------------------------------------------------------- unknown and bad
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", "no-such-token", "x" * 500, None, 42],
+    ids=["empty", "unknown", "long", "none", "int"],
+)
+def test_unknown_token_is_a_clear_error(drafts: DraftStore, example: Assessment, token) -> None:
+    drafts.create(example)
+    with pytest.raises(DraftNotFoundError, match="not found.*Set up a new assessment") as info:
+        drafts.load(token)
+    # One hierarchy: pages catch the base classes.
+    assert isinstance(info.value, AssessmentFileError)
+    assert isinstance(info.value, PartnershipFitError)
+    with pytest.raises(DraftNotFoundError):
+        drafts.save(token, example)
+    assert drafts.delete(token) is False
+
+
+def test_damaged_assessment_is_a_clear_error(
+    drafts: DraftStore, example: Assessment, db_url: str
+) -> None:
+    token = drafts.create(example, UI)
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE drafts SET assessment = :a"), {"a": '{"format": "partner'})
+    with pytest.raises(AssessmentFileError, match="line 1.*cannot be restored") as info:
+        drafts.load(token)
+    assert not isinstance(info.value, DraftNotFoundError)
+
+    with engine.begin() as conn:  # valid JSON, wrong content
+        body = dump_assessment(example).replace('"rating": 4', '"rating": 9', 1)
+        conn.execute(text("UPDATE drafts SET assessment = :a"), {"a": body})
+    engine.dispose()
+    with pytest.raises(AssessmentFileError, match=r"answers\.\d+.*cannot be restored"):
+        drafts.load(token)
+    # A damaged draft can still be overwritten by the next save, and then loads again.
+    drafts.save(token, example, UI)
+    assert drafts.load(token) == (example, UI)
+
+
+def test_damaged_position_keeps_the_answers(
+    drafts: DraftStore, example: Assessment, db_url: str
+) -> None:
+    token = drafts.create(example, UI)
+    engine = create_engine(db_url)
+    for bad in ("{not json", "[1, 2]", "null"):
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE drafts SET ui_state = :u"), {"u": bad})
+        assert drafts.load(token) == (example, {}), bad
+    engine.dispose()
+
+
+def test_bad_input_is_refused_before_the_database(
+    drafts: DraftStore, example: Assessment, db_url: str
+) -> None:
+    with pytest.raises(ValueError, match="plain JSON"):
+        drafts.create(example, {"when": datetime(2030, 1, 1)})
+    with pytest.raises(ValueError, match="keep it under"):
+        drafts.create(example, {"junk": "x" * 30_000})
+    with pytest.raises(TypeError, match="expected an Assessment"):
+        drafts.create({"name": "not a model"})  # type: ignore[arg-type]
+    assert _rows(db_url) == []
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def test_tokens_are_stored_only_as_hashes(
+    drafts: DraftStore, example: Assessment, db_url: str
+) -> None:
+    tokens = [drafts.create(example, UI) for _ in range(3)]
+    assert len(set(tokens)) == 3
+    assert all(len(t) == 32 for t in tokens)  # token_urlsafe(24): 192 random bits
+    rows = _rows(db_url)
+    assert sorted(r["token_hash"] for r in rows) == sorted(hash_secret(t) for t in tokens)
+    dumped = repr(rows)
+    assert not any(t in dumped for t in tokens)
+
+
+# --------------------------------------------------------------------------- housekeeping
+
+
+def test_long_idle_drafts_are_removed_when_a_new_one_is_created(
+    drafts: DraftStore, example: Assessment, clock: Clock
+) -> None:
+    old = drafts.create(example)
+    kept = drafts.create(example)
+    clock.now += timedelta(days=100)
+    drafts.save(kept, example)  # in use: its clock restarts
+    clock.now += timedelta(days=100)
+    drafts.create(example)
+    with pytest.raises(DraftNotFoundError, match="180 days"):
+        drafts.load(old)
+    assert drafts.load(kept)[0] == example
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def _flaky_connect(store: DraftStore, monkeypatch: pytest.MonkeyPatch, failures: int):
+    real = store.store.engine.connect
+    calls = {"n": 0}
+
+    def connect(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] <= failures:
+            raise OperationalError("connect", {}, Exception("server closed the connection"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store.store.engine, "connect", connect)
+    return calls
+
+
+def test_transient_failure_is_retried(
+    drafts: DraftStore, example: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = drafts.create(_first_half(example))
+    calls = _flaky_connect(drafts, monkeypatch, failures=2)
+    drafts.save(token, example, UI)
+    assert calls["n"] == 3
+    monkeypatch.undo()
+    assert drafts.load(token) == (example, UI)
+
+
+def test_persistent_failure_is_a_storage_error_and_keeps_the_last_save(
+    drafts: DraftStore, example: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = drafts.create(_first_half(example), {"page": "setup"})
+    _flaky_connect(drafts, monkeypatch, failures=100)
+    with pytest.raises(StorageError, match="latest answer was not saved.*try again"):
+        drafts.save(token, example, UI)
+    with pytest.raises(StorageError, match="could not be saved"):
+        drafts.create(example)
+    with pytest.raises(StorageError, match="could not be read"):
+        drafts.load(token)
+    monkeypatch.undo()
+    assert drafts.load(token) == (_first_half(example), {"page": "setup"})
+
+
+def test_unusable_database_is_a_storage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError, match="Cannot create the data folder"):
+        DraftStore(f"sqlite:///{blocker / 'sub' / 'x.sqlite3'}")
+    with pytest.raises(StorageError, match="cannot be reached"):
+        DraftStore(
+            "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            retry_attempts=2,
+            retry_base_delay=0.01,
+        )
+
+
+def test_from_environment_uses_the_workshop_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, example: Assessment
+) -> None:
+    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PARTNERSHIP_FIT_DATA_DIR", str(tmp_path / "d"))
+    drafts = DraftStore.from_environment()
+    token = drafts.create(example)
+    drafts.close()
+    svc = WorkshopService.from_environment()  # same file, already migrated
+    assert svc.store.version() == LATEST_VERSION
+    svc.close()
+    assert (tmp_path / "d" / "partnership_fit.sqlite3").exists()
+    again = DraftStore.from_environment()
+    assert again.load(token)[0] == example
+    again.close()
+
+
+# --------------------------------------------------------------------------- upgrade
+
+
+def test_upgrade_from_version_2_keeps_workshops_and_adds_drafts(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, example: Assessment
+) -> None:
+    # The app as released before drafts: migrations 1 and 2 only.
+    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS[:2])
+    monkeypatch.setattr(storage, "LATEST_VERSION", 2)
+    old = WorkshopService(db_url)
+    assert old.store.version() == 2
+    created = old.create_workshop("Old workshop", "other", ["three-levels"], ["A", "B"])
+    session = old.join(created.join_code, "p1", "Ann", "k")
+    first = old.participant(session.participant_token).workshop.statements[0]
+    old.save_answer(session.participant_token, Answer(respondent="x", statement=first, rating=5))
+    old.close()
+    monkeypatch.undo()
+    engine = create_engine(db_url)
+    assert "drafts" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+    drafts = DraftStore(db_url)  # start-up migrates to the latest version
+    assert drafts.store.version() == LATEST_VERSION == 3
+    token = drafts.create(example, UI)
+    assert drafts.load(token) == (example, UI)
+    drafts.close()
+
+    svc = WorkshopService(db_url)
+    board = svc.dashboard(created.facilitator_token)
+    assert board.workshop.name == "Old workshop"
+    assert [(p.name, p.answered) for p in board.participants] == [("Ann", 1)]
+    assert svc.participant(session.participant_token).own_answers[first].rating == 5
+    svc.close()
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        versions = [r[0] for r in conn.execute(text("SELECT version FROM schema_version"))]
+    engine.dispose()
+    assert sorted(versions) == [1, 2, 3]
+
+
+def test_drafts_table_matches_the_code(db_url: str) -> None:
+    store = Store(db_url)
+    store.migrate()
+    inspector = inspect(store.engine)
+    columns = {c["name"] for c in inspector.get_columns("drafts")}
+    assert columns == set(storage.drafts.columns.keys())
+    assert "ix_drafts_updated" in {ix["name"] for ix in inspector.get_indexes("drafts")}
+    store.dispose()
