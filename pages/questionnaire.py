@@ -6,11 +6,11 @@ import streamlit as st
 
 from partnership_core.assessment import dump_assessment
 from partnership_core.errors import PartnershipFitError
+from partnership_core.solo import estimated_partners
 from partnership_ui import bootstrap, notify
 from partnership_ui.autosave import answer_changed, render_draft_status
 from partnership_ui.components import file_stem
 from partnership_ui.data import bank_set
-from partnership_ui.merge import estimated_partners
 from partnership_ui.questionnaire import render_questionnaire
 from partnership_ui.session import (
     answer_count,

@@ -4,10 +4,10 @@ import streamlit as st
 
 from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, PartnershipType
 from partnership_core.errors import PartnershipFitError
+from partnership_core.solo import SetupError
 from partnership_ui import bootstrap
 from partnership_ui.autosave import save_draft
 from partnership_ui.data import available_banks, bank_set
-from partnership_ui.merge import SetupError
 from partnership_ui.session import apply_setup
 from partnership_ui.state import MAX_PARTNERS, setup_state, solo_state
 

@@ -18,8 +18,7 @@ from partnership_core.bank import BandId, BankSet
 from partnership_core.errors import PartnershipFitError
 from partnership_core.palette import partner_symbol
 from partnership_core.results import AssessmentResult, LevelResult, Verdict
-
-from .merge import estimated_partners
+from partnership_core.solo import estimated_partners
 
 __all__ = [
     "VERDICT_ICONS",

@@ -8,10 +8,15 @@ import streamlit as st
 
 from partnership_core.assessment import Answer, Assessment, parse_assessment
 from partnership_core.bank import PartnershipType
+from partnership_core.solo import (
+    add_estimate_respondent,
+    carry_over,
+    merge_partner_file,
+    new_assessment,
+)
 
 from . import notify
 from .autosave import forget_draft, save_draft
-from .merge import add_estimate_respondent, carry_over, merge_partner_file, new_assessment
 from .state import (
     SOLO_KEY,
     QuestionnaireNav,

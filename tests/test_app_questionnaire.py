@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from partnership_core.assessment import Answer, Assessment, Partner, Respondent
 from partnership_core.bank import PartnershipType, load_bank_set
 from partnership_core.errors import AssessmentFileError
-from partnership_ui.merge import (
+from partnership_core.solo import (
     SetupError,
     add_estimate_respondent,
     carry_over,

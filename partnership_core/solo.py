@@ -1,16 +1,13 @@
-"""Pure helpers for the solo flow (no Streamlit): build an assessment from the set-up,
-add an estimate respondent, and merge in a partner's exported file.
-
-Kept free of Streamlit so they can be unit-tested; they could move to `partnership_core`.
-"""
+"""The solo flow's assessment logic: build an assessment from the set-up, add an estimate
+respondent, and merge in a partner's exported file."""
 
 from __future__ import annotations
 
 import re
 
-from partnership_core.assessment import Assessment, Partner, Respondent
-from partnership_core.bank import PartnershipType
-from partnership_core.errors import AssessmentFileError
+from .assessment import Assessment, Partner, Respondent
+from .bank import PartnershipType
+from .errors import AssessmentFileError, PartnershipFitError
 
 __all__ = [
     "SetupError",
@@ -23,7 +20,7 @@ __all__ = [
 ]
 
 
-class SetupError(ValueError):
+class SetupError(PartnershipFitError):
     """The set-up form is incomplete or inconsistent; the message says what to fix."""
 
 
