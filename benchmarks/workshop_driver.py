@@ -1,0 +1,260 @@
+"""Drive the workshop pages of a running app in headless Chromium (Playwright, sync API).
+
+Shared by `tests/test_e2e_workshop.py` and `benchmarks/bench_workshop_load.py`: starting and
+killing an app server, creating a workshop, joining, answering the questionnaire.
+Uses Debian's Chromium (`/usr/bin/chromium`); never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+__all__ = [
+    "ROOT",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "AppServer",
+    "free_port",
+    "launch_browser",
+    "wait_idle",
+    "create_workshop",
+    "join_workshop",
+    "answer_step",
+    "answer_everything",
+    "RATING_LABELS",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("PARTNERSHIP_FIT_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying to reach the internet.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+RATING_LABELS = {
+    1: "1 · Strongly disagree",
+    2: "2 · Disagree",
+    3: "3 · Neither agree nor disagree",
+    4: "4 · Agree",
+    5: "5 · Strongly agree",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class AppServer:
+    """One `streamlit run app.py` process on 127.0.0.1:port (started and stopped by us)."""
+
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60.0) -> AppServer:
+        env = {**os.environ, **self.env}
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"app server exited early; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError(f"app server not healthy after {timeout} s; see {self.log_path}")
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        """Stop our own server process (SIGKILL simulates a crash)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=30)
+        self.process = None
+
+
+def launch_browser(pw: Playwright) -> Browser:
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def wait_idle(page: Page, timeout: float = 30.0) -> None:
+    """Wait until the app's current rerun has finished drawing.
+
+    While Streamlit reruns, the elements of the previous run stay on the page marked
+    `data-stale="true"`; counting or clicking them is a classic flaky-test trap.
+    """
+    script = "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0"
+    for _ in range(2):  # twice, a moment apart: a rerun may start just after the first check
+        page.wait_for_timeout(120)
+        page.wait_for_function(script, timeout=timeout * 1000)
+
+
+def create_workshop(
+    page: Page,
+    base: str,
+    name: str,
+    partners: list[str],
+    *,
+    auto_reveal: bool = False,
+) -> tuple[str, str]:
+    """Create a workshop on the facilitator page; returns (facilitator URL, join code)."""
+    page.goto(f"{base}/facilitator")
+    page.get_by_label("Name of the partnership").fill(name)
+    if len(partners) != 2:
+        box = page.get_by_label("Number of partner organisations")
+        box.fill(str(len(partners)))
+        box.press("Enter")
+        page.get_by_label(f"Partner {len(partners)}").wait_for()
+    for i, partner in enumerate(partners):
+        page.get_by_label(f"Partner {i + 1}", exact=True).fill(partner)
+    if auto_reveal:
+        page.get_by_text("Reveal automatically when everyone has finished").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Create the workshop").click()
+    code = page.locator(".pf-join-code")
+    code.wait_for(timeout=30_000)
+    page.wait_for_url(re.compile(r".*/facilitator\?t=.+"))
+    return page.url, code.inner_text().strip()
+
+
+def join_workshop(page: Page, base: str, code: str, partner: str, person: str) -> str:
+    """Join through the join link as `person` for `partner`; returns the personal link."""
+    page.goto(f"{base}/join?code={code}")
+    page.get_by_text("Which organisation do you answer for?").wait_for(timeout=30_000)
+    page.locator('[data-testid="stRadio"]').get_by_text(partner, exact=True).click()
+    page.get_by_label("Your name (as the others will see it)").fill(person)
+    page.get_by_role("button", name="Join", exact=True).click()
+    page.get_by_text("Your personal link").wait_for(timeout=30_000)
+    page.wait_for_url(re.compile(r".*/join\?p=.+"))
+    return page.url
+
+
+def _answered_count(page: Page) -> int:
+    text = page.get_by_text(re.compile(r"^\d+ of \d+ statements answered")).inner_text()
+    return int(text.split(" ", 1)[0])
+
+
+# Rating radios of the questionnaire, leaving out stale copies from the previous rerun.
+_LIVE_RADIOS = '[data-testid="stRadio"]:not([data-stale="true"] *)'
+
+
+def _rating_radios(page: Page):  # noqa: ANN202 - a Playwright Locator
+    return page.locator(_LIVE_RADIOS).filter(has_text="Strongly agree")
+
+
+def answer_step(
+    page: Page, rating_for: Callable[[int], int], start: int = 0, on_click: Callable | None = None
+) -> int:
+    """Rate every statement on the current step; returns how many were rated.
+
+    `rating_for(n)` gives the rating of the n-th statement overall (n counts from `start`);
+    `on_click(n)` is called right after each click (the benchmark starts its clock there).
+    Statements are found by their text, not by position, because a rerun in flight can
+    briefly show an element twice.
+    """
+    radios = _rating_radios(page)
+    radios.first.wait_for(timeout=30_000)
+    wait_idle(page)
+    labels = [
+        radios.nth(i).locator('[data-testid="stWidgetLabel"]').inner_text().strip()
+        for i in range(radios.count())
+    ]
+    answered = _answered_count(page)
+    for i, text in enumerate(labels):
+        radio = page.locator(_LIVE_RADIOS).filter(
+            has=page.locator('[data-testid="stWidgetLabel"]', has_text=text)
+        )
+        option = radio.first.locator("label").filter(has_text=RATING_LABELS[rating_for(start + i)])
+        already = option.locator("input").is_checked()
+        option.click()
+        if on_click is not None:
+            on_click(start + i)
+        expect(option.locator("input")).to_be_checked(timeout=30_000)
+        if not already:
+            # Pace like a person: the next click after the page shows the server took this
+            # one (its progress line counts it). Clicks fired faster than the server reruns
+            # can be dropped by the browser side; see the report.
+            answered += 1
+            expect(
+                page.get_by_text(re.compile(rf"^{answered} of \d+ statements answered"))
+            ).to_be_visible(timeout=60_000)
+    return len(labels)
+
+
+def answer_everything(
+    page: Page,
+    rating_for: Callable[[int], int],
+    on_click: Callable | None = None,
+    after_step: Callable[[int], None] | None = None,
+) -> int:
+    """Answer all steps of the questionnaire and hand in; returns the number answered.
+
+    `after_step(answered_so_far)` runs once the rerun after each step's last click is drawn.
+    """
+    done = 0
+    while True:
+        heading = page.locator("h3").filter(has_text="·").first.inner_text()
+        done += answer_step(page, rating_for, done, on_click)
+        wait_idle(page)
+        if after_step is not None:
+            after_step(done)
+        button = page.locator("button").filter(has_text=re.compile(r"Next →|Finish and hand in"))
+        last = "Finish and hand in" in button.inner_text()
+        button.click()
+        if last:
+            page.get_by_text("your answers are in").wait_for(timeout=30_000)
+            return done
+        expect(page.locator("h3").filter(has_text="·").first).not_to_have_text(
+            heading, timeout=30_000
+        )

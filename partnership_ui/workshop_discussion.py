@@ -1,0 +1,323 @@
+"""The facilitator's discussion mode: walk the ranked agenda, record agreements and actions.
+
+For each agenda item the room agrees one rating. Where the partners cannot agree, the
+facilitator ticks "could not agree": the disagreement is recorded and the lower of the
+partners' positions is taken, so the record never looks better than the weakest view.
+"Lower" is meant on the scored scale: for a reverse-worded statement (where agreeing is
+the warning sign) the more cautious position is the higher rating.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from partnership_core.assessment import Action, AgreedItem, Assessment
+from partnership_core.errors import PartnershipFitError
+from partnership_core.results import AgendaItem, AssessmentResult
+from partnership_core.workshop import WorkshopService
+
+from .data import bank_set
+from .workshop_results import partner_label
+
+__all__ = [
+    "DiscussionState",
+    "discussion_state",
+    "partner_positions",
+    "agreed_rating",
+    "render_discussion",
+    "render_actions",
+]
+
+_STATE_KEY = "pf_ws_discussion"
+_RATING_LABELS = {
+    1: "1 · Strongly disagree",
+    2: "2 · Disagree",
+    3: "3 · Neither",
+    4: "4 · Agree",
+    5: "5 · Strongly agree",
+}
+
+
+@dataclass
+class DiscussionState:
+    """Where the facilitator is in the agenda, and the last outcome to show."""
+
+    index: int = 0
+    message: str | None = None
+    error: str | None = None
+
+
+def discussion_state() -> DiscussionState:
+    return st.session_state.setdefault(_STATE_KEY, DiscussionState())
+
+
+def partner_positions(
+    assessment: Assessment, statement: str, reverse: bool = False
+) -> dict[str, int]:
+    """Each partner's position on a statement: its respondents' mean rating, rounded to the
+    cautious side (down; up on a reverse-worded statement).
+
+    Rounded cautiously for the same reason the cautious rating is taken on a disagreement:
+    half a point of optimism should not decide the record. Partners whose people all
+    answered "not sure" have no position.
+    """
+    partner_of = {r.id: r.partner for r in assessment.respondents}
+    ratings: dict[str, list[int]] = {}
+    for a in assessment.answers:
+        if a.statement == statement and isinstance(a.rating, int):
+            ratings.setdefault(partner_of[a.respondent], []).append(a.rating)
+    rounding = math.ceil if reverse else math.floor
+    return {
+        p.id: int(rounding(sum(ratings[p.id]) / len(ratings[p.id])))
+        for p in assessment.partners
+        if ratings.get(p.id)
+    }
+
+
+def agreed_rating(
+    chosen: int, could_not_agree: bool, positions: dict[str, int], reverse: bool = False
+) -> int:
+    """The rating to record: the room's choice, or on a disagreement the most cautious
+    partner position (the lowest rating; the highest on a reverse-worded statement). The
+    choice stands when no partner has a position."""
+    if could_not_agree and positions:
+        return max(positions.values()) if reverse else min(positions.values())
+    return chosen
+
+
+def render_discussion(
+    svc: WorkshopService, token: str, assessment: Assessment, result: AssessmentResult
+) -> None:
+    """Draw the current agenda item with its agreement form and its actions."""
+    state = discussion_state()
+    agenda = result.agenda
+    agreed = {a.statement: a for a in (assessment.workshop.agreed if assessment.workshop else [])}
+    if state.message:
+        st.success(state.message, icon=":material/check_circle:")
+        state.message = None
+    if state.error:
+        st.error(state.error, icon=":material/error:")
+        state.error = None
+    if not agenda:
+        st.success(
+            "Nothing on the agenda: no statement shows a gap or a shared shortfall worth a "
+            "discussion. Record any actions below.",
+            icon=":material/check_circle:",
+        )
+        render_actions(svc, token, assessment, statement=None)
+        return
+
+    done = sum(1 for item in agenda if item.statement in agreed)
+    st.progress(done / len(agenda), text=f"{done} of {len(agenda)} agenda items agreed")
+    state.index = min(max(state.index, 0), len(agenda) - 1)
+    jump_key = "pf_ws_agenda_jump"
+    if st.session_state.get(jump_key) != state.index:
+        st.session_state[jump_key] = state.index
+    # Labels stay the same whatever is recorded: a selectbox whose option labels change
+    # between reruns can hand its callback a stale label instead of the option.
+    st.selectbox(
+        "Agenda item",
+        options=list(range(len(agenda))),
+        format_func=lambda i: (
+            f"{agenda[i].rank}. {agenda[i].characteristic_name}: {agenda[i].text[:70]}"
+        ),
+        key=jump_key,
+        on_change=_jump,
+        args=(jump_key, len(agenda)),
+    )
+    item = agenda[state.index]
+    _render_item(svc, token, assessment, result, item, agreed.get(item.statement))
+
+    c1, c2 = st.columns(2)
+    c1.button(
+        "← Previous item",
+        key="pf_ws_agenda_prev",
+        disabled=state.index == 0,
+        on_click=_step,
+        args=(-1,),
+        width="stretch",
+    )
+    c2.button(
+        "Next item →",
+        key="pf_ws_agenda_next",
+        disabled=state.index >= len(agenda) - 1,
+        on_click=_step,
+        args=(1,),
+        width="stretch",
+    )
+
+
+def _jump(jump_key: str, count: int) -> None:
+    value = st.session_state.get(jump_key)
+    if isinstance(value, int) and 0 <= value < count:
+        discussion_state().index = value
+
+
+def _step(delta: int) -> None:
+    discussion_state().index += delta
+
+
+def _render_item(
+    svc: WorkshopService,
+    token: str,
+    assessment: Assessment,
+    result: AssessmentResult,
+    item: AgendaItem,
+    existing: AgreedItem | None,
+) -> None:
+    reverse = bank_set(tuple(assessment.banks)).statements[item.statement][1].reverse
+    positions = partner_positions(assessment, item.statement, reverse)
+    with st.container(border=True):
+        st.caption(f"#{item.rank} · {item.characteristic_name} · {item.level.value} level")
+        st.markdown(f"### {item.text}")
+        st.markdown(item.reason)
+        cols = st.columns(max(len(result.partner_names), 1))
+        for col, (partner_id, _) in zip(cols, result.partner_names.items(), strict=True):
+            score = item.scores.get(partner_id)
+            position = positions.get(partner_id)
+            col.metric(
+                partner_label(result, partner_id),
+                "–" if score is None else f"{score:.0f}/100",
+                help="Score 0-100 (reverse-worded statements flipped).",
+            )
+            col.caption(
+                "no rating" if position is None else f"their rating ≈ {_RATING_LABELS[position]}"
+            )
+        if item.prompts:
+            st.markdown("**To talk about**")
+            for prompt in item.prompts:
+                st.markdown(f"- {prompt}")
+
+    key = f"pf_ws_agree|{item.statement}"
+    with st.form(key=f"{key}|form", border=True):
+        st.markdown("**What the partners agree**" + (" · ✓ recorded" if existing else ""))
+        default = existing.agreed_rating if existing else agreed_rating(3, True, positions, reverse)
+        st.radio(
+            "Agreed rating",
+            options=list(_RATING_LABELS),
+            index=default - 1,
+            format_func=_RATING_LABELS.__getitem__,
+            horizontal=True,
+            key=f"{key}|rating",
+        )
+        st.checkbox(
+            "The partners could not agree (record the disagreement and take the more cautious "
+            "rating: "
+            + (
+                "the higher one, as this statement is a warning sign"
+                if reverse
+                else "the lower one"
+            )
+            + ")",
+            value=existing.disagreement if existing else False,
+            key=f"{key}|disagree",
+        )
+        st.text_area(
+            "Notes",
+            value=existing.notes if existing else "",
+            max_chars=10000,
+            key=f"{key}|notes",
+        )
+        st.form_submit_button(
+            "Record agreement",
+            type="primary",
+            on_click=_record,
+            args=(svc, token, item.statement, key, positions, dict(result.partner_names), reverse),
+        )
+    render_actions(svc, token, assessment, statement=item.statement)
+
+
+def _record(
+    svc: WorkshopService,
+    token: str,
+    statement: str,
+    key: str,
+    positions: dict[str, int],
+    names: dict[str, str],
+    reverse: bool,
+) -> None:
+    state = discussion_state()
+    chosen = int(st.session_state[f"{key}|rating"])
+    disagree = bool(st.session_state[f"{key}|disagree"])
+    rating = agreed_rating(chosen, disagree, positions, reverse)
+    notes = (st.session_state.get(f"{key}|notes") or "").strip()
+    try:
+        svc.record_agreement(
+            token,
+            AgreedItem(
+                statement=statement, agreed_rating=rating, disagreement=disagree, notes=notes
+            ),
+        )
+    except PartnershipFitError as exc:
+        state.error = str(exc)
+        return
+    if disagree and positions:
+        lowest = [names.get(p, p) for p, r in positions.items() if r == rating]
+        state.message = (
+            f"Recorded as a disagreement; the more cautious rating was taken: "
+            f"{_RATING_LABELS[rating]} "
+            f"({', '.join(lowest)})."
+        )
+    else:
+        state.message = f"Agreement recorded: {_RATING_LABELS[rating]}."
+    # The recorded value wins over what the form showed before.
+    st.session_state[f"{key}|rating"] = rating
+
+
+def render_actions(
+    svc: WorkshopService, token: str, assessment: Assessment, statement: str | None
+) -> None:
+    """The actions agreed so far (all of them) and a form to add one, linked to `statement`."""
+    actions = assessment.workshop.actions if assessment.workshop else []
+    st.markdown("**Actions**")
+    if not actions:
+        st.caption("No actions yet.")
+    for index, action in enumerate(actions):
+        c1, c2 = st.columns([6, 1], vertical_alignment="center")
+        due = f", due {action.due.isoformat()}" if action.due else ""
+        here = " · this item" if statement and action.statement == statement else ""
+        c1.markdown(f"- **{action.title}** — {action.owner}{due}{here}")
+        c2.button(
+            "Remove",
+            key=f"pf_ws_action_rm|{index}|{action.title[:20]}",
+            on_click=_remove_action,
+            args=(svc, token, index),
+        )
+    key = f"pf_ws_action|{statement or 'general'}"
+    with st.form(key=f"{key}|form", clear_on_submit=True, border=True):
+        st.markdown("**Add an action**")
+        st.text_input("What will be done", max_chars=500, key=f"{key}|title")
+        c1, c2 = st.columns(2)
+        c1.text_input("Owner (person or organisation)", max_chars=200, key=f"{key}|owner")
+        c2.date_input("Due date", value=None, min_value=date(2000, 1, 1), key=f"{key}|due")
+        st.form_submit_button("Add action", on_click=_add_action, args=(svc, token, key, statement))
+
+
+def _add_action(svc: WorkshopService, token: str, key: str, statement: str | None) -> None:
+    state = discussion_state()
+    title = (st.session_state.get(f"{key}|title") or "").strip()
+    owner = (st.session_state.get(f"{key}|owner") or "").strip()
+    due = st.session_state.get(f"{key}|due")
+    if not title or not owner:
+        state.error = "An action needs both what will be done and an owner; nothing was added."
+        return
+    try:
+        svc.add_action(token, Action(title=title, owner=owner, due=due, statement=statement))
+    except PartnershipFitError as exc:
+        state.error = str(exc)
+        return
+    state.message = f"Action added: {title} ({owner})."
+
+
+def _remove_action(svc: WorkshopService, token: str, index: int) -> None:
+    state = discussion_state()
+    try:
+        svc.remove_action(token, index)
+    except PartnershipFitError as exc:
+        state.error = str(exc)
+        return
+    state.message = "Action removed."

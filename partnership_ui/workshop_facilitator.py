@@ -1,0 +1,509 @@
+"""The facilitator's side of a workshop: create, invite, watch progress, reveal, discuss, export.
+
+`pages/facilitator.py` only calls `render_facilitator_page()`. The facilitator's secret token
+lives in the URL (`?t=`): that link is the only key to the workshop's controls and results.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
+
+import streamlit as st
+
+from partnership_core.assessment import Assessment, dump_assessment, parse_assessment
+from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
+from partnership_core.errors import PartnershipFitError, WorkshopError
+from partnership_core.results import AssessmentResult
+from partnership_core.workshop import Dashboard, WorkshopService, WorkshopState
+
+from .data import available_banks
+from .workshop_common import (
+    facilitator_link,
+    join_link,
+    qr_png,
+    score,
+    show_error,
+    workshop_service,
+)
+from .workshop_discussion import render_discussion
+from .workshop_report import render_report_downloads
+from .workshop_results import render_results
+
+__all__ = [
+    "DASHBOARD_POLL",
+    "FacilitatorState",
+    "facilitator_state",
+    "token_from_link",
+    "render_facilitator_page",
+]
+
+DASHBOARD_POLL = "3s"
+_STATE_KEY = "pf_ws_fac"
+_MIN_PARTNERS, _MAX_PARTNERS = 2, 6
+_VIEWS = {
+    "results": ":material/insights: Results",
+    "discussion": ":material/forum: Discussion",
+    "export": ":material/download: Export and files",
+}
+
+
+@dataclass
+class FacilitatorState:
+    """What the facilitator's page remembers between reruns (not the workshop itself)."""
+
+    just_created: bool = False
+    message: str | None = None
+    error: str | None = None
+    import_round: int = 0  # bumping it empties the file uploader after a successful import
+    partner_names: list[str] = field(default_factory=lambda: ["", ""])
+
+
+def facilitator_state() -> FacilitatorState:
+    return st.session_state.setdefault(_STATE_KEY, FacilitatorState())
+
+
+def token_from_link(text: str) -> str | None:
+    """The facilitator token in a pasted link (`...?t=TOKEN`) or a bare token, else None."""
+    text = text.strip()
+    if not text:
+        return None
+    if "?" in text or "://" in text:
+        values = parse_qs(urlsplit(text).query).get("t")
+        return values[0] if values else None
+    return text if re.fullmatch(r"[A-Za-z0-9_-]{16,128}", text) else None
+
+
+def render_facilitator_page() -> None:
+    """The whole facilitator page: the creation form, or the workshop behind `?t=`."""
+    try:
+        svc = workshop_service()
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    token = st.query_params.get("t")
+    if not token:
+        _create_form(svc)
+        return
+    try:
+        dash = svc.dashboard(token)
+    except WorkshopError as exc:
+        st.title("Facilitate a workshop")
+        show_error(exc)
+        if st.button("Create a new workshop instead", key="pf_ws_new_instead", type="primary"):
+            st.query_params.clear()
+            st.rerun()
+        return
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    state = facilitator_state()
+    st.title(dash.workshop.name)
+    if state.message:
+        st.success(state.message, icon=":material/check_circle:")
+        state.message = None
+    if state.error:
+        st.error(state.error, icon=":material/error:")
+        state.error = None
+    _facilitator_link_box(token, expanded=state.just_created)
+    state.just_created = False
+    if dash.state == WorkshopState.REVEALED:
+        _revealed(svc, token, dash)
+    else:
+        _invite(dash)
+        st.subheader("Who is answering")
+        _dashboard_fragment(token, dash.state.value)
+        with st.expander("Add an offline participant's file"):
+            _import_form(svc, token, dash)
+
+
+# ---------------------------------------------------------------------------- creation
+
+
+def _create_form(svc: WorkshopService) -> None:
+    st.title("Facilitate a workshop")
+    st.markdown(
+        "Everyone answers on their own phone or laptop, without seeing the others' answers. "
+        "When you reveal, the room looks at the comparison together and agrees what to do."
+    )
+    state = facilitator_state()
+    try:
+        banks = available_banks()
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    with st.container(border=True):
+        st.text_input(
+            "Name of the partnership",
+            max_chars=200,
+            placeholder="e.g. Food bank × grocery chain: surplus food programme",
+            key="pf_ws_new_name",
+        )
+        st.selectbox(
+            "Type of partnership",
+            options=list(PartnershipType),
+            format_func=PARTNERSHIP_TYPE_LABELS.__getitem__,
+            index=list(PartnershipType).index(PartnershipType.OTHER),
+            key="pf_ws_new_type",
+        )
+        st.multiselect(
+            "Question banks",
+            options=list(banks),
+            default=[SPINE_BANK_ID] if SPINE_BANK_ID in banks else [],
+            format_func=lambda b: banks[b].title,
+            key="pf_ws_new_banks",
+            help="The three-level framework is the default; the others add questions.",
+        )
+        count = st.number_input(
+            "Number of partner organisations",
+            min_value=_MIN_PARTNERS,
+            max_value=_MAX_PARTNERS,
+            value=max(len(state.partner_names), _MIN_PARTNERS),
+            step=1,
+            key="pf_ws_new_count",
+        )
+        cols = st.columns(2)
+        for i in range(int(count)):
+            cols[i % 2].text_input(f"Partner {i + 1}", max_chars=200, key=f"pf_ws_new_partner_{i}")
+        st.toggle(
+            "Also ask everyone to guess how the other side will answer",
+            value=True,
+            key="pf_ws_new_predict",
+            help="Guesses show where the partners misread each other.",
+        )
+        st.toggle(
+            "Reveal automatically when everyone has finished",
+            value=False,
+            key="pf_ws_new_auto",
+        )
+        clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
+    if clicked:
+        _create(svc, int(count))
+    with st.expander("Open a workshop you already created"):
+        st.text_input(
+            "Paste your facilitator link",
+            key="pf_ws_open_link",
+            placeholder="https://…/facilitator?t=…",
+        )
+        if st.button("Open", key="pf_ws_open"):
+            found = token_from_link(st.session_state.get("pf_ws_open_link") or "")
+            if found is None:
+                st.error(
+                    "That is not a facilitator link. It looks like …/facilitator?t=… "
+                    "— copy the whole link you bookmarked.",
+                    icon=":material/error:",
+                )
+            else:
+                st.query_params["t"] = found
+                st.rerun()
+
+
+def _create(svc: WorkshopService, count: int) -> None:
+    name = (st.session_state.get("pf_ws_new_name") or "").strip()
+    partner_names = [
+        (st.session_state.get(f"pf_ws_new_partner_{i}") or "").strip() for i in range(count)
+    ]
+    bank_ids = list(st.session_state.get("pf_ws_new_banks") or [])
+    problems = []
+    if not name:
+        problems.append("give the partnership a name")
+    if not bank_ids:
+        problems.append("choose at least one question bank")
+    empty = [str(i + 1) for i, n in enumerate(partner_names) if not n]
+    if empty:
+        problems.append(f"name partner {', '.join(empty)}")
+    keys = [n.casefold() for n in partner_names if n]
+    if len(set(keys)) != len(keys):
+        problems.append("give every partner its own name")
+    if problems:
+        st.error(
+            "Before creating the workshop: " + "; ".join(problems) + ".", icon=":material/error:"
+        )
+        return
+    try:
+        created = svc.create_workshop(
+            name,
+            PartnershipType(st.session_state["pf_ws_new_type"]),
+            bank_ids,
+            partner_names,
+            ask_predictions=bool(st.session_state.get("pf_ws_new_predict")),
+            auto_reveal=bool(st.session_state.get("pf_ws_new_auto")),
+        )
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    state = facilitator_state()
+    state.just_created = True
+    state.message = "Workshop created. Show the code or the QR code to the room."
+    st.query_params.clear()
+    st.query_params["t"] = created.facilitator_token
+    st.rerun()
+
+
+def _facilitator_link_box(token: str, *, expanded: bool) -> None:
+    with st.expander(":material/key: Your facilitator link (private)", expanded=expanded):
+        st.warning(
+            "This link opens the workshop's controls and, after the reveal, every answer. "
+            "Bookmark it now and keep it to yourself: it is the only way back in.",
+            icon=":material/lock:",
+        )
+        st.code(facilitator_link(token), language=None, wrap_lines=True)
+
+
+# ---------------------------------------------------------------------------- before reveal
+
+
+def _invite(dash: Dashboard) -> None:
+    """What the room sees: the code in large type, the join link and its QR code."""
+    link = join_link(dash.join_code)
+    with st.container(border=True):
+        st.markdown(
+            '<div style="text-align:center">Join on your phone or laptop with the code</div>'
+            '<div class="pf-join-code" style="text-align:center;font-family:ui-monospace,'
+            "SFMono-Regular,Menlo,monospace;font-weight:700;font-size:clamp(2rem,9vw,4.5rem);"
+            f'letter-spacing:.06em;line-height:1.15;white-space:nowrap">{dash.join_code}</div>',
+            unsafe_allow_html=True,
+        )
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        with left:
+            st.markdown("Scan the QR code, or open this link:")
+            st.markdown(f"[{link}]({link})")
+        with right:
+            st.image(qr_png(link), caption="Scan to join")
+
+
+@st.fragment(run_every=DASHBOARD_POLL)
+def _dashboard_fragment(token: str, shown_state: str) -> None:
+    """Live progress, redrawn every few seconds on its own; the rest of the page stays."""
+    svc = workshop_service()
+    try:
+        dash = svc.dashboard(token)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    if dash.state.value != shown_state:
+        # Locked elsewhere, or revealed automatically: redraw the whole page.
+        st.rerun(scope="app")
+    people = dash.participants
+    done = sum(1 for p in people if p.finished)
+    cols = st.columns(2 + len(dash.workshop.partners))
+    cols[0].metric("Joined", len(people))
+    cols[1].metric("Finished", f"{done} of {len(people)}")
+    for col, partner in zip(cols[2:], dash.workshop.partners, strict=True):
+        mine = [p for p in people if p.partner_id == partner.id]
+        col.metric(partner.name, f"{sum(p.finished for p in mine)}/{len(mine)} done")
+    missing = [
+        p.name for p in dash.workshop.partners if not any(x.partner_id == p.id for x in people)
+    ]
+    if missing:
+        st.caption("Nobody has joined yet for: " + ", ".join(missing))
+    if people:
+        now = datetime.now(UTC)
+        st.dataframe(
+            [
+                {
+                    "Name": p.name + (" (file)" if p.offline else ""),
+                    "Organisation": p.partner_name,
+                    "Progress": p.answered / p.total if p.total else 0.0,
+                    "Answered": f"{p.answered}/{p.total}",
+                    "Finished": "✓ finished" if p.finished else "answering",
+                    "Last active": _ago(now, p.last_seen),
+                }
+                for p in people
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Progress": st.column_config.ProgressColumn(
+                    "Progress", min_value=0.0, max_value=1.0, format="percent"
+                )
+            },
+        )
+    else:
+        st.info(
+            "Nobody has joined yet. Show the code above to the room.",
+            icon=":material/hourglass_empty:",
+        )
+    if dash.state == WorkshopState.OPEN and dash.workshop.auto_reveal:
+        st.caption("Results appear by themselves once everyone who joined has finished.")
+
+    c1, c2 = st.columns(2)
+    locked = dash.state == WorkshopState.LOCKED
+    if c1.button(
+        "Unlock answering" if locked else "Lock answering",
+        icon=":material/lock_open:" if locked else ":material/lock:",
+        key="pf_ws_lock",
+        width="stretch",
+        help="Locked: nobody can join or change answers until you unlock.",
+    ):
+        try:
+            svc.set_locked(token, not locked)
+        except PartnershipFitError as exc:
+            show_error(exc)
+            return
+        st.rerun(scope="app")
+    unfinished = len(people) - done
+    anyway = True
+    if people and unfinished:
+        anyway = c2.checkbox(
+            f"Reveal although {unfinished} of {len(people)} have not finished",
+            key="pf_ws_reveal_anyway",
+        )
+    if c2.button(
+        "Reveal the answers",
+        key="pf_ws_reveal",
+        type="primary",
+        width="stretch",
+        disabled=not people or not anyway,
+        help="Final: everyone sees all answers; nobody can change them afterwards.",
+    ):
+        try:
+            svc.reveal(token)
+        except PartnershipFitError as exc:
+            show_error(exc)
+            return
+        facilitator_state().message = "Answers revealed."
+        st.rerun(scope="app")
+
+
+def _ago(now: datetime, then: datetime) -> str:
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    seconds = max(int((now - then).total_seconds()), 0)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
+def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    st.markdown(
+        "Someone who answered offline (with the solo assessment) can send you their exported "
+        "`.json` file; their answers join this workshop as if they had answered here."
+    )
+    state = facilitator_state()
+    upload = st.file_uploader(
+        "Assessment file (.json)", type=["json"], key=f"pf_ws_import_{state.import_round}"
+    )
+    if upload is None:
+        return
+    try:
+        offline = parse_assessment(upload.getvalue(), source=upload.name)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    if not offline.respondents:
+        st.error(
+            f"{upload.name}: has no respondents, so there is nothing to add.",
+            icon=":material/error:",
+        )
+        return
+    workshop_partners = {p.id: p.name for p in dash.workshop.partners}
+    by_name = {n.casefold(): pid for pid, n in workshop_partners.items()}
+    partner_map: dict[str, str] = {}
+    st.markdown(
+        f"**{upload.name}**: {len(offline.respondents)} respondent(s), "
+        f"{len(offline.answers)} answer(s)."
+    )
+    for partner in offline.partners:
+        people = [r.name for r in offline.respondents if r.partner == partner.id]
+        if not people:
+            continue
+        options = list(workshop_partners)
+        default = by_name.get(partner.name.strip().casefold())
+        chosen = st.selectbox(
+            f"{', '.join(people)} answered for '{partner.name}' — add them to",
+            options=options,
+            index=options.index(default) if default in options else None,
+            format_func=workshop_partners.__getitem__,
+            key=f"pf_ws_import_map_{state.import_round}_{partner.id}",
+        )
+        if chosen:
+            partner_map[partner.id] = chosen
+    needed = {r.partner for r in offline.respondents}
+    if st.button(
+        "Add these answers to the workshop",
+        key=f"pf_ws_import_go_{state.import_round}",
+        disabled=not needed <= set(partner_map),
+    ):
+        try:
+            added = svc.import_assessment(token, offline, partner_map)
+        except PartnershipFitError as exc:
+            show_error(exc)
+            return
+        state.import_round += 1
+        state.message = f"Added {added} respondent(s) from {upload.name}."
+        st.rerun()
+
+
+# ---------------------------------------------------------------------------- after reveal
+
+
+def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    try:
+        assessment = svc.assessment(token)
+        result = score(assessment)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    revealed = dash.workshop.revealed_at
+    st.caption(
+        f"Revealed{f' at {revealed:%H:%M}' if revealed else ''} · {len(assessment.respondents)} "
+        f"people from {len(assessment.partners)} organisations"
+    )
+    # A server-side choice rather than st.tabs: the view survives every rerun (recording an
+    # agreement, the dashboard poll) and only the chosen view is drawn.
+    view = st.segmented_control(
+        "View",
+        options=list(_VIEWS),
+        format_func=_VIEWS.__getitem__,
+        default="results",
+        required=True,
+        key="pf_ws_view",
+        label_visibility="collapsed",
+        width="stretch",
+    )
+    if view == "discussion":
+        render_discussion(svc, token, assessment, result)
+    elif view == "export":
+        _export(assessment, result)
+        with st.expander("Add an offline participant's file"):
+            _import_form(svc, token, dash)
+    else:
+        render_results(assessment, result, key_prefix="pf_ws_fac_res_")
+
+
+def _export(assessment: Assessment, result: AssessmentResult) -> None:
+    slug = re.sub(r"[^a-z0-9]+", "-", assessment.name.casefold()).strip("-")[:60] or "workshop"
+    st.markdown(
+        "The whole workshop — partners, everyone's answers, agreements and actions — as one "
+        "assessment file. It opens again in this tool and in the command line."
+    )
+    st.download_button(
+        "Download the workshop (.json)",
+        data=dump_assessment(assessment),
+        file_name=f"{slug}.json",
+        mime="application/json",
+        key="pf_ws_export",
+        icon=":material/download:",
+    )
+    render_report_downloads(assessment, result, slug)
+    if assessment.workshop and assessment.workshop.actions:
+        st.markdown("**All actions**")
+        render_actions_table(assessment)
+
+
+def render_actions_table(assessment: Assessment) -> None:
+    """Every agreed action as a table (owner, due date)."""
+    actions = assessment.workshop.actions if assessment.workshop else []
+    st.dataframe(
+        [
+            {"Action": a.title, "Owner": a.owner, "Due": a.due.isoformat() if a.due else ""}
+            for a in actions
+        ],
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,381 @@
+"""The participant's side of a workshop: join with a code, answer blind, see the reveal.
+
+`pages/join.py` only calls `render_join_page()`. The participant's personal token lives in
+the URL (`?p=`), so a reload, another tab or another device resumes where they were; the
+answers live in the database, written the moment they change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import streamlit as st
+
+from partnership_core.assessment import Answer
+from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
+from partnership_core.workshop import (
+    WorkshopInfo,
+    WorkshopService,
+    WorkshopState,
+    format_join_code,
+)
+
+from .data import bank_set
+from .questionnaire import render_questionnaire
+from .workshop_common import (
+    client_key,
+    resume_link,
+    score,
+    show_error,
+    workshop_service,
+)
+from .workshop_results import render_results
+
+__all__ = ["JoinState", "join_state", "render_join_page", "WAIT_POLL"]
+
+_STATE_KEY = "pf_ws_join"
+_Q_PREFIX = "pf_ws_q_"
+WAIT_POLL = "3s"
+
+
+@dataclass
+class JoinState:
+    """One participant's session: the workshop found by code, then their own answers.
+
+    `answers` is the questionnaire's live dict, loaded from the database once per token.
+    `pending` holds changes the database refused (qid -> answer, or None for a cleared one);
+    they are written again at the start of the next interaction.
+    """
+
+    code: str | None = None
+    info: WorkshopInfo | None = None
+    auto_looked_up: str | None = None
+    token: str | None = None
+    loaded_for: str | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
+    pending: dict[str, Answer | None] = field(default_factory=dict)
+    saved_at: datetime | None = None
+    hold_retry: bool = False  # a write failed in this very interaction: retry on the next
+    save_error: str | None = None
+    notice: str | None = None
+
+
+def join_state() -> JoinState:
+    return st.session_state.setdefault(_STATE_KEY, JoinState())
+
+
+def render_join_page() -> None:
+    """The whole join page: the join form, or the participant's questionnaire / results."""
+    state = join_state()
+    try:
+        svc = workshop_service()
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    token = st.query_params.get("p") or state.token
+    if token:
+        _participant(svc, state, token)
+    else:
+        _join_form(svc, state)
+
+
+# ---------------------------------------------------------------------------- joining
+
+
+def _join_form(svc: WorkshopService, state: JoinState) -> None:
+    st.title("Join a workshop")
+    url_code = st.query_params.get("code")
+    # Arriving by link or QR code: look the code up once, so people go straight to step 2.
+    if url_code and state.auto_looked_up != url_code and state.info is None:
+        state.auto_looked_up = url_code
+        st.session_state["pf_ws_code"] = url_code
+        _lookup(svc, state, url_code)
+    if state.info is None:
+        st.markdown("Type the code the facilitator shows on the screen.")
+        with st.form("pf_ws_code_form", border=False):
+            st.text_input(
+                "Workshop code",
+                placeholder="ABCDE-FGHJK",
+                max_chars=24,
+                key="pf_ws_code",
+            )
+            submitted = st.form_submit_button("Find the workshop", type="primary")
+        if submitted:
+            code = (st.session_state.get("pf_ws_code") or "").strip()
+            if not code:
+                state.notice = "Type the workshop code first."
+            elif _lookup(svc, state, code):
+                st.rerun()
+        if state.notice:
+            show_error(WorkshopError(state.notice))
+            state.notice = None
+        return
+
+    info = state.info
+    st.markdown(f"### {info.name}")
+    st.caption(f"Code {format_join_code(state.code or '')}")
+    if info.state != WorkshopState.OPEN:
+        st.warning(
+            "The facilitator is not taking new participants right now "
+            + (
+                "(answering is locked)."
+                if info.state == WorkshopState.LOCKED
+                else "(results are out)."
+            )
+            + " Ask them to unlock the workshop, then try again.",
+            icon=":material/lock:",
+        )
+    partner_ids = [p.id for p in info.partners]
+    names = {p.id: p.name for p in info.partners}
+    with st.form("pf_ws_join_form", border=True):
+        st.radio(
+            "Which organisation do you answer for?",
+            options=partner_ids,
+            index=None,
+            format_func=names.__getitem__,
+            key="pf_ws_partner",
+        )
+        st.text_input("Your name (as the others will see it)", max_chars=200, key="pf_ws_name")
+        submitted = st.form_submit_button("Join", type="primary")
+    if st.button("Use another code", key="pf_ws_other_code", type="tertiary"):
+        state.info, state.code = None, None
+        st.query_params.pop("code", None)
+        st.rerun()
+    if submitted:
+        partner = st.session_state.get("pf_ws_partner")
+        name = (st.session_state.get("pf_ws_name") or "").strip()
+        if partner is None:
+            st.error("Choose the organisation you answer for.", icon=":material/error:")
+            return
+        if not name:
+            st.error(
+                "Give your name, so the facilitator can tell who has finished.",
+                icon=":material/error:",
+            )
+            return
+        try:
+            session = svc.join(state.code or "", partner, name, client_key())
+        except PartnershipFitError as exc:
+            show_error(exc)
+            return
+        state.token = session.participant_token
+        state.info = None
+        st.query_params.clear()
+        st.query_params["p"] = session.participant_token
+        st.rerun()
+
+
+def _lookup(svc: WorkshopService, state: JoinState, code: str) -> bool:
+    try:
+        state.info = svc.lookup_code(code, client_key())
+    except PartnershipFitError as exc:
+        state.info = None
+        state.notice = str(exc)
+        if isinstance(exc, StorageError):
+            state.auto_looked_up = None
+        return False
+    state.code = code
+    return True
+
+
+# ---------------------------------------------------------------------------- participant
+
+
+def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
+    if st.query_params.get("p") != token:
+        st.query_params["p"] = token
+    if state.hold_retry:
+        state.hold_retry = False
+    else:
+        _flush_pending(svc, state, token)
+    try:
+        view = svc.participant(token)
+    except WorkshopError as exc:
+        st.title("Join a workshop")
+        show_error(exc)
+        st.markdown("If you have a workshop code, you can join again with it.")
+        if st.button("Join with a code", key="pf_ws_restart", type="primary"):
+            state.token = None
+            st.query_params.clear()
+            st.rerun()
+        return
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    state.token = token
+    if state.loaded_for != token:
+        state.answers = dict(view.own_answers)
+        state.pending.clear()
+        state.loaded_for = token
+
+    info = view.workshop
+    partner_name = next((p.name for p in info.partners if p.id == view.respondent.partner), "")
+    st.title(info.name)
+    st.markdown(f"You answer for **{partner_name}** as **{view.respondent.name}**.")
+    with st.container(border=True):
+        st.markdown(
+            ":material/bookmark: **Your personal link** — bookmark it to come back on any device. "
+            "Keep it to yourself: it opens your answers."
+        )
+        st.code(resume_link(token), language=None, wrap_lines=True)
+
+    if view.state == WorkshopState.REVEALED:
+        _revealed(svc, token)
+        return
+    if view.finished:
+        st.success(
+            "Thank you — your answers are in. The results appear here when the facilitator "
+            "reveals them.",
+            icon=":material/check_circle:",
+        )
+        if view.state == WorkshopState.OPEN:
+            st.button(
+                "Change my answers",
+                key="pf_ws_reopen",
+                on_click=_reopen,
+                args=(svc, token),
+            )
+        _wait_for_change(svc, token, view.state, finished=True)
+        return
+    locked = view.state == WorkshopState.LOCKED
+    if locked:
+        st.warning(
+            "The facilitator has paused answering. Your answers so far are saved; this page "
+            "carries on by itself when answering opens again.",
+            icon=":material/lock:",
+        )
+        _wait_for_change(svc, token, view.state, finished=False)
+    _save_indicator(state)
+
+    banks = bank_set(tuple(info.banks))
+    others = [p.name for p in info.partners if p.id != view.respondent.partner]
+    render_questionnaire(
+        banks=banks,
+        statement_ids=list(info.statements),
+        answers=state.answers,
+        respondent_id=view.respondent.id,
+        key_prefix=_Q_PREFIX,
+        ask_prediction=info.ask_predictions,
+        on_change=lambda answer, qid: _on_change(svc, token, answer, qid),
+        read_only=locked,
+        on_finish=lambda: _on_finish(svc, token),
+        finish_label="Finish and hand in",
+        other_partner_label=" / ".join(others) or "the other partner",
+    )
+
+
+def _save_indicator(state: JoinState) -> None:
+    if state.save_error:
+        st.warning(state.save_error, icon=":material/warning:")
+    elif state.pending:
+        st.warning(
+            f"{len(state.pending)} answer(s) are NOT saved yet; they are retried with your next "
+            "click.",
+            icon=":material/warning:",
+        )
+    elif state.saved_at:
+        st.caption(f"✓ Saved at {state.saved_at:%H:%M:%S}")
+    else:
+        # Same line as the "Saved" note, so the page does not jump on the first answer.
+        st.caption("Each answer is saved the moment you give it.")
+
+
+def _on_change(svc: WorkshopService, token: str, answer: Answer | None, qid: str) -> None:
+    """Questionnaire callback: write the change now; keep it as a draft if the DB refuses."""
+    state = join_state()
+    state.pending[qid] = answer
+    _flush_pending(svc, state, token)
+    state.hold_retry = bool(state.pending)
+
+
+def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
+    """Write every unsaved change, oldest first; stop at the first storage failure."""
+    for qid, answer in list(state.pending.items()):
+        try:
+            if answer is None:
+                svc.clear_answer(token, qid)
+            else:
+                svc.save_answer(token, answer)
+        except StorageError as exc:
+            state.save_error = (
+                f"Your last answer was NOT saved: {exc} It is kept on this page and sent "
+                "again with your next click."
+            )
+            return
+        except PartnershipFitError as exc:
+            # Locked, revealed or no longer valid: the change cannot be kept; show the
+            # stored answers again rather than a draft that will never be saved.
+            state.pending.clear()
+            state.loaded_for = None
+            state.save_error = f"Your answer was NOT saved: {exc}"
+            return
+        state.pending.pop(qid, None)
+        state.saved_at = datetime.now()
+    state.save_error = None
+
+
+def _on_finish(svc: WorkshopService, token: str) -> None:
+    state = join_state()
+    _flush_pending(svc, state, token)
+    if state.pending:
+        state.save_error = (
+            "You have answers that are NOT saved yet, so you are not handed in. "
+            "Try again in a moment."
+        )
+        return
+    try:
+        svc.finish(token)
+    except PartnershipFitError as exc:
+        state.save_error = str(exc)
+
+
+def _reopen(svc: WorkshopService, token: str) -> None:
+    try:
+        svc.finish(token, finished=False)
+    except PartnershipFitError as exc:
+        join_state().save_error = str(exc)
+
+
+def _wait_for_change(
+    svc: WorkshopService, token: str, shown: WorkshopState, *, finished: bool
+) -> None:
+    """Poll in the background; redraw the whole page when the workshop state changes."""
+    _poll(svc, token, shown.value, finished)
+
+
+@st.fragment(run_every=WAIT_POLL)
+def _poll(svc: WorkshopService, token: str, shown: str, finished: bool) -> None:
+    try:
+        view = svc.participant(token)
+    except PartnershipFitError:
+        return  # keep the page as it is; the next poll tries again
+    if view.state.value != shown or view.finished != finished:
+        st.rerun(scope="app")
+
+
+def _revealed(svc: WorkshopService, token: str) -> None:
+    try:
+        assessment = svc.revealed_assessment_for_participant(token)
+        result = score(assessment)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    st.success("The facilitator has revealed the results.", icon=":material/celebration:")
+    render_results(assessment, result, key_prefix="pf_ws_join_res_")
+    record = assessment.workshop
+    if record and (record.agreed or record.actions):
+        st.subheader("Agreed so far")
+        texts = {i.statement: i.text for c in result.characteristics for i in c.items}
+        for item in record.agreed:
+            flag = (
+                " (could not agree; the more cautious rating was taken)"
+                if item.disagreement
+                else ""
+            )
+            st.markdown(
+                f"- {texts.get(item.statement, item.statement)}: **{item.agreed_rating}**{flag}"
+            )
+        for action in record.actions:
+            due = f", due {action.due.isoformat()}" if action.due else ""
+            st.markdown(f"- Action: **{action.title}** — {action.owner}{due}")
