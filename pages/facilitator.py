@@ -1,9 +1,7 @@
 """Facilitator page (`/facilitator`, `/facilitator?t=<token>`): create and run a workshop."""
 
 from partnership_ui import bootstrap
-from partnership_ui.workshop_common import keep_query_through_handover
 from partnership_ui.workshop_facilitator import render_facilitator_page
 
-keep_query_through_handover()
 bootstrap()
 render_facilitator_page()

@@ -1,9 +1,7 @@
 """Participant page (`/join`, `/join?code=ABCDE-FGHJK`, `/join?p=<token>`): join and answer."""
 
 from partnership_ui import bootstrap
-from partnership_ui.workshop_common import keep_query_through_handover
 from partnership_ui.workshop_join import render_join_page
 
-keep_query_through_handover()
 bootstrap()
 render_join_page()

@@ -94,7 +94,11 @@ class AgreedItem(_Model):
     statement: QualifiedStatementId
     agreed_rating: int = Field(ge=1, le=5)
     disagreement: bool = Field(
-        default=False, description="The partners could not agree; the lower rating was taken."
+        default=False,
+        description=(
+            "The partners could not agree; the more cautious rating was recorded: the lower "
+            "one, or the higher one on a reverse-scored statement (lower readiness either way)."
+        ),
     )
     notes: str = Field(default="", max_length=10000)
 

@@ -9,8 +9,9 @@ import streamlit as st
 from partnership_core.bank import BankSet, QuestionBank, load_bank_set, load_banks
 from partnership_core.drafts import DraftStore
 from partnership_core.storage import DATABASE_URL_ENV, database_url_from_environment
+from partnership_core.workshop import WorkshopService
 
-__all__ = ["available_banks", "bank_set", "database_url", "draft_store"]
+__all__ = ["available_banks", "bank_set", "database_url", "draft_store", "workshop_service"]
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -57,3 +58,14 @@ def _draft_store(url: str) -> DraftStore:
 def draft_store() -> DraftStore:
     """The process-wide solo draft store (raises StorageError if the database is unusable)."""
     return _draft_store(database_url())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _workshop_service(url: str) -> WorkshopService:
+    # One per database per process: the service is thread-safe and holds the connection pool.
+    return WorkshopService(url)
+
+
+def workshop_service() -> WorkshopService:
+    """The process-wide workshop service (raises StorageError if the database is unusable)."""
+    return _workshop_service(database_url())

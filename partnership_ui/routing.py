@@ -26,13 +26,18 @@ def in_legacy_pages_mode() -> bool:
 
 
 def hand_over_to_app(page_path: str) -> None:
-    """Run app.py (which registers the navigation), then come back to `page_path`."""
-    st.session_state[ROUTE_KEY] = page_path
+    """Run app.py (which registers the navigation), then come back to `page_path`.
+
+    The query string travels with the route: for links such as `/join?code=...` or
+    `/facilitator?t=...` it is the whole point of the link, and a switch drops it.
+    """
+    st.session_state[ROUTE_KEY] = (page_path, st.query_params.to_dict())
     st.switch_page("app.py")
 
 
 def follow_deep_link() -> None:
     """Called by app.py after `st.navigation`: finish a hand-over started by a page."""
-    target = st.session_state.pop(ROUTE_KEY, None)
-    if target:
-        st.switch_page(target)
+    route = st.session_state.pop(ROUTE_KEY, None)
+    if route:
+        target, query = route
+        st.switch_page(target, query_params=query or None)

@@ -19,10 +19,9 @@ from partnership_core.assessment import Assessment
 from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AssessmentResult
 from partnership_core.scoring import score_assessment
-from partnership_core.workshop import WorkshopService, format_join_code
+from partnership_core.workshop import format_join_code
 
-from .data import bank_set
-from .routing import in_legacy_pages_mode
+from .data import bank_set, workshop_service
 
 __all__ = [
     "FACILITATOR_PATH",
@@ -37,7 +36,6 @@ __all__ = [
     "qr_png",
     "score",
     "show_error",
-    "keep_query_through_handover",
 ]
 
 JOIN_PATH = "join"
@@ -45,35 +43,6 @@ FACILITATOR_PATH = "facilitator"
 # Behind a proxy the server cannot know the address people type; this overrides it.
 PUBLIC_URL_ENV = "PARTNERSHIP_FIT_PUBLIC_URL"
 _CLIENT_KEY = "pf_ws_client"
-_SAVED_QUERY_KEY = "pf_ws_saved_query"
-
-
-def keep_query_through_handover() -> None:
-    """Keep `?t=` / `?code=` / `?p=` when `bootstrap()` hands a deep link over to app.py.
-
-    On the first request after the server starts, Streamlit runs the page without app.py;
-    `bootstrap()` then switches to app.py and back, and the switch drops the query string,
-    which for these pages is the whole point of the link. Call this before `bootstrap()`.
-    """
-    if in_legacy_pages_mode():
-        st.session_state[_SAVED_QUERY_KEY] = st.query_params.to_dict()
-        return
-    saved = st.session_state.pop(_SAVED_QUERY_KEY, None)
-    if saved and not st.query_params:
-        st.query_params.from_dict(saved)
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _service(database_url: str | None, data_dir: str | None) -> WorkshopService:
-    # The arguments only key the cache; from_environment reads the same variables.
-    return WorkshopService.from_environment()
-
-
-def workshop_service() -> WorkshopService:
-    """The process-wide workshop service (raises StorageError if the database is unusable)."""
-    return _service(
-        os.environ.get("PARTNERSHIP_FIT_DATABASE_URL"), os.environ.get("PARTNERSHIP_FIT_DATA_DIR")
-    )
 
 
 def client_key() -> str:
