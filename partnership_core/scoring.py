@@ -539,7 +539,7 @@ def _agenda(
         if gap >= shortfall:
             reason = f"The partners differ by {gap:.0f} points out of 100."
         else:
-            reason = f"Every partner rates this low (average {100 - shortfall:.0f} of 100)."
+            reason = f"Readiness is low on every side (average {100 - shortfall:.0f} of 100)."
         if surprise[item.statement] >= rules.perception_gap_notable:
             reason += " A partner's prediction missed by a wide margin, too."
         characteristic = banks.spine.characteristic_by_id[item.characteristic]
