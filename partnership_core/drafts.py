@@ -18,7 +18,6 @@ import json
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -26,13 +25,7 @@ from sqlalchemy.engine import Connection
 
 from .assessment import Assessment, dump_assessment, parse_assessment
 from .errors import AssessmentFileError
-from .storage import (
-    Store,
-    database_url_from_environment,
-    hash_secret,
-    to_db,
-    utc_now,
-)
+from .storage import DatabaseService, hash_secret, utc_now
 from .storage import drafts as _drafts
 
 __all__ = [
@@ -75,14 +68,13 @@ def _assessment_json(assessment: Assessment) -> str:
     return dump_assessment(assessment)
 
 
-class DraftStore:
+class DraftStore(DatabaseService):
     """Solo drafts in the workshop database: create, save, load, delete.
 
     Args:
-        database_url: SQLAlchemy URL (`sqlite:///...` or `postgresql+psycopg://...`).
-        clock: returns the aware UTC time; replaceable in tests.
+        database_url, clock, busy_timeout_ms, retry_attempts, retry_base_delay: see
+            `storage.DatabaseService`.
         retention: drafts untouched for longer are removed when a new draft is created.
-        busy_timeout_ms, retry_attempts, retry_base_delay: see `storage.Store`.
 
     Raises:
         StorageError: the database cannot be reached or is newer than this app.
@@ -98,30 +90,14 @@ class DraftStore:
         retry_attempts: int = 4,
         retry_base_delay: float = 0.05,
     ) -> None:
-        self.store = Store(
+        self.retention = retention
+        super().__init__(
             database_url,
+            clock=clock,
             busy_timeout_ms=busy_timeout_ms,
             retry_attempts=retry_attempts,
             retry_base_delay=retry_base_delay,
         )
-        self._clock = clock
-        self.retention = retention
-        try:
-            self.store.migrate()
-        except BaseException:
-            self.store.dispose()
-            raise
-
-    @classmethod
-    def from_environment(cls, data_dir: Path | str | None = None) -> DraftStore:
-        """`PARTNERSHIP_FIT_DATABASE_URL`, else SQLite in `PARTNERSHIP_FIT_DATA_DIR` or ./data."""
-        return cls(database_url_from_environment(data_dir))
-
-    def close(self) -> None:
-        self.store.dispose()
-
-    def _now(self) -> datetime:
-        return to_db(self._clock())
 
     def _not_found(self) -> DraftNotFoundError:
         return DraftNotFoundError(_NOT_FOUND.format(days=self.retention.days))

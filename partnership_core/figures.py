@@ -20,8 +20,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .bank import BandId, LevelId
-from .palette import BAND_COLOURS, partner_colour, partner_symbol
-from .results import BAND_LABELS, AssessmentResult, Verdict
+from .palette import BAND_COLOURS, VERDICT_COLOURS, partner_colour, partner_symbol
+from .results import BAND_LABELS, AssessmentResult, CharacteristicResult, Verdict
 
 __all__ = [
     "PartnerStyle",
@@ -50,14 +50,6 @@ __all__ = [
 
 DEFAULT_MAX_ROWS = 15
 ALIGNMENT_COLOUR = "#555555"
-# The verdict of a level reads in the colours of the matching band, so the two agree.
-VERDICT_COLOURS: dict[Verdict, str] = {
-    Verdict.CLEAR: BAND_COLOURS[BandId.STRONG],
-    Verdict.CONDITIONS: BAND_COLOURS[BandId.WORKABLE],
-    Verdict.PAUSE: BAND_COLOURS[BandId.PAUSE],
-    Verdict.STOP: BAND_COLOURS[BandId.SERIOUS],
-    Verdict.INCOMPLETE: BAND_COLOURS[BandId.INSUFFICIENT],
-}
 # Continuous scale for 0-100 readiness/alignment cells: the band colours, low to high.
 _SCORE_SCALE: list[list[Any]] = [
     [0.0, BAND_COLOURS[BandId.SERIOUS]],
@@ -87,6 +79,15 @@ def _partner_styles(result: AssessmentResult) -> tuple[PartnerStyle, ...]:
         PartnerStyle(pid, name, partner_colour(i), partner_symbol(i))
         for i, (pid, name) in enumerate(result.partner_names.items())
     )
+
+
+def _characteristics_in_level_order(result: AssessmentResult) -> list[CharacteristicResult]:
+    return sorted(result.characteristics, key=lambda c: _LEVEL_ORDER[c.level])
+
+
+def _readiness(characteristic: CharacteristicResult, partner_id: str) -> float | None:
+    """The partner's readiness on the characteristic; None when the partner has no score."""
+    return next((s.readiness for s in characteristic.partners if s.partner == partner_id), None)
 
 
 def _label(text: str, width: int = 30, max_lines: int = 2) -> str:
@@ -176,6 +177,56 @@ def figure_description(fig: go.Figure) -> str:
     return str(meta.get("description", "")) if isinstance(meta, dict) else ""
 
 
+# The gap chart and the perception chart are both dot charts: one row per statement, a grey
+# line spanning each row's two ends, partner markers on top, and a note of rows left out.
+
+
+def _row_spans_trace(spans: list[tuple[float, float]], name: str) -> go.Scatter:
+    """One grey line per row (row y = its index) from one end of its span to the other."""
+    line_x: list[float | None] = []
+    line_y: list[int | None] = []
+    for y, (start, end) in enumerate(spans):
+        # None between rows breaks the line, so one trace draws every row's span.
+        line_x += [start, end, None]
+        line_y += [y, y, None]
+    return go.Scatter(
+        x=line_x,
+        y=line_y,
+        mode="lines",
+        line={"color": "#9E9E9E", "width": 3},
+        hoverinfo="skip",
+        showlegend=False,
+        name=name,
+    )
+
+
+def _note_hidden_rows(fig: go.Figure, layout: dict[str, Any], note: str) -> None:
+    """Write below the chart how many rows were left out, making room for it in `layout`."""
+    layout["margin"]["b"] = 52
+    fig.add_annotation(
+        text=note,
+        showarrow=False,
+        x=0,
+        y=0,
+        xref="paper",
+        yref="paper",
+        yshift=-44,
+        xanchor="left",
+        font={"size": 11, "color": "#616161"},
+    )
+
+
+def _statement_rows_axis(fig: go.Figure, labels: list[str]) -> None:
+    """The y axis of a dot chart: one labelled row per statement, the first at the top."""
+    fig.update_yaxes(
+        tickvals=list(range(len(labels))),
+        ticktext=labels,
+        autorange="reversed",
+        tickfont={"size": 10},
+        automargin=True,
+    )
+
+
 # ---------------------------------------------------------------------------- radar
 
 
@@ -194,12 +245,9 @@ class RadarData:
 
 def radar_data(result: AssessmentResult, include_alignment: bool = False) -> RadarData:
     """Gather the radar's values: one series per partner, in partner order."""
-    chars = sorted(result.characteristics, key=lambda c: _LEVEL_ORDER[c.level])
+    chars = _characteristics_in_level_order(result)
     partners = _partner_styles(result)
-    readiness = tuple(
-        tuple(next((s.readiness for s in c.partners if s.partner == p.id), None) for c in chars)
-        for p in partners
-    )
+    readiness = tuple(tuple(_readiness(c, p.id) for c in chars) for p in partners)
     names = ", ".join(p.name for p in partners)
     return RadarData(
         title="Readiness by characteristic",
@@ -336,25 +384,13 @@ def _build_gap_chart(data: GapChartData) -> go.Figure:
     if not data.rows:
         return _empty_figure(data.title, "No statement has answers from two partners yet.")
     ys = list(range(len(data.rows)))
-    # One grey line per row from the lowest to the highest partner score (None breaks it).
-    line_x: list[float | None] = []
-    line_y: list[int | None] = []
-    for y, row in zip(ys, data.rows, strict=True):
+    # Each row's line spans from the lowest to the highest partner score.
+    spans = []
+    for row in data.rows:
         known = [s for s in row.scores if s is not None]
-        line_x += [min(known), max(known), None]
-        line_y += [y, y, None]
+        spans.append((min(known), max(known)))
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=line_x,
-            y=line_y,
-            mode="lines",
-            line={"color": "#9E9E9E", "width": 3},
-            hoverinfo="skip",
-            showlegend=False,
-            name="Gap",
-        )
-    )
+    fig.add_trace(_row_spans_trace(spans, name="Gap"))
     for i, partner in enumerate(data.partners):
         fig.add_trace(
             go.Scatter(
@@ -382,27 +418,10 @@ def _build_gap_chart(data: GapChartData) -> go.Figure:
         legend_entries=len(data.partners),
     )
     if data.hidden:
-        layout["margin"]["b"] = 52
-        fig.add_annotation(
-            text=f"{data.hidden} smaller gap(s) not shown",
-            showarrow=False,
-            x=0,
-            y=0,
-            xref="paper",
-            yref="paper",
-            yshift=-44,
-            xanchor="left",
-            font={"size": 11, "color": "#616161"},
-        )
+        _note_hidden_rows(fig, layout, f"{data.hidden} smaller gap(s) not shown")
     fig.update_layout(**layout)
     fig.update_xaxes(range=[-4, 104], tickvals=[0, 50, 100], title=None, zeroline=False)
-    fig.update_yaxes(
-        tickvals=ys,
-        ticktext=[row.label for row in data.rows],
-        autorange="reversed",
-        tickfont={"size": 10},
-        automargin=True,
-    )
+    _statement_rows_axis(fig, [row.label for row in data.rows])
     return fig
 
 
@@ -433,7 +452,7 @@ class MatrixData:
 
 def matrix_data(result: AssessmentResult) -> MatrixData:
     """Gather the matrix cells, characteristics in level order."""
-    chars = sorted(result.characteristics, key=lambda c: _LEVEL_ORDER[c.level])
+    chars = _characteristics_in_level_order(result)
     partners = _partner_styles(result)
     return MatrixData(
         title="Readiness and fit per characteristic",
@@ -445,12 +464,7 @@ def matrix_data(result: AssessmentResult) -> MatrixData:
         characteristic_ids=tuple(c.id for c in chars),
         row_labels=tuple(_label(c.name, width=22) for c in chars),
         levels=tuple(c.level for c in chars),
-        readiness=tuple(
-            tuple(
-                next((s.readiness for s in c.partners if s.partner == p.id), None) for p in partners
-            )
-            for c in chars
-        ),
+        readiness=tuple(tuple(_readiness(c, p.id) for p in partners) for c in chars),
         alignment=tuple(c.alignment for c in chars),
         compatibility=tuple(c.compatibility for c in chars),
         bands=tuple(c.band for c in chars),
@@ -636,23 +650,8 @@ def _build_perception(data: PerceptionData) -> go.Figure:
             "No predictions yet: ask respondents how they expect the other partner to answer.",
         )
     ys = list(range(len(data.rows)))
-    line_x: list[float | None] = []
-    line_y: list[int | None] = []
-    for y, row in zip(ys, data.rows, strict=True):
-        line_x += [row.predicted, row.actual, None]
-        line_y += [y, y, None]
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=line_x,
-            y=line_y,
-            mode="lines",
-            line={"color": "#9E9E9E", "width": 3},
-            hoverinfo="skip",
-            showlegend=False,
-            name="Miss",
-        )
-    )
+    fig.add_trace(_row_spans_trace([(r.predicted, r.actual) for r in data.rows], name="Miss"))
     # Two traces per partner being read: its actual score (filled) and what others predicted
     # for it (open), both in that partner's colour and symbol.
     for partner in data.partners:
@@ -701,27 +700,10 @@ def _build_perception(data: PerceptionData) -> go.Figure:
         legend_entries=len(fig.data) - 1,
     )
     if data.hidden:
-        layout["margin"]["b"] = 52
-        fig.add_annotation(
-            text=f"{data.hidden} closer prediction(s) not shown",
-            showarrow=False,
-            x=0,
-            y=0,
-            xref="paper",
-            yref="paper",
-            yshift=-44,
-            xanchor="left",
-            font={"size": 11, "color": "#616161"},
-        )
+        _note_hidden_rows(fig, layout, f"{data.hidden} closer prediction(s) not shown")
     fig.update_layout(**layout)
     fig.update_xaxes(range=[-4, 104], tickvals=[0, 50, 100], zeroline=False)
-    fig.update_yaxes(
-        tickvals=ys,
-        ticktext=[r.label for r in data.rows],
-        autorange="reversed",
-        tickfont={"size": 10},
-        automargin=True,
-    )
+    _statement_rows_axis(fig, [r.label for r in data.rows])
     return fig
 
 

@@ -6,7 +6,17 @@ use a marker symbol per partner, so colour is never the only carrier of meaning.
 
 from __future__ import annotations
 
-__all__ = ["PARTNER_COLOURS", "PARTNER_SYMBOLS", "partner_colour", "partner_symbol", "BAND_COLOURS"]
+from .bank import BandId
+from .results import Verdict
+
+__all__ = [
+    "PARTNER_COLOURS",
+    "PARTNER_SYMBOLS",
+    "partner_colour",
+    "partner_symbol",
+    "BAND_COLOURS",
+    "VERDICT_COLOURS",
+]
 
 PARTNER_COLOURS: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -25,6 +35,15 @@ BAND_COLOURS: dict[str, str] = {
     "pause": "#FDAE61",
     "serious": "#D73027",
     "insufficient": "#BDBDBD",
+}
+# A verdict reads in the colour of the matching band, so the two agree wherever they are shown
+# (the app's figures and the report).
+VERDICT_COLOURS: dict[Verdict, str] = {
+    Verdict.CLEAR: BAND_COLOURS[BandId.STRONG],
+    Verdict.CONDITIONS: BAND_COLOURS[BandId.WORKABLE],
+    Verdict.PAUSE: BAND_COLOURS[BandId.PAUSE],
+    Verdict.STOP: BAND_COLOURS[BandId.SERIOUS],
+    Verdict.INCOMPLETE: BAND_COLOURS[BandId.INSUFFICIENT],
 }
 
 

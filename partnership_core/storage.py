@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -57,6 +57,7 @@ __all__ = [
     "MIGRATIONS",
     "Migration",
     "Store",
+    "DatabaseService",
     "metadata",
     "schema_version",
     "workshops",
@@ -632,6 +633,56 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class DatabaseService:
+    """Base of the services that keep their data in the app's database (workshops, drafts).
+
+    Opens a `Store`, brings its schema up to date, and keeps the clock that stamps rows.
+
+    Args:
+        database_url: SQLAlchemy URL (`sqlite:///...` or `postgresql+psycopg://...`).
+        clock: returns the aware UTC time; replaceable in tests.
+        busy_timeout_ms, retry_attempts, retry_base_delay: see `Store`.
+
+    Raises:
+        StorageError: the database cannot be reached or is newer than this app.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        busy_timeout_ms: int = 5000,
+        retry_attempts: int = 4,
+        retry_base_delay: float = 0.05,
+    ) -> None:
+        self.store = Store(
+            database_url,
+            busy_timeout_ms=busy_timeout_ms,
+            retry_attempts=retry_attempts,
+            retry_base_delay=retry_base_delay,
+        )
+        self._clock = clock
+        try:
+            self.store.migrate()
+        except BaseException:
+            # A service that failed to start must not keep its connections open.
+            self.store.dispose()
+            raise
+
+    @classmethod
+    def from_environment(cls, data_dir: Path | str | None = None) -> Self:
+        """`PARTNERSHIP_FIT_DATABASE_URL`, else SQLite in `PARTNERSHIP_FIT_DATA_DIR` or ./data."""
+        return cls(database_url_from_environment(data_dir))
+
+    def close(self) -> None:
+        self.store.dispose()
+
+    def _now(self) -> datetime:
+        """The clock's time as the database stores it."""
+        return _to_db(self._clock())
 
 
 # Re-exported for the service: storage owns how datetimes are stored.

@@ -52,17 +52,15 @@ from .assessment import (
 from .bank import QUESTIONS_DIR, PartnershipType, load_bank_set
 from .errors import QuestionBankError, StorageError, WorkshopError
 from .storage import (
-    Store,
+    DatabaseService,
     actions,
     agreements,
     answers,
-    database_url_from_environment,
     from_db,
     hash_secret,
     join_attempts,
     participants,
     partners,
-    to_db,
     utc_now,
     workshops,
 )
@@ -210,6 +208,28 @@ def _rating_from_db(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
 
+def _respondent_from_row(participant: Row[Any]) -> Respondent:
+    """The core `Respondent` a `participants` row stands for."""
+    return Respondent(
+        id=participant.respondent_id,
+        name=participant.name,
+        partner=participant.partner_id,
+        is_estimate=bool(participant.is_estimate),
+    )
+
+
+def _answer_from_row(answer: Row[Any], respondent_id: str) -> Answer:
+    """The core `Answer` an `answers` row holds (the row knows its participant, not its id)."""
+    return Answer(
+        respondent=respondent_id,
+        statement=answer.statement,
+        rating=_rating_from_db(answer.rating),
+        importance=Importance(answer.importance) if answer.importance else None,
+        prediction=answer.prediction,
+        comment=answer.comment,
+    )
+
+
 _BAD_FACILITATOR = (
     "This facilitator link is not valid (it may be mistyped or from another database). "
     "Open the link you were given when the workshop was created."
@@ -220,14 +240,13 @@ _BAD_PARTICIPANT = (
 _HIDDEN = "Answers stay hidden until the facilitator reveals them."
 
 
-class WorkshopService:
+class WorkshopService(DatabaseService):
     """Workshops in a database: create, join, answer blind, reveal, export.
 
     Args:
-        database_url: SQLAlchemy URL (`sqlite:///...` or `postgresql+psycopg://...`).
+        database_url, clock, busy_timeout_ms, retry_attempts, retry_base_delay: see
+            `storage.DatabaseService`.
         questions_dir: where the question banks live.
-        clock: returns the aware UTC time; replaceable in tests.
-        busy_timeout_ms, retry_attempts, retry_base_delay: see `storage.Store`.
 
     Raises:
         StorageError: the database cannot be reached or is newer than this app.
@@ -243,29 +262,17 @@ class WorkshopService:
         retry_attempts: int = 4,
         retry_base_delay: float = 0.05,
     ) -> None:
-        self.store = Store(
+        self.questions_dir = Path(questions_dir)
+        self._statement_cache: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
+        super().__init__(
             database_url,
+            clock=clock,
             busy_timeout_ms=busy_timeout_ms,
             retry_attempts=retry_attempts,
             retry_base_delay=retry_base_delay,
         )
-        self.questions_dir = Path(questions_dir)
-        self._clock = clock
-        self._statement_cache: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
-        self.store.migrate()
-
-    @classmethod
-    def from_environment(cls, data_dir: Path | str | None = None) -> WorkshopService:
-        """`PARTNERSHIP_FIT_DATABASE_URL`, else SQLite in `PARTNERSHIP_FIT_DATA_DIR` or ./data."""
-        return cls(database_url_from_environment(data_dir))
-
-    def close(self) -> None:
-        self.store.dispose()
 
     # ------------------------------------------------------------------ internals
-
-    def _now(self) -> datetime:
-        return to_db(self._clock())
 
     def _statements(self, banks: list[str], ptype: PartnershipType | str) -> tuple[str, ...]:
         """Applicable qualified statement ids, in bank order (cached: banks rarely change)."""
@@ -644,26 +651,8 @@ class WorkshopService:
             partnership_type=info.partnership_type,
             banks=info.banks,
             partners=info.partners,
-            respondents=[
-                Respondent(
-                    id=p.respondent_id,
-                    name=p.name,
-                    partner=p.partner_id,
-                    is_estimate=bool(p.is_estimate),
-                )
-                for p in people
-            ],
-            answers=[
-                Answer(
-                    respondent=respondent_of[a.participant_id],
-                    statement=a.statement,
-                    rating=_rating_from_db(a.rating),
-                    importance=Importance(a.importance) if a.importance else None,
-                    prediction=a.prediction,
-                    comment=a.comment,
-                )
-                for a in rows
-            ],
+            respondents=[_respondent_from_row(p) for p in people],
+            answers=[_answer_from_row(a, respondent_of[a.participant_id]) for a in rows],
             workshop=WorkshopRecord(
                 agreed=[
                     AgreedItem(
@@ -1007,23 +996,8 @@ class WorkshopService:
             )
             return ParticipantView(
                 workshop=info,
-                respondent=Respondent(
-                    id=p.respondent_id,
-                    name=p.name,
-                    partner=p.partner_id,
-                    is_estimate=bool(p.is_estimate),
-                ),
-                own_answers={
-                    a.statement: Answer(
-                        respondent=p.respondent_id,
-                        statement=a.statement,
-                        rating=_rating_from_db(a.rating),
-                        importance=Importance(a.importance) if a.importance else None,
-                        prediction=a.prediction,
-                        comment=a.comment,
-                    )
-                    for a in rows
-                },
+                respondent=_respondent_from_row(p),
+                own_answers={a.statement: _answer_from_row(a, p.respondent_id) for a in rows},
                 finished=bool(p.finished),
                 state=info.state,
             )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..assessment import Assessment
 from ..bank import PARTNERSHIP_TYPE_LABELS, BandId, BankSet
-from ..palette import BAND_COLOURS, partner_colour, partner_symbol
+from ..palette import BAND_COLOURS, VERDICT_COLOURS, partner_colour, partner_symbol
 from ..results import BAND_LABELS, AssessmentResult, Verdict
 from .method import MethodSummary, method_summary
 from .mou import MouSection, mou_outline
@@ -43,15 +43,6 @@ __all__ = [
     "build_report_model",
 ]
 
-# Same mapping as the app's figures (a test checks they agree): a verdict reads in the
-# colour of the matching band. Kept here so the PDF process need not import plotly.
-VERDICT_COLOURS: dict[Verdict, str] = {
-    Verdict.CLEAR: BAND_COLOURS[BandId.STRONG],
-    Verdict.CONDITIONS: BAND_COLOURS[BandId.WORKABLE],
-    Verdict.PAUSE: BAND_COLOURS[BandId.PAUSE],
-    Verdict.STOP: BAND_COLOURS[BandId.SERIOUS],
-    Verdict.INCOMPLETE: BAND_COLOURS[BandId.INSUFFICIENT],
-}
 # The report lists the largest misreadings and details the most urgent agenda items; the
 # rest are counted (perception) or listed briefly (agenda), so a big assessment stays readable.
 MAX_PERCEPTION_ROWS = 20
