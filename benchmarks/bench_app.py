@@ -11,14 +11,9 @@ Run from the repository root:  python benchmarks/bench_app.py [--runs 20] [--no-
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,17 +21,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from benchmarks.app_server import (  # noqa: E402
+    IDLE_SCRIPT,
+    PROGRESS_CHANGED_SCRIPT,
+    AppServer,
+    free_port,
+    launch_browser,
+    missing_browser,
+)
 
 
 def _timed(fn, runs: int) -> list[float]:
@@ -79,22 +71,6 @@ def bench_apptest(runs: int) -> dict[str, float]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-_PROGRESS_CHANGED = """old => {
-  const el = document.querySelector('[data-testid="stProgress"]');
-  return el !== null && el.innerText !== old;
-}"""
-_IDLE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning';
-}"""
-
-
 _HEADING_CHANGED = """o => {
   const h = document.querySelector('h3');
   return h !== null && h.innerText !== o;
@@ -102,65 +78,47 @@ _HEADING_CHANGED = """o => {
 
 
 def bench_browser(samples: int) -> dict[str, float] | None:
-    if not Path(CHROMIUM).exists():
-        print(f"browser part skipped: {CHROMIUM} not found")
+    reason = missing_browser()
+    if reason:
+        print(f"browser part skipped: {reason}")
         return None
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.25)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1800})
-            page.goto(f"{url}/setup")
-            page.get_by_role("heading", name="Set up the assessment").wait_for()
-            for label, value in [
-                ("Name of the partnership", "Bench"),
-                ("Partner 1", "A"),
-                ("Partner 2", "B"),
-                ("Your name or role", "Me"),
-            ]:
-                page.get_by_label(label).fill(value)
-                page.get_by_label(label).press("Tab")
-            page.wait_for_function(_IDLE)
-            page.get_by_role("button", name="Start the questionnaire").click()
-            times: list[float] = []
-            while len(times) < samples:
-                groups = page.locator('[data-testid="stRadio"]').filter(
-                    has_text="Strongly disagree"
-                )
-                groups.first.wait_for()
-                page.wait_for_function(_IDLE)
-                for i in range(groups.count()):
-                    old = page.locator('[data-testid="stProgress"]').inner_text()
-                    target = groups.nth(i).get_by_text("4 · Agree", exact=True)
-                    target.wait_for()
-                    t = time.perf_counter()
-                    target.click()
-                    page.wait_for_function(_PROGRESS_CHANGED, arg=old, polling="raf")
-                    times.append(time.perf_counter() - t)
-                    page.wait_for_function(_IDLE)
-                heading = page.locator("h3").first.inner_text()
-                page.get_by_role("button", name="Next →").click()
-                page.wait_for_function(_HEADING_CHANGED, arg=heading)
-            browser.close()
+    with AppServer(free_port()).running() as server, sync_playwright() as p:
+        url = server.base
+        browser = launch_browser(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.goto(f"{url}/setup")
+        page.get_by_role("heading", name="Set up the assessment").wait_for()
+        for label, value in [
+            ("Name of the partnership", "Bench"),
+            ("Partner 1", "A"),
+            ("Partner 2", "B"),
+            ("Your name or role", "Me"),
+        ]:
+            page.get_by_label(label).fill(value)
+            page.get_by_label(label).press("Tab")
+        page.wait_for_function(IDLE_SCRIPT)
+        page.get_by_role("button", name="Start the questionnaire").click()
+        times: list[float] = []
+        while len(times) < samples:
+            groups = page.locator('[data-testid="stRadio"]').filter(has_text="Strongly disagree")
+            groups.first.wait_for()
+            page.wait_for_function(IDLE_SCRIPT)
+            for i in range(groups.count()):
+                old = page.locator('[data-testid="stProgress"]').inner_text()
+                target = groups.nth(i).get_by_text("4 · Agree", exact=True)
+                target.wait_for()
+                t = time.perf_counter()
+                target.click()
+                page.wait_for_function(PROGRESS_CHANGED_SCRIPT, arg=old, polling="raf")
+                times.append(time.perf_counter() - t)
+                page.wait_for_function(IDLE_SCRIPT)
+            heading = page.locator("h3").first.inner_text()
+            page.get_by_role("button", name="Next →").click()
+            page.wait_for_function(_HEADING_CHANGED, arg=heading)
+        browser.close()
         return {"click_to_progress_median_s": statistics.median(times), "samples": len(times)}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
 
 
 def main() -> None:

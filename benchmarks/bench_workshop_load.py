@@ -35,13 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
-from benchmarks.workshop_driver import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    RATING_LABELS,
-    AppServer,
-    free_port,
-)
+from benchmarks.app_server import CHROMIUM, CHROMIUM_ARGS, AppServer, free_port  # noqa: E402
+from benchmarks.workshop_driver import RATING_LABELS  # noqa: E402
 from partnership_core.bank import PartnershipType, load_bank_set  # noqa: E402
 from partnership_core.workshop import WorkshopService  # noqa: E402
 from partnership_ui.questionnaire import questionnaire_steps  # noqa: E402

@@ -1,33 +1,18 @@
 """Drive the workshop pages of a running app in headless Chromium (Playwright, sync API).
 
-Shared by `tests/test_e2e_workshop.py` and `benchmarks/bench_workshop_load.py`: starting and
-killing an app server, creating a workshop, joining, answering the questionnaire.
-Uses Debian's Chromium (`/usr/bin/chromium`); never downloads a browser.
+Shared by `tests/test_e2e_workshop.py` and `benchmarks/bench_workshop_load.py`: creating a
+workshop, joining, answering the questionnaire. The app server and the browser come from
+`benchmarks/app_server.py`; never downloads a browser.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Page, expect
 
 __all__ = [
-    "ROOT",
-    "CHROMIUM",
-    "CHROMIUM_ARGS",
-    "AppServer",
-    "free_port",
-    "launch_browser",
     "wait_idle",
     "create_workshop",
     "join_workshop",
@@ -36,20 +21,6 @@ __all__ = [
     "RATING_LABELS",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("PARTNERSHIP_FIT_CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps trying to reach the internet.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 RATING_LABELS = {
     1: "1 · Strongly disagree",
     2: "2 · Disagree",
@@ -57,75 +28,6 @@ RATING_LABELS = {
     4: "4 · Agree",
     5: "5 · Strongly agree",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class AppServer:
-    """One `streamlit run app.py` process on 127.0.0.1:port (started and stopped by us)."""
-
-    port: int
-    env: dict[str, str]
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 60.0) -> AppServer:
-        env = {**os.environ, **self.env}
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"app server exited early; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError(f"app server not healthy after {timeout} s; see {self.log_path}")
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        """Stop our own server process (SIGKILL simulates a crash)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=30)
-        self.process = None
-
-
-def launch_browser(pw: Playwright) -> Browser:
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def wait_idle(page: Page, timeout: float = 30.0) -> None:

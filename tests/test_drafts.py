@@ -3,63 +3,26 @@ failures, housekeeping and the upgrade that adds them.
 
 Every test that takes `db_url` runs on SQLite (a file in tmp_path) and, when
 PARTNERSHIP_FIT_TEST_POSTGRES_URL is set (see tests/pg_cluster.sh), on PostgreSQL too, each
-test in a database of its own (same pattern as tests/test_workshop_service.py).
+test in a database of its own (the `db_url` fixture in tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
+from db_helpers import Clock, flaky_connect
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from partnership_core import storage
 from partnership_core.assessment import Answer, Assessment, dump_assessment
 from partnership_core.drafts import DraftNotFoundError, DraftStore
 from partnership_core.errors import AssessmentFileError, PartnershipFitError, StorageError
-from partnership_core.example import example_assessment
 from partnership_core.storage import LATEST_VERSION, Store, hash_secret
 from partnership_core.workshop import WorkshopService
 
-PG_ENV = "PARTNERSHIP_FIT_TEST_POSTGRES_URL"
 UI = {"page": "questionnaire", "active_respondent": "me", "steps": {"q_me_": 3}}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path):
-    """A fresh, empty database per test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'drafts.sqlite3'}"
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"set {PG_ENV} (tests/pg_cluster.sh start) to run against PostgreSQL")
-    name = f"pf_test_{uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
@@ -67,11 +30,6 @@ def drafts(db_url: str, clock: Clock):
     store = DraftStore(db_url, clock=clock)
     yield store
     store.close()
-
-
-@pytest.fixture(scope="module")
-def example() -> Assessment:
-    return example_assessment()
 
 
 def _rows(db_url: str) -> list[dict]:
@@ -245,25 +203,11 @@ def test_long_idle_drafts_are_removed_when_a_new_one_is_created(
 # --------------------------------------------------------------------------- failures
 
 
-def _flaky_connect(store: DraftStore, monkeypatch: pytest.MonkeyPatch, failures: int):
-    real = store.store.engine.connect
-    calls = {"n": 0}
-
-    def connect(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] <= failures:
-            raise OperationalError("connect", {}, Exception("server closed the connection"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(store.store.engine, "connect", connect)
-    return calls
-
-
 def test_transient_failure_is_retried(
     drafts: DraftStore, example: Assessment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     token = drafts.create(_first_half(example))
-    calls = _flaky_connect(drafts, monkeypatch, failures=2)
+    calls = flaky_connect(drafts, monkeypatch, failures=2)
     drafts.save(token, example, UI)
     assert calls["n"] == 3
     monkeypatch.undo()
@@ -274,7 +218,7 @@ def test_persistent_failure_is_a_storage_error_and_keeps_the_last_save(
     drafts: DraftStore, example: Assessment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     token = drafts.create(_first_half(example), {"page": "setup"})
-    _flaky_connect(drafts, monkeypatch, failures=100)
+    flaky_connect(drafts, monkeypatch, failures=100)
     with pytest.raises(StorageError, match="latest answer was not saved.*try again"):
         drafts.save(token, example, UI)
     with pytest.raises(StorageError, match="could not be saved"):

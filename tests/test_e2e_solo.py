@@ -10,100 +10,32 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from benchmarks.app_server import (
+    CHROMIUM,
+    IDLE_SCRIPT,
+    PROGRESS_CHANGED_SCRIPT,
+    AppServer,
+    free_port,
+)
 from partnership_core.assessment import Answer, Assessment, Partner, Respondent, dump_assessment
 from partnership_core.bank import PartnershipType, load_bank_set
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PARTNERS = ("Northfield Food Bank", "Harvest Grocers")
 
 pytestmark = pytest.mark.browser
 
 
-def _browser_available() -> None:
-    """Skip locally without Chromium; on CI (env CI set) a missing browser is a failure."""
-    missing = [] if Path(CHROMIUM).exists() else [CHROMIUM]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright package")
-    if missing:
-        reason = f"browser test needs {' and '.join(missing)} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+def app_url(browser_required: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by `streamlit run` on a free port; stopped at the end."""
-    _browser_available()
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read().decode() if proc.stdout else ""
-                    pytest.fail(f"streamlit did not start:\n{out[-2000:]}")
-                time.sleep(0.25)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
-@pytest.fixture(scope="module")
-def browser(app_url: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    log = tmp_path_factory.mktemp("solo-app") / "server.log"
+    with AppServer(free_port(), log_path=log).running(timeout=30) as server:
+        yield server.base
 
 
 def _partner_rating(banks, qid: str) -> int:
@@ -161,21 +93,9 @@ def test_no_auto_discovered_sidebar_on_first_load(app_url: str, browser) -> None
     context.close()
 
 
-_PROGRESS_CHANGED = """old => {
-  const el = document.querySelector('[data-testid="stProgress"]');
-  return el !== null && el.innerText !== old;
-}"""
-
-
-_IDLE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning';
-}"""
-
-
 def _idle(page) -> None:
     """Wait until the script run has finished (stale elements of the last run are gone)."""
-    page.wait_for_function(_IDLE)
+    page.wait_for_function(IDLE_SCRIPT)
 
 
 def _answer_step(page, rating_label: str = "4 · Agree") -> int:
@@ -187,7 +107,7 @@ def _answer_step(page, rating_label: str = "4 · Agree") -> int:
     for i in range(n):
         progress = page.locator('[data-testid="stProgress"]').inner_text()
         groups.nth(i).get_by_text(rating_label, exact=True).click()
-        page.wait_for_function(_PROGRESS_CHANGED, arg=progress)
+        page.wait_for_function(PROGRESS_CHANGED_SCRIPT, arg=progress)
         _idle(page)
     return n
 

@@ -8,92 +8,28 @@ on Home in a new one. Set PF_SCREENSHOTS=<dir> to keep the screenshots.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from test_e2e_solo import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PARTNERS,
-    _answer_step,
-    _browser_available,
-    _free_port,
-    _idle,
-)
+from test_e2e_solo import PARTNERS, _answer_step, _idle, _shoot
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.app_server import AppServer, free_port
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def reload_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def reload_app(browser_required: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a free port, saving to a SQLite file of this module's own."""
-    _browser_available()
     data = tmp_path_factory.mktemp("reload-data")
-    port = _free_port()
     env = {
-        **os.environ,
         "PARTNERSHIP_FIT_DATABASE_URL": f"sqlite:///{data / 'app.sqlite3'}",
         "PARTNERSHIP_FIT_DATA_DIR": str(data),
     }
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read().decode() if proc.stdout else ""
-                    pytest.fail(f"streamlit did not start:\n{out[-2000:]}")
-                time.sleep(0.25)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
-@pytest.fixture(scope="module")
-def browser(reload_app: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def _shoot(page, name: str) -> None:
-    directory = os.environ.get("PF_SCREENSHOTS")
-    if directory:
-        Path(directory).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(directory) / f"{name}.png"))
+    server = AppServer(free_port(), env=env, log_path=data / "server.log")
+    with server.running(timeout=30):
+        yield server.base
 
 
 def _checked(page) -> list[str]:

@@ -16,27 +16,15 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.workshop_driver import (  # noqa: E402
-    CHROMIUM,
-    AppServer,
-    answer_everything,
-    create_workshop,
-    free_port,
-    join_workshop,
-    launch_browser,
-    wait_idle,
-)
-from partnership_core.bank import load_bank_set  # noqa: E402
-from partnership_core.workshop import WorkshopService, WorkshopState  # noqa: E402
-from partnership_ui.questionnaire import questionnaire_steps  # noqa: E402
+from benchmarks.app_server import AppServer, free_port, launch_browser
+from benchmarks.workshop_driver import answer_everything, create_workshop, join_workshop, wait_idle
+from partnership_core.bank import load_bank_set
+from partnership_core.workshop import WorkshopService, WorkshopState
+from partnership_ui.questionnaire import questionnaire_steps
 
 pytestmark = pytest.mark.browser
 
@@ -51,14 +39,6 @@ PEOPLE = [
 ]
 WIDE = {"width": 1280, "height": 1800}
 PHONE = {"width": 390, "height": 1600}
-
-
-def _require_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests.")
-    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
 
 
 def _rating(person: int):  # noqa: ANN202
@@ -88,8 +68,7 @@ def _token(url: str, name: str) -> str:
 
 
 @pytest.fixture()
-def sqlite_server(tmp_path: Path):
-    _require_chromium()
+def sqlite_server(browser_required: None, tmp_path: Path):
     data = tmp_path / "data"
     server = AppServer(
         port=free_port(),
@@ -221,11 +200,11 @@ def _check_answers(svc: WorkshopService, links: list[str]) -> None:
 
 
 @pytest.mark.postgres
-def test_two_app_processes_share_postgres_live(tmp_path: Path):
+def test_two_app_processes_share_postgres_live(tmp_path: Path, request: pytest.FixtureRequest):
     url = os.environ.get("PARTNERSHIP_FIT_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("PARTNERSHIP_FIT_TEST_POSTGRES_URL is not set")
-    _require_chromium()
+    request.getfixturevalue("browser_required")  # after the skip above, as it was
     from playwright.sync_api import expect, sync_playwright
 
     env = {"PARTNERSHIP_FIT_DATABASE_URL": url, "PARTNERSHIP_FIT_DATA_DIR": str(tmp_path)}

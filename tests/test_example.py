@@ -7,19 +7,9 @@ from collections import Counter
 import pytest
 
 from partnership_core.assessment import NOT_SURE, Assessment, dump_assessment, parse_assessment
-from partnership_core.bank import SPINE_BANK_ID, BankSet, PartnershipType, load_bank_set
+from partnership_core.bank import BankSet, PartnershipType
 from partnership_core.example import example_assessment, example_workshop_assessment
 from partnership_core.scoring import score_assessment
-
-
-@pytest.fixture(scope="module")
-def banks() -> BankSet:
-    return load_bank_set([SPINE_BANK_ID])
-
-
-@pytest.fixture(scope="module")
-def example(banks: BankSet) -> Assessment:
-    return example_assessment(banks=banks)
 
 
 def test_same_seed_same_file_other_seed_other_answers(banks: BankSet) -> None:

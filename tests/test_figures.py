@@ -9,26 +9,13 @@ import pytest
 from partnership_core import figures as F
 from partnership_core.assessment import Answer, Assessment, Partner, Respondent
 from partnership_core.bank import (
-    SPINE_BANK_ID,
     SPINE_CHARACTERISTICS,
     BankSet,
     PartnershipType,
-    load_bank_set,
 )
-from partnership_core.example import example_assessment
 from partnership_core.palette import BAND_COLOURS, PARTNER_COLOURS, PARTNER_SYMBOLS
 from partnership_core.results import AssessmentResult, Verdict
 from partnership_core.scoring import score_assessment
-
-
-@pytest.fixture(scope="module")
-def banks() -> BankSet:
-    return load_bank_set([SPINE_BANK_ID])
-
-
-@pytest.fixture(scope="module")
-def example(banks: BankSet) -> Assessment:
-    return example_assessment(banks=banks)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from partnership_core.assessment import (
     Respondent,
     WorkshopRecord,
 )
-from partnership_core.bank import SPINE_BANK_ID, BankSet, PartnershipType, load_bank_set
+from partnership_core.bank import SPINE_BANK_ID, BankSet, PartnershipType
 from partnership_core.errors import ReportError
 from partnership_core.palette import partner_colour
 from partnership_core.report import (
@@ -37,11 +37,6 @@ GREEK_NAME = "Ωmega “Συνεργασία” Γroup"
 CYRILLIC_COMMENT = "Привет — we said “curly quotes” cost €5; <b>x</b> and **x** stay literal."
 LONG_WORD = "Z" * 300
 LONG_COMMENT = ("A very long comment that must wrap across many lines. " * 80) + LONG_WORD
-
-
-@pytest.fixture(scope="module")
-def banks() -> BankSet:
-    return load_bank_set([SPINE_BANK_ID])
 
 
 def _assessment(

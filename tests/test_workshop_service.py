@@ -2,7 +2,7 @@
 
 Every test that takes `db_url` runs on SQLite (a file in tmp_path) and, when
 PARTNERSHIP_FIT_TEST_POSTGRES_URL is set (see tests/pg_cluster.sh), on PostgreSQL too, each
-test in a database of its own.
+test in a database of its own (the `db_url` fixture in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ import sys
 import textwrap
 import threading
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
+from db_helpers import Clock, flaky_connect
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from partnership_core.assessment import (
     Action,
@@ -57,48 +56,10 @@ from partnership_core.workshop import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ENV = "PARTNERSHIP_FIT_TEST_POSTGRES_URL"
 BANKS = ["three-levels"]
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path):
-    """A fresh, empty database per test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"set {PG_ENV} (tests/pg_cluster.sh start) to run against PostgreSQL")
-    name = f"pf_test_{uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-class Clock:
-    """A settable clock for the wrong-code waits."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
@@ -638,26 +599,11 @@ def test_damaged_file_never_reaches_the_database(svc: WorkshopService, db_url: s
 # --------------------------------------------------------------------------- database failures
 
 
-def _flaky_connect(svc: WorkshopService, monkeypatch: pytest.MonkeyPatch, failures: int):
-    """Make the next `failures` connections fail like a dropped database connection."""
-    real = svc.store.engine.connect
-    calls = {"n": 0}
-
-    def connect(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] <= failures:
-            raise OperationalError("connect", {}, Exception("server closed the connection"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(svc.store.engine, "connect", connect)
-    return calls
-
-
 def test_transient_failure_is_retried(svc: WorkshopService, monkeypatch) -> None:
     created = _create(svc)
     s = svc.join(created.join_code, "p1", "Ann", "k")
     q = svc.participant(s.participant_token).workshop.statements[0]
-    calls = _flaky_connect(svc, monkeypatch, failures=2)
+    calls = flaky_connect(svc, monkeypatch, failures=2)
     svc.save_answer(s.participant_token, _answer(q, 4))
     assert calls["n"] == 3
     monkeypatch.undo()
@@ -671,7 +617,7 @@ def test_persistent_failure_raises_storage_error_and_stores_nothing(
     s = svc.join(created.join_code, "p1", "Ann", "k")
     q = svc.participant(s.participant_token).workshop.statements[0]
     before = _counts(db_url)
-    _flaky_connect(svc, monkeypatch, failures=100)
+    flaky_connect(svc, monkeypatch, failures=100)
     with pytest.raises(StorageError, match="answer was NOT saved.*try again|press save again"):
         svc.save_answer(s.participant_token, _answer(q, 4))
     with pytest.raises(StorageError, match="workshop was not created"):
