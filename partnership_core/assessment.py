@@ -161,9 +161,6 @@ class Assessment(_Model):
                 )
         return self
 
-    def partner_of(self, respondent_id: str) -> str:
-        return next(r.partner for r in self.respondents if r.id == respondent_id)
-
     @property
     def uses_estimates(self) -> bool:
         return any(r.is_estimate for r in self.respondents)

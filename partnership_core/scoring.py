@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -62,12 +61,7 @@ def load_rules(path: Path | str = _RULES_FILE) -> ScoringRules:
         return ScoringRules.model_validate(yaml.safe_load(fh))
 
 
-@lru_cache(maxsize=1)
-def _default_rules() -> ScoringRules:
-    return load_rules()
-
-
-DEFAULT_RULES = _default_rules()
+DEFAULT_RULES = load_rules()
 
 _VERDICT_SEVERITY = {
     Verdict.CLEAR: 0,

@@ -27,7 +27,7 @@ def bootstrap() -> None:
     page = caller.stem if caller.parent.name == "pages" else None
     solo_page = page in SOLO_PAGES
     if solo_page:
-        # Before a hand-over, which drops the query string that names the draft.
+        # Load a `?draft=` link into a fresh session before anything on the page renders.
         restore_from_link(page)
     if in_legacy_pages_mode():
         hand_over_to_app(f"pages/{caller.name}" if caller.parent.name == "pages" else "app.py")
