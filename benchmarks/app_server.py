@@ -34,6 +34,8 @@ __all__ = [
     "missing_browser",
     "IDLE_SCRIPT",
     "PROGRESS_CHANGED_SCRIPT",
+    "wait_idle",
+    "commit_text",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,12 +57,34 @@ CHROMIUM_ARGS = [
 # text differs from `old` (the argument).
 IDLE_SCRIPT = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning';
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelectorAll('[data-stale="true"]').length === 0;
 }"""
 PROGRESS_CHANGED_SCRIPT = """old => {
   const el = document.querySelector('[data-testid="stProgress"]');
   return el !== null && el.innerText !== old;
 }"""
+
+
+def wait_idle(page, timeout: float = 30.0) -> None:  # noqa: ANN001 - a Playwright Page
+    """Wait until the app's current rerun has finished drawing.
+
+    While Streamlit reruns, the elements of the previous run stay on the page marked
+    `data-stale="true"`, and a click that lands while the new ones arrive can be dropped by
+    the browser side (seen in CI: a click on a button right after a text field committed).
+    A person waits for the page to settle; so do the drivers, before every click that counts.
+    """
+    for _ in range(2):  # twice, a moment apart: a rerun may start just after the first check
+        page.wait_for_timeout(120)
+        page.wait_for_function(IDLE_SCRIPT, timeout=timeout * 1000)
+
+
+def commit_text(page, label: str, value: str, *, exact: bool = False) -> None:  # noqa: ANN001
+    """Type `value` into the text field labelled `label`, leave it (Tab), and let it rerun."""
+    box = page.get_by_label(label, exact=exact)
+    box.fill(value)
+    box.press("Tab")
+    wait_idle(page)
 
 
 def free_port() -> int:

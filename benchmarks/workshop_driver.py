@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from benchmarks.app_server import wait_idle
+
 __all__ = [
     "wait_idle",
     "create_workshop",
@@ -28,18 +30,6 @@ RATING_LABELS = {
     4: "4 · Agree",
     5: "5 · Strongly agree",
 }
-
-
-def wait_idle(page: Page, timeout: float = 30.0) -> None:
-    """Wait until the app's current rerun has finished drawing.
-
-    While Streamlit reruns, the elements of the previous run stay on the page marked
-    `data-stale="true"`; counting or clicking them is a classic flaky-test trap.
-    """
-    script = "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0"
-    for _ in range(2):  # twice, a moment apart: a rerun may start just after the first check
-        page.wait_for_timeout(120)
-        page.wait_for_function(script, timeout=timeout * 1000)
 
 
 def create_workshop(

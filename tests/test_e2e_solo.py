@@ -17,10 +17,11 @@ import pytest
 
 from benchmarks.app_server import (
     CHROMIUM,
-    IDLE_SCRIPT,
     PROGRESS_CHANGED_SCRIPT,
     AppServer,
+    commit_text,
     free_port,
+    wait_idle,
 )
 from partnership_core.assessment import Answer, Assessment, Partner, Respondent, dump_assessment
 from partnership_core.bank import PartnershipType, load_bank_set
@@ -95,7 +96,20 @@ def test_no_auto_discovered_sidebar_on_first_load(app_url: str, browser) -> None
 
 def _idle(page) -> None:
     """Wait until the script run has finished (stale elements of the last run are gone)."""
-    page.wait_for_function(IDLE_SCRIPT)
+    wait_idle(page)
+
+
+def _fill_setup(page) -> None:
+    """Name the partnership, both partners and the person answering, as a person would:
+    field by field, letting each one settle before the next."""
+    page.get_by_role("heading", name="Set up the assessment").wait_for()
+    for label, value in (
+        ("Name of the partnership", "Food bank and grocer"),
+        ("Partner 1", PARTNERS[0]),
+        ("Partner 2", PARTNERS[1]),
+        ("Your name or role", "Amara"),
+    ):
+        commit_text(page, label, value)
 
 
 def _answer_step(page, rating_label: str = "4 · Agree") -> int:
@@ -119,18 +133,10 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
     _shoot(page, "home_1280")
     page.get_by_text("Set up an assessment").click()
 
-    page.get_by_role("heading", name="Set up the assessment").wait_for()
-    page.get_by_label("Name of the partnership").fill("Food bank and grocer")
-    page.get_by_label("Name of the partnership").press("Tab")
-    page.get_by_label("Partner 1").fill(PARTNERS[0])
-    page.get_by_label("Partner 1").press("Tab")
-    page.get_by_label("Partner 2").fill(PARTNERS[1])
-    page.get_by_label("Partner 2").press("Tab")
-    page.get_by_label("Your name or role").fill("Amara")
-    page.get_by_label("Your name or role").press("Tab")
+    _fill_setup(page)
     page.get_by_role("combobox", name="Type of partnership").click()
     page.get_by_role("option", name="Business – non-profit").click()
-    page.wait_for_timeout(300)
+    _idle(page)
     _shoot(page, "setup_1280")
     page.get_by_role("button", name="Start the questionnaire").click()
 
@@ -150,6 +156,7 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
             "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
             arg=heading,
         )
+        _idle(page)
     assert answered == len(
         load_bank_set(["three-levels"]).applicable(PartnershipType.BUSINESS_NONPROFIT)
     )
@@ -158,6 +165,7 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
     uploader.set_input_files(str(_partner_file(tmp_path)))
     page.get_by_text(f"Imported the answers of {PARTNERS[1]}").wait_for()
+    _idle(page)
     page.get_by_role("button", name="See the results").click()
 
     page.get_by_text("Overall:").first.wait_for()

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from test_e2e_solo import PARTNERS, _answer_step, _idle, _shoot
+from test_e2e_solo import _answer_step, _fill_setup, _idle, _shoot
 
 from benchmarks.app_server import AppServer, free_port
 
@@ -48,21 +48,14 @@ def test_reload_keeps_answers_progress_and_step(reload_app: str, browser) -> Non
     page.goto(reload_app)
     page.get_by_role("heading", name="Partnership Fit").wait_for()
     page.get_by_text("Set up an assessment").click()
-    page.get_by_role("heading", name="Set up the assessment").wait_for()
-    for label, value in (
-        ("Name of the partnership", "Food bank and grocer"),
-        ("Partner 1", PARTNERS[0]),
-        ("Partner 2", PARTNERS[1]),
-        ("Your name or role", "Amara"),
-    ):
-        page.get_by_label(label).fill(value)
-        page.get_by_label(label).press("Tab")
+    _fill_setup(page)
     page.get_by_role("button", name="Start the questionnaire").click()
     page.get_by_text("answering for").wait_for()
 
     # Step 1 completely, then one statement of step 2 with another rating.
     first_step = _answer_step(page)
     heading = page.locator("h3").first.inner_text()
+    _idle(page)
     page.get_by_role("button", name="Next →").click()
     page.wait_for_function(
         "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",

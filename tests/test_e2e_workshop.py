@@ -122,6 +122,7 @@ def test_full_workshop_then_crash_and_restart(sqlite_server, monkeypatch: pytest
         # Blind until the reveal: the participants' pages show no results yet.
         assert pages[0].locator('[data-testid="stPlotlyChart"]').count() == 0
 
+        wait_idle(fac)
         fac.get_by_role("button", name="Reveal the answers").click()
         fac.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
         _shot(fac, "facilitator_results_1280")
@@ -131,7 +132,10 @@ def test_full_workshop_then_crash_and_restart(sqlite_server, monkeypatch: pytest
         _shot(pages[1], "join_results_390")
 
         # Discussion: the first agenda item, "could not agree", notes, then an action.
+        wait_idle(fac)
         fac.locator('[data-testid="stButtonGroup"] button').filter(has_text="Discussion").click()
+        fac.get_by_text("The partners could not agree").wait_for()
+        wait_idle(fac)
         fac.get_by_text("The partners could not agree").click()
         fac.get_by_label("Notes").fill("The grocer wants a three-month pilot first.")
         fac.get_by_role("button", name="Record agreement").click()
