@@ -19,6 +19,7 @@ Additions to the agreed contract (nothing renamed or removed):
 - Auto-reveal waits until every partner has at least one participant and every joined
   participant has finished (a lone early finisher must not reveal an empty room).
 - `format_join_code`, `normalise_join_code`, `JOIN_CODE_ALPHABET` are public helpers.
+- `delete_workshop(token)` removes a workshop and every row stored for it (all or nothing).
 """
 
 from __future__ import annotations
@@ -876,6 +877,36 @@ class WorkshopService(DatabaseService):
             return len(new_ids)
 
         return self.store.run(write, failed="The file was not imported.")
+
+    def delete_workshop(self, token: str) -> None:
+        """Delete the workshop and everything stored for it, in one transaction.
+
+        Partners, participants (names and links), answers with their comments, agreements
+        and actions go with it; afterwards the facilitator link, the join code and every
+        participant link are refused like unknown ones. Wrong-code records are kept: they
+        belong to a client, not to a workshop.
+
+        Raises:
+            WorkshopError: invalid facilitator link; nothing is deleted.
+            StorageError: the database is unavailable; nothing is deleted.
+        """
+
+        def write(conn: Connection) -> None:
+            # Exclusive on the workshop: a participant saving an answer right now either
+            # finishes first or finds the workshop gone, never half of it.
+            w = self._facilitated(conn, token, lock=True)
+            people = select(participants.c.id).where(participants.c.workshop_id == w.id)
+            # Children first and explicitly, so nothing depends on the database cascading
+            # (SQLite only does with foreign keys switched on; participants have no foreign
+            # key to workshops at all).
+            conn.execute(delete(answers).where(answers.c.participant_id.in_(people)))
+            conn.execute(delete(participants).where(participants.c.workshop_id == w.id))
+            conn.execute(delete(agreements).where(agreements.c.workshop_id == w.id))
+            conn.execute(delete(actions).where(actions.c.workshop_id == w.id))
+            conn.execute(delete(partners).where(partners.c.workshop_id == w.id))
+            conn.execute(delete(workshops).where(workshops.c.id == w.id))
+
+        self.store.run(write, failed="The workshop was not deleted.")
 
     # ------------------------------------------------------------------ participant
 

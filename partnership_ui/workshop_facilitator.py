@@ -2,6 +2,7 @@
 
 `pages/facilitator.py` only calls `render_facilitator_page()`. The facilitator's secret token
 lives in the URL (`?t=`): that link is the only key to the workshop's controls and results.
+The same link also deletes the workshop for good, after the join code is typed as a check.
 """
 
 from __future__ import annotations
@@ -17,8 +18,14 @@ from partnership_core.assessment import Assessment, dump_assessment, parse_asses
 from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
 from partnership_core.errors import PartnershipFitError, WorkshopError
 from partnership_core.results import AssessmentResult
-from partnership_core.workshop import Dashboard, WorkshopService, WorkshopState
+from partnership_core.workshop import (
+    Dashboard,
+    WorkshopService,
+    WorkshopState,
+    normalise_join_code,
+)
 
+from . import notify
 from .data import available_banks
 from .workshop_common import (
     facilitator_link,
@@ -48,6 +55,10 @@ _VIEWS = {
     "discussion": ":material/forum: Discussion",
     "export": ":material/download: Export and files",
 }
+# Session entries that hold a workshop's data (answers in a prepared report, the agenda
+# position): forgotten when the workshop is deleted. Widget values go by themselves once
+# their widgets are no longer drawn.
+_WORKSHOP_STATE_KEYS = (_STATE_KEY, "pf_ws_discussion", "pf_ws_report")
 
 
 @dataclass
@@ -115,8 +126,9 @@ def render_facilitator_page() -> None:
         _invite(dash)
         st.subheader("Who is answering")
         _dashboard_fragment(token, dash.state.value)
-        with st.expander("Add an offline participant's file"):
+        with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
             _import_form(svc, token, dash)
+    _delete_section(svc, token, dash)
 
 
 # ---------------------------------------------------------------------------- creation
@@ -470,7 +482,7 @@ def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         render_discussion(svc, token, assessment, result)
     elif view == "export":
         _export(assessment, result)
-        with st.expander("Add an offline participant's file"):
+        with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
             _import_form(svc, token, dash)
     else:
         render_results(assessment, result, key_prefix="pf_ws_fac_res_")
@@ -507,3 +519,75 @@ def render_actions_table(assessment: Assessment) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+# ---------------------------------------------------------------------------- deletion
+
+
+def _kept_open_expander(label: str, key: str):  # noqa: ANN202 - a Streamlit container
+    """An expander whose open state the server keeps.
+
+    The elements above it come and go (a one-off notice, the link box that opens once), and
+    a plain expander then closes on the next rerun, hiding the error its form just raised.
+    """
+    return st.expander(label, key=key, on_change="rerun")
+
+
+def _delete_section(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    """Delete the workshop for good, once the facilitator has typed its join code."""
+    with _kept_open_expander(":material/delete_forever: Delete this workshop", "pf_ws_delete_open"):
+        st.markdown(
+            "Deleting removes **everything** stored for this workshop: every answer, every "
+            "participant's name and comments, the agreements and the actions. Every "
+            f"participant link and the join code **{dash.join_code}** stop working, and so "
+            "does your facilitator link. This cannot be undone."
+        )
+        if dash.state == WorkshopState.REVEALED:
+            st.markdown(
+                "To keep a record, first download the workshop file and the summary under "
+                "**Export and files**."
+            )
+        else:
+            st.markdown(
+                "The answers are still hidden, so nothing of them can be downloaded: reveal "
+                "first and use **Export and files** if you want to keep a record."
+            )
+        with st.form("pf_ws_delete_form", border=False):
+            st.text_input(
+                f"To confirm, type the join code {dash.join_code}",
+                key="pf_ws_delete_code",
+                placeholder=dash.join_code,
+            )
+            confirmed = st.form_submit_button(
+                "Delete the workshop for good",
+                type="primary",
+                icon=":material/delete_forever:",
+            )
+        if confirmed:
+            _delete(svc, token, dash)
+
+
+def _delete(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    typed = normalise_join_code(st.session_state.get("pf_ws_delete_code") or "")
+    if typed != normalise_join_code(dash.join_code):
+        st.error(
+            f"The code typed does not match this workshop's join code {dash.join_code}; "
+            "nothing was deleted. Type the code shown above to confirm.",
+            icon=":material/error:",
+        )
+        return
+    try:
+        svc.delete_workshop(token)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    for key in _WORKSHOP_STATE_KEYS:
+        st.session_state.pop(key, None)
+    notify(
+        f"The workshop “{dash.workshop.name}” and everything stored for it are deleted. "
+        "Its links and join code no longer work."
+    )
+    # Without `?t=` the page shows the creation form; a stale link in the address bar
+    # would only lead to "not valid" on the next reload.
+    st.query_params.clear()
+    st.rerun()

@@ -24,9 +24,10 @@ from partnership_core.assessment import (
     parse_assessment,
 )
 from partnership_core.bank import load_bank_set
-from partnership_core.errors import StorageError
+from partnership_core.errors import StorageError, WorkshopError
 from partnership_core.workshop import WorkshopService, WorkshopState
 from partnership_ui.questionnaire import questionnaire_steps, widget_key
+from partnership_ui.workshop_facilitator import FacilitatorState
 
 ROOT = Path(__file__).resolve().parent.parent
 FACILITATOR = str(ROOT / "pages" / "facilitator.py")
@@ -700,6 +701,84 @@ def test_report_downloads_after_reveal(data_dir: Path, svc: WorkshopService, med
     assert b"Surplus food programme" in html
     exported = json.loads(_download_data(fac, "pf_ws_export", media))
     assert exported["format"] == "partnership-fit/assessment"
+
+
+# ---------------------------------------------------------------------------- deletion
+
+DELETE = "FormSubmitter:pf_ws_delete_form-Delete the workshop for good"
+
+
+def _confirm_delete(at: AppTest, typed: str) -> AppTest:
+    at.text_input(key="pf_ws_delete_code").set_value(typed)
+    return ok(at.button(key=DELETE).click().run())
+
+
+def test_delete_needs_the_join_code_typed(data_dir: Path, svc: WorkshopService):
+    fac, token, code = create_workshop()
+    join(code, partner_ids(svc, token)[0], "Ann")
+    assert any(e.label.endswith("Delete this workshop") for e in fac.expander)
+    assert code in texts(fac)
+    other = "AAAAA-AAAAA" if code != "AAAAA-AAAAA" else "CCCCC-CCCCC"
+    for typed in ("", other, code[:-1]):
+        _confirm_delete(fac, typed)
+        assert "does not match" in errors(fac)
+        assert "nothing was deleted" in errors(fac)
+        assert param(fac, "t") == token
+        assert [p.name for p in svc.dashboard(token).participants] == ["Ann"]
+
+
+@pytest.mark.parametrize("revealed", [False, True], ids=["before-reveal", "after-reveal"])
+def test_delete_workshop_for_good(data_dir: Path, svc: WorkshopService, revealed: bool):
+    fac, token, code = create_workshop()
+    ann, ann_token = join(code, partner_ids(svc, token)[0], "Ann")
+    answer_all(ann, svc, ann_token, lambda q: 4)
+    if revealed:
+        svc.reveal(token)
+        ok(fac.run())
+        assert fac.get("plotly_chart")
+        ok(fac.button_group(key="pf_ws_view").set_value("discussion").run())
+        assert "pf_ws_discussion" in fac.session_state
+    # Case and dash do not matter.
+    _confirm_delete(fac, code.lower().replace("-", ""))
+    assert not errors(fac)
+    assert param(fac, "t") is None
+    assert "everything stored for it are deleted" in " ".join(m.value for m in fac.success)
+    assert fac.button(key="pf_ws_create")
+    assert fac.title[0].value == "Facilitate a workshop"
+    assert "pf_ws_discussion" not in fac.session_state
+    assert fac.session_state["pf_ws_fac"] == FacilitatorState()  # a fresh one, for the form
+    with pytest.raises(WorkshopError, match="facilitator link is not valid"):
+        svc.dashboard(token)
+    with pytest.raises(WorkshopError, match="participant link is not valid"):
+        svc.participant(ann_token)
+    # The notice is shown once; the participant's page treats the link as unknown.
+    ok(fac.run())
+    assert not fac.success
+    ok(ann.run())
+    assert "participant link is not valid" in errors(ann)
+    # The old facilitator link opens nothing.
+    again = AppTest.from_file(FACILITATOR, default_timeout=60)
+    again.query_params["t"] = token
+    ok(again.run())
+    assert "facilitator link is not valid" in errors(again)
+
+
+def test_delete_when_the_database_fails_keeps_everything(
+    data_dir: Path, svc: WorkshopService, monkeypatch: pytest.MonkeyPatch
+):
+    fac, token, code = create_workshop()
+    join(code, partner_ids(svc, token)[0], "Ann")
+
+    def unavailable(self: WorkshopService, token: str) -> None:
+        raise StorageError("The workshop was not deleted. The database is busy; try again.")
+
+    monkeypatch.setattr(WorkshopService, "delete_workshop", unavailable)
+    _confirm_delete(fac, code)
+    assert "The workshop was not deleted" in errors(fac)
+    assert param(fac, "t") == token
+    assert not fac.success
+    monkeypatch.undo()
+    assert [p.name for p in svc.dashboard(token).participants] == ["Ann"]
 
 
 # ---------------------------------------------------------------------------- pure helpers

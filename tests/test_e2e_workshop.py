@@ -23,6 +23,7 @@ import pytest
 from benchmarks.app_server import AppServer, free_port, launch_browser
 from benchmarks.workshop_driver import answer_everything, create_workshop, join_workshop, wait_idle
 from partnership_core.bank import load_bank_set
+from partnership_core.errors import WorkshopError
 from partnership_core.workshop import WorkshopService, WorkshopState
 from partnership_ui.questionnaire import questionnaire_steps
 
@@ -187,6 +188,29 @@ def test_full_workshop_then_crash_and_restart(sqlite_server, monkeypatch: pytest
     )
     assert after.workshop == before.workshop
     _check_answers(svc, links)
+    svc.close()
+
+    # The workshop is over: the facilitator deletes it, and every link stops working.
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        fac = browser.new_context(viewport=WIDE).new_page()
+        fac.goto(fac_url)
+        fac.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+        wait_idle(fac)
+        fac.get_by_text("Delete this workshop").click()
+        fac.get_by_label(f"To confirm, type the join code {code}").fill(code.lower())
+        fac.get_by_role("button", name="Delete the workshop for good").click()
+        fac.get_by_text("everything stored for it are deleted").wait_for(timeout=30_000)
+        fac.get_by_role("heading", name="Facilitate a workshop").wait_for()
+        assert "t=" not in fac.url
+        phone = browser.new_context(viewport=PHONE).new_page()
+        phone.goto(links[0])
+        phone.get_by_text("This participant link is not valid any more").wait_for(timeout=30_000)
+        assert "Traceback" not in phone.locator("body").inner_text()
+        browser.close()
+    svc = WorkshopService.from_environment(data_dir=data)
+    with pytest.raises(WorkshopError):
+        svc.dashboard(fac_token)
     svc.close()
 
 

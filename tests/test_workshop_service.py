@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from db_helpers import Clock, flaky_connect
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from partnership_core.assessment import (
@@ -41,9 +41,15 @@ from partnership_core.scoring import score_assessment
 from partnership_core.storage import (
     LATEST_VERSION,
     Store,
+    actions,
+    agreements,
+    answers,
     database_url_from_environment,
     hash_secret,
     metadata,
+    participants,
+    partners,
+    workshops,
 )
 from partnership_core.workshop import (
     JOIN_CODE_ALPHABET,
@@ -423,6 +429,7 @@ def test_wrong_facilitator_token_is_refused_everywhere(svc: WorkshopService) -> 
         lambda t: svc.add_action(t, Action(title="x", owner="y")),
         lambda t: svc.remove_action(t, 0),
         lambda t: svc.import_assessment(t, _offline_file(["Harbour Trust", "Northwind Ltd"], q)),
+        lambda t: svc.delete_workshop(t),
     ]
     for call in calls:
         for token in (bad, "", created.join_code):
@@ -594,6 +601,162 @@ def test_damaged_file_never_reaches_the_database(svc: WorkshopService, db_url: s
         with pytest.raises(PartnershipFitError):
             svc.import_assessment(created.facilitator_token, parse_assessment(damaged))
     assert _counts(db_url) == before
+
+
+# --------------------------------------------------------------------------- deletion
+
+
+def _rows_of(db_url: str, workshop_id: str) -> dict[str, int]:
+    """Rows per table that belong to one workshop."""
+    people = select(participants.c.id).where(participants.c.workshop_id == workshop_id)
+    owned = {
+        "workshops": workshops.c.id == workshop_id,
+        "partners": partners.c.workshop_id == workshop_id,
+        "participants": participants.c.workshop_id == workshop_id,
+        "answers": answers.c.participant_id.in_(people),
+        "agreements": agreements.c.workshop_id == workshop_id,
+        "actions": actions.c.workshop_id == workshop_id,
+    }
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {
+                name: conn.execute(
+                    select(func.count()).select_from(metadata.tables[name]).where(where)
+                ).scalar_one()
+                for name, where in owned.items()
+            }
+    finally:
+        engine.dispose()
+
+
+def _rows_per_table(db_url: str) -> dict[str, int]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {
+                t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+def _filled_workshop(svc: WorkshopService, name: str, *, revealed: bool):
+    """A workshop with something in every table: people with answers and comments, an
+    offline file, an agreement and an action. Returns (created, participant sessions)."""
+    created = svc.create_workshop(name, "other", BANKS, ["Harbour Trust", "Northwind Ltd"])
+    sessions = [
+        svc.join(created.join_code, pid, f"{name} {pid}", f"k-{name}") for pid in ("p1", "p2")
+    ]
+    q = svc.dashboard(created.facilitator_token).workshop.statements[0]
+    for s in sessions:
+        svc.save_answer(s.participant_token, _answer(q, 4, comment=f"said by {s.name}"))
+    svc.import_assessment(
+        created.facilitator_token, _offline_file(["Harbour Trust", "Northwind Ltd"], q)
+    )
+    if revealed:
+        svc.reveal(created.facilitator_token)
+    svc.record_agreement(created.facilitator_token, AgreedItem(statement=q, agreed_rating=3))
+    svc.add_action(created.facilitator_token, Action(title="Meet again", owner="Ann"))
+    return created, sessions
+
+
+@pytest.mark.parametrize("revealed", [False, True], ids=["before-reveal", "after-reveal"])
+def test_delete_workshop_removes_every_row_and_nothing_else(
+    svc: WorkshopService, db_url: str, revealed: bool
+) -> None:
+    gone, gone_people = _filled_workshop(svc, "Gone", revealed=revealed)
+    kept, kept_people = _filled_workshop(svc, "Kept", revealed=False)
+    # Every table that refers to a workshop or a participant is checked (a new one must
+    # be added to `_rows_of` and to `delete_workshop`).
+    referring = {
+        t.name
+        for t in metadata.sorted_tables
+        if {"workshop_id", "participant_id"} & set(t.c.keys())
+    }
+    assert referring | {"workshops"} == set(_rows_of(db_url, gone.workshop_id))
+    gone_rows = _rows_of(db_url, gone.workshop_id)
+    assert all(gone_rows.values()), gone_rows
+    kept_rows = _rows_of(db_url, kept.workshop_id)
+    before = _rows_per_table(db_url)
+
+    svc.delete_workshop(gone.facilitator_token)
+
+    assert set(_rows_of(db_url, gone.workshop_id).values()) == {0}
+    assert _rows_of(db_url, kept.workshop_id) == kept_rows
+    after = _rows_per_table(db_url)
+    assert after == {t: n - gone_rows.get(t, 0) for t, n in before.items()}
+    # The other workshop still works, answers and all.
+    board = svc.dashboard(kept.facilitator_token)
+    assert [p.answered for p in board.participants] == [1, 1, 1]
+    for s in kept_people:
+        own = svc.participant(s.participant_token).own_answers
+        assert [a.comment for a in own.values()] == [f"said by {s.name}"]
+    assert svc.lookup_code(kept.join_code, "k-after").name == "Kept"
+
+
+def test_deleted_workshop_links_and_code_fail_like_unknown_ones(svc: WorkshopService) -> None:
+    created, people = _filled_workshop(svc, "Gone", revealed=False)
+    q = svc.dashboard(created.facilitator_token).workshop.statements[0]
+    svc.delete_workshop(created.facilitator_token)
+
+    def message(call, *args) -> str:
+        with pytest.raises(WorkshopError) as exc:
+            call(*args)
+        return str(exc.value)
+
+    unknown_token = "x" * 32
+    unknown_code = "AAAAAAAAAA" if created.join_code != "AAAAAAAAAA" else "CCCCCCCCCC"
+    for call in (
+        svc.dashboard,
+        svc.reveal,
+        svc.assessment,
+        lambda t: svc.add_action(t, Action(title="x", owner="y")),
+        svc.delete_workshop,
+    ):
+        assert message(call, created.facilitator_token) == message(call, unknown_token)
+    # Each with a client key of its own: the wrong-code slow-down must not colour the result.
+    assert message(svc.lookup_code, created.join_code, "c1") == message(
+        svc.lookup_code, unknown_code, "c2"
+    )
+    assert message(svc.join, created.join_code, "p1", "Zoe", "c3") == message(
+        svc.join, unknown_code, "p1", "Zoe", "c4"
+    )
+    for call in (
+        svc.participant,
+        lambda t: svc.save_answer(t, _answer(q, 2)),
+        lambda t: svc.clear_answer(t, q),
+        svc.finish,
+        svc.revealed_assessment_for_participant,
+    ):
+        for s in people:
+            assert message(call, s.participant_token) == message(call, unknown_token)
+
+
+def test_delete_with_a_wrong_token_deletes_nothing(svc: WorkshopService, db_url: str) -> None:
+    created, _ = _filled_workshop(svc, "Kept", revealed=True)
+    good = created.facilitator_token
+    before = _rows_per_table(db_url)
+    bad = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    for token in (bad, "", created.join_code, created.workshop_id):
+        with pytest.raises(WorkshopError, match="facilitator link is not valid"):
+            svc.delete_workshop(token)
+    assert _rows_per_table(db_url) == before
+    assert len(svc.assessment(good).respondents) == 3
+
+
+def test_delete_when_the_database_fails_deletes_nothing(
+    svc: WorkshopService, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created, _ = _filled_workshop(svc, "Kept", revealed=False)
+    before = _rows_per_table(db_url)
+    flaky_connect(svc, monkeypatch, failures=100)
+    with pytest.raises(StorageError, match="workshop was not deleted.*Nothing was changed"):
+        svc.delete_workshop(created.facilitator_token)
+    monkeypatch.undo()
+    assert _rows_per_table(db_url) == before
+    assert svc.dashboard(created.facilitator_token).workshop.name == "Kept"
 
 
 # --------------------------------------------------------------------------- database failures
