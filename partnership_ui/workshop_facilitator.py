@@ -76,6 +76,15 @@ def facilitator_state() -> FacilitatorState:
     return st.session_state.setdefault(_STATE_KEY, FacilitatorState())
 
 
+def _kept_open_expander(label: str, key: str):  # noqa: ANN202 - a Streamlit container
+    """An expander whose open state the server keeps.
+
+    The elements above it come and go (a one-off notice, the link box that opens once), and
+    a plain expander then closes on the next rerun, hiding the error its form just raised.
+    """
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def token_from_link(text: str) -> str | None:
     """The facilitator token in a pasted link (`...?t=TOKEN`) or a bare token, else None."""
     text = text.strip()
@@ -193,7 +202,7 @@ def _create_form(svc: WorkshopService) -> None:
         clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
     if clicked:
         _create(svc, int(count))
-    with st.expander("Open a workshop you already created"):
+    with _kept_open_expander("Open a workshop you already created", "pf_ws_open_open"):
         st.text_input(
             "Paste your facilitator link",
             key="pf_ws_open_link",
@@ -522,15 +531,6 @@ def render_actions_table(assessment: Assessment) -> None:
 
 
 # ---------------------------------------------------------------------------- deletion
-
-
-def _kept_open_expander(label: str, key: str):  # noqa: ANN202 - a Streamlit container
-    """An expander whose open state the server keeps.
-
-    The elements above it come and go (a one-off notice, the link box that opens once), and
-    a plain expander then closes on the next rerun, hiding the error its form just raised.
-    """
-    return st.expander(label, key=key, on_change="rerun")
 
 
 def _delete_section(svc: WorkshopService, token: str, dash: Dashboard) -> None:

@@ -94,6 +94,13 @@ def test_full_workshop_then_crash_and_restart(sqlite_server, monkeypatch: pytest
         fac_url, code = create_workshop(fac, server.base, "Surplus food programme", PARTNERS)
         fac_token = _token(fac_url, "t")
         _shot(fac, "facilitator_dashboard_empty_1280")
+        # A wrong confirmation deletes nothing, and its error stays in sight: the first rerun
+        # after creation drops the one-off notice above, which used to close the expander.
+        wait_idle(fac)
+        fac.get_by_text("Delete this workshop").click()
+        fac.get_by_label(f"To confirm, type the join code {code}").fill("NOT-THE-CODE")
+        fac.get_by_role("button", name="Delete the workshop for good").click()
+        expect(fac.get_by_text("nothing was deleted")).to_be_visible(timeout=30_000)
 
         pages, links = [], []
         for i, (partner, person) in enumerate(PEOPLE):
