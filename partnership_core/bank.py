@@ -448,7 +448,9 @@ def _did_you_mean(loc: tuple[Any, ...], errors: list[Any]) -> str | None:
 def load_banks(directory: Path | str = QUESTIONS_DIR) -> dict[str, QuestionBank]:
     """Every `*.yaml` bank in a folder, by id, spine first."""
     banks: dict[str, QuestionBank] = {}
-    for path in sorted(Path(directory).glob("*.yaml")):
+    folder = Path(directory)
+    # The same suffixes `partnership-fit validate` checks: a bank it passes is never ignored.
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         bank = load_bank(path)
         if bank.id in banks:
             raise QuestionBankError(f"{path}: id '{bank.id}' is used by another bank; rename it.")

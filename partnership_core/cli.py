@@ -162,6 +162,7 @@ def _score(assessment: Assessment, banks: BankSet) -> AssessmentResult:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     failures = 0
+    bank_files: dict[str, Path] = {}  # bank id -> the first file that used it
     for path in args.paths:
         files = _expand(path)
         if not files:
@@ -169,7 +170,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             failures += 1
         for file in files:
             try:
-                print(f"OK   {file}  ({_validate_one(file, args.questions)})")
+                summary, bank_id = _validate_one(file, args.questions)
+                if bank_id is not None and bank_id in bank_files:
+                    # The app loads every bank of a folder together and refuses a repeated id.
+                    raise QuestionBankError(
+                        f"{file}: id '{bank_id}' is already used by {bank_files[bank_id]}; "
+                        "every question bank needs an id of its own. Rename one of them."
+                    )
+                if bank_id is not None:
+                    bank_files[bank_id] = file
+                print(f"OK   {file}  ({summary})")
             except (PartnershipFitError, OSError) as exc:
                 failures += 1
                 _error(_describe(exc))
@@ -182,17 +192,19 @@ def _expand(path: Path) -> list[Path]:
     return [path]
 
 
-def _validate_one(file: Path, questions: Path) -> str:
+def _validate_one(file: Path, questions: Path) -> tuple[str, str | None]:
+    """A one-line summary of a valid file, and its bank id when it is a question bank."""
     if file.suffix in (".yaml", ".yml"):
         bank = load_bank(file)
-        return f"question bank '{bank.id}', {len(bank.statements)} statements"
+        return f"question bank '{bank.id}', {len(bank.statements)} statements", bank.id
     if file.suffix == ".json":
         assessment = load_assessment(file)
         _banks_for(assessment, questions, str(file))
-        return (
+        summary = (
             f"assessment '{assessment.name}', {len(assessment.partners)} partners, "
             f"{len(assessment.respondents)} respondents, {len(assessment.answers)} answers"
         )
+        return summary, None
     if not file.exists():
         raise QuestionBankError(f"{file}: no such file.")
     raise PartnershipFitError(

@@ -12,6 +12,7 @@ import pytest
 from partnership_core.assessment import dump_assessment, parse_assessment
 from partnership_core.bank import QUESTIONS_DIR, load_banks
 from partnership_core.cli import main
+from partnership_core.errors import QuestionBankError
 from partnership_core.example import example_assessment
 from partnership_core.results import AssessmentResult
 
@@ -95,6 +96,22 @@ def test_validate_flags_answers_to_statements_the_bank_lacks(
     path = tmp_path / "stale.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     _fails_cleanly(capsys, ["validate", str(path)], "answers.3.statement", "no-such-statement")
+
+
+def test_validate_refuses_two_banks_with_one_id(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spine = QUESTIONS_DIR / "three-levels.yaml"
+    (tmp_path / "a.yaml").write_bytes(spine.read_bytes())
+    (tmp_path / "b.yml").write_bytes(spine.read_bytes())  # the app loads .yml banks too
+    assert main(["validate", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert "a.yaml" in captured.out  # the first one is fine on its own
+    err = captured.err.replace("\n", " ")
+    assert f"{tmp_path / 'b.yml'}: id 'three-levels' is already used by" in err
+    assert "Rename one of them" in err
+    with pytest.raises(QuestionBankError, match="used by another bank"):
+        load_banks(tmp_path)
 
 
 def test_validate_unknown_file_kind(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
