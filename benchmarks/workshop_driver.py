@@ -81,6 +81,17 @@ def _answered_count(page: Page) -> int:
 _LIVE_RADIOS = '[data-testid="stRadio"]:not([data-stale="true"] *)'
 
 
+# The progress line counts `n` answers and the rerun that drew it has finished: a click
+# that lands while a rerun is still drawing can be dropped by the browser side.
+_ANSWERED_SCRIPT = """n => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelectorAll('[data-stale="true"]').length === 0
+    && [...document.querySelectorAll('[data-testid="stProgress"]')]
+      .some(el => el.innerText.trim().startsWith(n + ' of '));
+}"""
+
+
 def _rating_radios(page: Page):  # noqa: ANN202 - a Playwright Locator
     return page.locator(_LIVE_RADIOS).filter(has_text="Strongly agree")
 
@@ -118,9 +129,9 @@ def answer_step(
             # one (its progress line counts it). Clicks fired faster than the server reruns
             # can be dropped by the browser side; see the report.
             answered += 1
-            expect(
-                page.get_by_text(re.compile(rf"^{answered} of \d+ statements answered"))
-            ).to_be_visible(timeout=60_000)
+            # Checked every frame: `expect` polls at 100, 250, 500 ms..., which would make
+            # every click of a 300-click test wait for a poll rather than for the server.
+            page.wait_for_function(_ANSWERED_SCRIPT, arg=answered, polling="raf", timeout=60_000)
     return len(labels)
 
 
