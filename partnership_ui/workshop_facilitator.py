@@ -67,7 +67,6 @@ class FacilitatorState:
 
     just_created: bool = False
     message: str | None = None
-    error: str | None = None
     import_round: int = 0  # bumping it empties the file uploader after a successful import
     partner_names: list[str] = field(default_factory=lambda: ["", ""])
 
@@ -124,9 +123,6 @@ def render_facilitator_page() -> None:
     if state.message:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
-    if state.error:
-        st.error(state.error, icon=":material/error:")
-        state.error = None
     _facilitator_link_box(token, expanded=state.just_created)
     state.just_created = False
     if dash.state == WorkshopState.REVEALED:
