@@ -79,9 +79,9 @@ def wait_idle(page, timeout: float = 30.0) -> None:  # noqa: ANN001 - a Playwrig
         page.wait_for_function(IDLE_SCRIPT, timeout=timeout * 1000)
 
 
-def commit_text(page, label: str, value: str, *, exact: bool = False) -> None:  # noqa: ANN001
+def commit_text(page, label: str, value: str) -> None:  # noqa: ANN001 - a Playwright Page
     """Type `value` into the text field labelled `label`, leave it (Tab), and let it rerun."""
-    box = page.get_by_label(label, exact=exact)
+    box = page.get_by_label(label)
     box.fill(value)
     box.press("Tab")
     wait_idle(page)

@@ -35,14 +35,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
-from benchmarks.app_server import CHROMIUM, CHROMIUM_ARGS, AppServer, free_port  # noqa: E402
-from benchmarks.workshop_driver import RATING_LABELS  # noqa: E402
+from benchmarks.app_server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    IDLE_SCRIPT,
+    AppServer,
+    free_port,
+)
+from benchmarks.workshop_driver import LIVE_RADIOS, RATING_LABELS  # noqa: E402
 from partnership_core.bank import PartnershipType, load_bank_set  # noqa: E402
 from partnership_core.workshop import WorkshopService  # noqa: E402
 from partnership_ui.questionnaire import questionnaire_steps  # noqa: E402
 
-_LIVE_RADIOS = '[data-testid="stRadio"]:not([data-stale="true"] *)'
-_STALE = "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0"
 PARTNERS = ["Northfield Food Bank", "Harvest Market Grocers"]
 
 
@@ -83,7 +87,7 @@ class LevelResult:
 async def _idle(page: Page) -> None:
     for _ in range(2):
         await page.wait_for_timeout(120)
-        await page.wait_for_function(_STALE, timeout=120_000)
+        await page.wait_for_function(IDLE_SCRIPT, timeout=120_000)
 
 
 async def _answered(page: Page) -> int:
@@ -110,7 +114,7 @@ async def _run_participant(
         await page.get_by_text("Your personal link").wait_for(timeout=timeout_ms)
         who.join_seconds = time.perf_counter() - start
         for step in range(steps):
-            radios = page.locator(_LIVE_RADIOS).filter(has_text="Strongly agree")
+            radios = page.locator(LIVE_RADIOS).filter(has_text="Strongly agree")
             await radios.first.wait_for(timeout=timeout_ms)
             await _idle(page)
             heading = await page.locator("h3").filter(has_text="·").first.inner_text()
@@ -121,7 +125,7 @@ async def _run_participant(
             answered = await _answered(page)
             for i, text in enumerate(labels):
                 rating = RATING_LABELS[(len(who.clicks) + i + len(who.name)) % 5 + 1]
-                radio = page.locator(_LIVE_RADIOS).filter(
+                radio = page.locator(LIVE_RADIOS).filter(
                     has=page.locator('[data-testid="stWidgetLabel"]', has_text=text)
                 )
                 option = radio.first.locator("label").filter(has_text=rating)

@@ -12,15 +12,15 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from benchmarks.app_server import wait_idle
+from benchmarks.app_server import IDLE_SCRIPT, wait_idle
 
 __all__ = [
-    "wait_idle",
     "create_workshop",
     "join_workshop",
     "answer_step",
     "answer_everything",
     "RATING_LABELS",
+    "LIVE_RADIOS",
 ]
 
 RATING_LABELS = {
@@ -78,22 +78,16 @@ def _answered_count(page: Page) -> int:
 
 
 # Rating radios of the questionnaire, leaving out stale copies from the previous rerun.
-_LIVE_RADIOS = '[data-testid="stRadio"]:not([data-stale="true"] *)'
+LIVE_RADIOS = '[data-testid="stRadio"]:not([data-stale="true"] *)'
 
 
-# The progress line counts `n` answers and the rerun that drew it has finished: a click
-# that lands while a rerun is still drawing can be dropped by the browser side.
-_ANSWERED_SCRIPT = """n => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
-    && document.querySelectorAll('[data-stale="true"]').length === 0
-    && [...document.querySelectorAll('[data-testid="stProgress"]')]
-      .some(el => el.innerText.trim().startsWith(n + ' of '));
-}"""
+# The progress line counts `n` answers.
+_ANSWERED_SCRIPT = """n => [...document.querySelectorAll('[data-testid="stProgress"]')]
+  .some(el => el.innerText.trim().startsWith(n + ' of '))"""
 
 
 def _rating_radios(page: Page):  # noqa: ANN202 - a Playwright Locator
-    return page.locator(_LIVE_RADIOS).filter(has_text="Strongly agree")
+    return page.locator(LIVE_RADIOS).filter(has_text="Strongly agree")
 
 
 def answer_step(
@@ -115,7 +109,7 @@ def answer_step(
     ]
     answered = _answered_count(page)
     for i, text in enumerate(labels):
-        radio = page.locator(_LIVE_RADIOS).filter(
+        radio = page.locator(LIVE_RADIOS).filter(
             has=page.locator('[data-testid="stWidgetLabel"]', has_text=text)
         )
         option = radio.first.locator("label").filter(has_text=RATING_LABELS[rating_for(start + i)])
@@ -131,7 +125,10 @@ def answer_step(
             answered += 1
             # Checked every frame: `expect` polls at 100, 250, 500 ms..., which would make
             # every click of a 300-click test wait for a poll rather than for the server.
+            # Then the rerun that drew it must finish: a click that lands while a rerun is
+            # still drawing can be dropped by the browser side.
             page.wait_for_function(_ANSWERED_SCRIPT, arg=answered, polling="raf", timeout=60_000)
+            page.wait_for_function(IDLE_SCRIPT, polling="raf", timeout=60_000)
     return len(labels)
 
 

@@ -171,13 +171,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         for file in files:
             try:
                 summary, bank_id = _validate_one(file, args.questions)
-                if bank_id is not None and bank_id in bank_files:
-                    # The app loads every bank of a folder together and refuses a repeated id.
-                    raise QuestionBankError(
-                        f"{file}: id '{bank_id}' is already used by {bank_files[bank_id]}; "
-                        "every question bank needs an id of its own. Rename one of them."
-                    )
                 if bank_id is not None:
+                    if bank_id in bank_files:
+                        # The app loads a folder's banks together and refuses a repeated id.
+                        raise QuestionBankError(
+                            f"{file}: id '{bank_id}' is already used by {bank_files[bank_id]}; "
+                            "every question bank needs an id of its own. Rename one of them."
+                        )
                     bank_files[bank_id] = file
                 print(f"OK   {file}  ({summary})")
             except (PartnershipFitError, OSError) as exc:

@@ -94,11 +94,6 @@ def test_no_auto_discovered_sidebar_on_first_load(app_url: str, browser) -> None
     context.close()
 
 
-def _idle(page) -> None:
-    """Wait until the script run has finished (stale elements of the last run are gone)."""
-    wait_idle(page)
-
-
 def _fill_setup(page) -> None:
     """Name the partnership, both partners and the person answering, as a person would:
     field by field, letting each one settle before the next."""
@@ -116,13 +111,13 @@ def _answer_step(page, rating_label: str = "4 · Agree") -> int:
     """Click `rating_label` in every rating group of the step; returns how many."""
     groups = page.locator('[data-testid="stRadio"]').filter(has_text="Strongly disagree")
     groups.first.wait_for()
-    _idle(page)
+    wait_idle(page)
     n = groups.count()
     for i in range(n):
         progress = page.locator('[data-testid="stProgress"]').inner_text()
         groups.nth(i).get_by_text(rating_label, exact=True).click()
         page.wait_for_function(PROGRESS_CHANGED_SCRIPT, arg=progress)
-        _idle(page)
+        wait_idle(page)
     return n
 
 
@@ -136,7 +131,7 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
     _fill_setup(page)
     page.get_by_role("combobox", name="Type of partnership").click()
     page.get_by_role("option", name="Business – non-profit").click()
-    _idle(page)
+    wait_idle(page)
     _shoot(page, "setup_1280")
     page.get_by_role("button", name="Start the questionnaire").click()
 
@@ -156,7 +151,7 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
             "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
             arg=heading,
         )
-        _idle(page)
+        wait_idle(page)
     assert answered == len(
         load_bank_set(["three-levels"]).applicable(PartnershipType.BUSINESS_NONPROFIT)
     )
@@ -165,7 +160,7 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
     uploader.set_input_files(str(_partner_file(tmp_path)))
     page.get_by_text(f"Imported the answers of {PARTNERS[1]}").wait_for()
-    _idle(page)
+    wait_idle(page)
     page.get_by_role("button", name="See the results").click()
 
     page.get_by_text("Overall:").first.wait_for()

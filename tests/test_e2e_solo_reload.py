@@ -12,9 +12,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from test_e2e_solo import _answer_step, _fill_setup, _idle, _shoot
+from test_e2e_solo import _answer_step, _fill_setup, _shoot
 
-from benchmarks.app_server import AppServer, free_port
+from benchmarks.app_server import AppServer, free_port, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -55,13 +55,13 @@ def test_reload_keeps_answers_progress_and_step(reload_app: str, browser) -> Non
     # Step 1 completely, then one statement of step 2 with another rating.
     first_step = _answer_step(page)
     heading = page.locator("h3").first.inner_text()
-    _idle(page)
+    wait_idle(page)
     page.get_by_role("button", name="Next →").click()
     page.wait_for_function(
         "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
         arg=heading,
     )
-    _idle(page)
+    wait_idle(page)
     progress = page.locator('[data-testid="stProgress"]').inner_text()
     group = page.locator('[data-testid="stRadio"]').filter(has_text="Strongly disagree").first
     group.get_by_text("2 · Disagree", exact=True).click()
@@ -72,7 +72,7 @@ def test_reload_keeps_answers_progress_and_step(reload_app: str, browser) -> Non
         }""",
         arg=progress,
     )
-    _idle(page)
+    wait_idle(page)
     progress = page.locator('[data-testid="stProgress"]').inner_text()
     assert progress.startswith(f"{first_step + 1} of ")
     step_heading = page.locator("h3").first.inner_text()
@@ -88,7 +88,7 @@ def test_reload_keeps_answers_progress_and_step(reload_app: str, browser) -> Non
     page.locator('[data-testid="stProgress"]').wait_for()
     groups = page.locator('[data-testid="stRadio"]').filter(has_text="Strongly disagree")
     groups.nth(len(chosen) - 1).wait_for()
-    _idle(page)
+    wait_idle(page)
     reload_seconds = time.monotonic() - started
     assert page.locator('[data-testid="stProgress"]').inner_text() == progress
     assert page.locator("h3").first.inner_text() == step_heading
@@ -103,7 +103,7 @@ def test_reload_keeps_answers_progress_and_step(reload_app: str, browser) -> Non
     # Close the tab; the link on Home brings everything back in a new browser session.
     page.get_by_role("button", name="Overview of all partners").click()
     page.get_by_text("Answers for each partner").wait_for()
-    _idle(page)
+    wait_idle(page)
     link = page.locator('[data-testid="stCode"] code').first.inner_text().strip()
     assert "?draft=" in link and link.startswith(reload_app)
     context.close()
@@ -112,7 +112,7 @@ def test_reload_keeps_answers_progress_and_step(reload_app: str, browser) -> Non
     page = fresh.new_page()
     page.goto(link)
     page.get_by_text("Answers for each partner").wait_for()
-    _idle(page)
+    wait_idle(page)
     body = page.locator("body").inner_text()
     assert f"Amara: {first_step + 1} of " in body
     # The restored page shows the same link again, ready to copy.

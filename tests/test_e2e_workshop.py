@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.app_server import AppServer, free_port, launch_browser
-from benchmarks.workshop_driver import answer_everything, create_workshop, join_workshop, wait_idle
+from benchmarks.app_server import AppServer, free_port, launch_browser, wait_idle
+from benchmarks.workshop_driver import answer_everything, create_workshop, join_workshop
 from partnership_core.bank import load_bank_set
 from partnership_core.errors import WorkshopError
 from partnership_core.workshop import WorkshopService, WorkshopState
