@@ -232,11 +232,12 @@ def _answer_from_row(answer: Row[Any], respondent_id: str) -> Answer:
 
 
 _BAD_FACILITATOR = (
-    "This facilitator link is not valid (it may be mistyped or from another database). "
-    "Open the link you were given when the workshop was created."
+    "This facilitator link is not valid (it may be mistyped, from another database, or its "
+    "workshop was deleted). Open the link you were given when the workshop was created."
 )
 _BAD_PARTICIPANT = (
-    "This participant link is not valid any more. Join the workshop again with its code."
+    "This participant link is not valid any more (the workshop may have been deleted). "
+    "Join the workshop again with its code."
 )
 _HIDDEN = "Answers stay hidden until the facilitator reveals them."
 
