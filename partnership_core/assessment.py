@@ -17,6 +17,8 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "MAX_ASSESSMENT_BYTES",
+    "MAX_PARTNERS",
+    "MIN_PARTNERS",
     "NOT_SURE",
     "Importance",
     "Partner",
@@ -35,7 +37,7 @@ __all__ = [
 FORMAT_NAME = "partnership-fit/assessment"
 FORMAT_VERSION = 1
 MAX_ASSESSMENT_BYTES = 20 * 1024 * 1024
-MAX_PARTNERS = 6
+MIN_PARTNERS, MAX_PARTNERS = 2, 6
 NOT_SURE = "not_sure"
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -124,7 +126,7 @@ class Assessment(_Model):
     banks: list[Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]] = Field(
         default_factory=lambda: [SPINE_BANK_ID], min_length=1
     )
-    partners: list[Partner] = Field(min_length=2, max_length=MAX_PARTNERS)
+    partners: list[Partner] = Field(min_length=MIN_PARTNERS, max_length=MAX_PARTNERS)
     respondents: list[Respondent] = Field(default_factory=list)
     answers: list[Answer] = Field(default_factory=list)
     workshop: WorkshopRecord | None = None
