@@ -19,8 +19,11 @@ __all__ = [
     "check_name",
     "file_stem",
     "format_score",
+    "join_names",
     "name_key",
     "normalise_name",
+    "possessive",
+    "plural",
 ]
 
 NAME_MAX_LENGTH = 200
@@ -79,3 +82,22 @@ def file_stem(name: str, fallback: str = "assessment", max_length: int = 60) -> 
     """A safe, lower-case file name stem from a partnership or workshop name."""
     stem = re.sub(r"[^a-z0-9]+", "-", normalise_name(name).casefold()).strip("-")[:max_length]
     return stem.strip("-") or fallback
+
+
+def possessive(name: str) -> str:
+    """'Shelter Now' -> "Shelter Now's"; a name ending in s takes the apostrophe alone."""
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
+def join_names(names: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = list(names)
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 statement', '3 statements' (or the given plural form)."""
+    word = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count} {word}"
