@@ -105,6 +105,12 @@ def _workshop_ref(**options: Any) -> Column[Any]:
     return Column("workshop_id", String(32), _cascade("workshops.id"), **options)
 
 
+def _keyed_in_workshop(name: str, *columns: Any) -> Table:
+    """A table of rows that belong to one workshop, keyed by the workshop and the first of
+    `columns` (marked `primary_key=True`)."""
+    return Table(name, metadata, _workshop_ref(primary_key=True), *columns)
+
+
 schema_version = Table(
     "schema_version",
     metadata,
@@ -130,10 +136,8 @@ workshops = Table(
 )
 
 # The partner organisations of a workshop, in the order the facilitator listed them.
-partners = Table(
+partners = _keyed_in_workshop(
     "partners",
-    metadata,
-    _workshop_ref(primary_key=True),
     Column("partner_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("position", Integer, nullable=False),
@@ -176,10 +180,8 @@ answers = Table(
 )
 
 # What the partners agreed in the discussion after the reveal, one row per statement.
-agreements = Table(
+agreements = _keyed_in_workshop(
     "agreements",
-    metadata,
-    _workshop_ref(primary_key=True),
     _statement(primary_key=True),
     Column("agreed_rating", SmallInteger, nullable=False),
     Column("disagreement", Boolean, nullable=False),

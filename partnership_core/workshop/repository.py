@@ -348,13 +348,9 @@ class WorkshopRepository:
     def add_action(self, workshop_id: str, action: Action) -> int:
         """Append; returns the action's index in `actions(workshop_id)`."""
         self.conn.execute(
+            # The columns are the Action's fields (title, owner, due, statement) and these two.
             insert(actions).values(
-                workshop_id=workshop_id,
-                title=action.title,
-                owner=action.owner,
-                due=action.due,
-                statement=action.statement,
-                created_at=self.stamp,
+                workshop_id=workshop_id, created_at=self.stamp, **action.model_dump()
             )
         )
         count = (

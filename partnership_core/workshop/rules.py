@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
 
 from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, Partner, Respondent
 from ..bank import PartnershipType
@@ -22,10 +23,9 @@ __all__ = [
     "HIDDEN_FROM_PARTICIPANTS",
     "JOIN_CODE_ALPHABET",
     "JOIN_CODE_LENGTH",
+    "Change",
+    "check_allowed",
     "check_banks",
-    "check_joinable",
-    "check_lockable",
-    "check_writable",
     "duplicate_name",
     "everyone_finished",
     "fits_file",
@@ -148,28 +148,33 @@ def check_banks(banks: Iterable[object] | None) -> list[str]:
 # --------------------------------------------------------------------------- states
 
 
-def check_joinable(state: WorkshopState) -> None:
-    if state == WorkshopState.LOCKED:
-        raise WorkshopError(
+# What each state refuses, and what the refusal says. An open workshop allows everything.
+Change = Literal["join", "answer", "lock"]
+_REFUSALS: dict[Change, dict[WorkshopState, str]] = {
+    "join": {
+        WorkshopState.LOCKED: (
             "The facilitator has locked this workshop; ask them to unlock it to join."
-        )
-    if state == WorkshopState.REVEALED:
-        raise WorkshopError("This workshop's answers are already revealed; joining is closed.")
-
-
-def check_writable(state: WorkshopState) -> None:
-    """Participants change answers only while the workshop is open."""
-    if state == WorkshopState.LOCKED:
-        raise WorkshopError(
+        ),
+        WorkshopState.REVEALED: "This workshop's answers are already revealed; joining is closed.",
+    },
+    "answer": {
+        WorkshopState.LOCKED: (
             "The facilitator has locked the workshop; answers cannot be changed now."
-        )
-    if state == WorkshopState.REVEALED:
-        raise WorkshopError("The answers have been revealed; they cannot be changed now.")
+        ),
+        WorkshopState.REVEALED: "The answers have been revealed; they cannot be changed now.",
+    },
+    "lock": {
+        WorkshopState.REVEALED: "The answers are already revealed; the workshop stays closed.",
+    },
+}
 
 
-def check_lockable(state: WorkshopState) -> None:
-    if state == WorkshopState.REVEALED:
-        raise WorkshopError("The answers are already revealed; the workshop stays closed.")
+def check_allowed(change: Change, state: WorkshopState) -> None:
+    """Refuse `change` (joining; changing an answer or finishing; locking or unlocking)
+    in a workshop that is in `state`."""
+    refusal = _REFUSALS[change].get(state)
+    if refusal is not None:
+        raise WorkshopError(refusal)
 
 
 def may_auto_reveal(workshop: StoredWorkshop) -> bool:

@@ -69,12 +69,8 @@ class WorkshopService(DatabaseService):
     multi-row operations (creating a workshop, importing an offline file) are all-or-nothing.
 
     Args:
-        database_url: see `storage.DatabaseService`.
-        questions_dir: where the question banks live.
-        options: `clock` and the `Store` options, see `storage.DatabaseService`.
-
-    Raises:
-        StorageError: the database cannot be reached or is newer than this app.
+        questions_dir: where the question banks live. The other arguments, and the errors
+            at start-up, are those of `storage.DatabaseService`.
     """
 
     def __init__(
@@ -170,7 +166,7 @@ class WorkshopService(DatabaseService):
 
         def write(repo: WorkshopRepository) -> WorkshopState:
             w = self._facilitated(repo, token, lock=True)
-            rules.check_lockable(w.state)
+            rules.check_allowed("lock", w.state)
             state = WorkshopState.LOCKED if locked else WorkshopState.OPEN
             repo.set_state(w.id, state)
             return state
@@ -349,7 +345,7 @@ class WorkshopService(DatabaseService):
             w = self._by_code(repo, code, client_key)
             if w is None:
                 return None
-            rules.check_joinable(w.state)
+            rules.check_allowed("join", w.state)
             if partner_id not in {p.id for p in repo.partners(w.id)}:
                 raise WorkshopError("Choose the partner organisation you answer for.")
             if repo.name_taken(w.id, key):
@@ -413,7 +409,7 @@ class WorkshopService(DatabaseService):
 
         def write(repo: WorkshopRepository) -> Answer:
             p, w = self._participant(repo, participant_token, lock="share")
-            rules.check_writable(w.state)
+            rules.check_allowed("answer", w.state)
             self._check_statement(w, answer.statement, then="; reload the page.")
             stored = _as_asked(answer.model_copy(update={"respondent": p.respondent_id}), w)
             repo.save_answer(p.id, stored)
@@ -430,7 +426,7 @@ class WorkshopService(DatabaseService):
 
         def write(repo: WorkshopRepository) -> None:
             p, w = self._participant(repo, participant_token, lock="share")
-            rules.check_writable(w.state)
+            rules.check_allowed("answer", w.state)
             repo.delete_answer(p.id, statement_id)
             repo.touch(p.id)
 
@@ -447,7 +443,7 @@ class WorkshopService(DatabaseService):
         def write(repo: WorkshopRepository) -> WorkshopState:
             # Exclusive on the workshop: two last finishers must not both miss the reveal.
             p, w = self._participant(repo, participant_token, lock="update")
-            rules.check_writable(w.state)
+            rules.check_allowed("answer", w.state)
             repo.touch(p.id, finished=bool(finished))
             return self._reveal_if_due(repo, w) if finished else w.state
 
