@@ -9,7 +9,7 @@ and are stored and looked up only as hashes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
@@ -129,11 +129,11 @@ class WorkshopRepository:
         if lock:
             query = query.with_for_update()
         row = self.conn.execute(query).first()
-        return None if row is None else _workshop_from_row(row)
+        return None if row is None else _workshop_from_row(row._mapping)
 
     def by_join_code(self, code: str) -> StoredWorkshop | None:
         row = self.conn.execute(select(workshops).where(workshops.c.join_code == code)).first()
-        return None if row is None else _workshop_from_row(row)
+        return None if row is None else _workshop_from_row(row._mapping)
 
     def partners(self, workshop_id: str) -> list[Partner]:
         rows = self.conn.execute(
@@ -214,8 +214,8 @@ class WorkshopRepository:
         row = self.conn.execute(query).first()
         if row is None:
             return None
-        mapping = row._mapping
-        workshop = _workshop_from_row({c.name: mapping[f"w_{c.name}"] for c in workshops.c})
+        columns = row._mapping
+        workshop = _workshop_from_row({c.name: columns[f"w_{c.name}"] for c in workshops.c})
         return _participant_from_row(row), workshop
 
     def participants(self, workshop_id: str) -> list[StoredParticipant]:
@@ -415,9 +415,8 @@ class WorkshopRepository:
 # --------------------------------------------------------------------------- row mapping
 
 
-def _workshop_from_row(row: Any) -> StoredWorkshop:
-    """A `workshops` row (or a mapping with its column names) as a record."""
-    m = row._mapping if isinstance(row, Row) else row
+def _workshop_from_row(m: Mapping[str, Any]) -> StoredWorkshop:
+    """A `workshops` row (its columns by name) as a record."""
     return StoredWorkshop(
         id=m["id"],
         name=m["name"],
