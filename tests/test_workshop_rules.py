@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import UTC, datetime
 
 import pytest
@@ -28,13 +29,12 @@ BANKS = ["three-levels"]
 
 @pytest.fixture
 def svc(db_url: str, clock: Clock):
-    service = WorkshopService(db_url, clock=clock)
-    yield service
-    service.close()
+    with closing(WorkshopService(db_url, clock=clock)) as service:
+        yield service
 
 
-def _workshop(svc: WorkshopService, partners=("Harbour Trust", "Northwind Ltd")):
-    return svc.create_workshop("Names", "other", BANKS, list(partners))
+def _workshop(svc: WorkshopService):
+    return svc.create_workshop("Names", "other", BANKS, ["Harbour Trust", "Northwind Ltd"])
 
 
 def _person(partner: str, finished: bool) -> StoredParticipant:
