@@ -344,11 +344,12 @@ class _BankLoader(
             self.nesting -= 1
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
-        # PyYAML's constructors raise plain ValueError or KeyError for a bad explicit tag
-        # (`!!int abc`, `!!bool maybe`, `!!timestamp 2001-13-45`); give them a line.
+        # PyYAML's constructors raise plain Python errors for a value that does not fit its
+        # explicit tag (`!!int abc`, `!!bool maybe`, `!!timestamp 2001-99-99#`); give them
+        # a line and a message instead.
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, KeyError, TypeError, OverflowError):
+        except (ValueError, KeyError, TypeError, OverflowError, AttributeError, IndexError):
             value = display_name(str(getattr(node, "value", ""))[:40])
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             raise _Refusal(

@@ -522,6 +522,7 @@ def test_merge_key_is_reported_as_a_merge_key() -> None:
         ("!!int abc", "'abc' cannot be read as !!int"),
         ("!!bool maybe", "'maybe' cannot be read as !!bool"),
         ("!!timestamp 2001-13-45", "cannot be read as !!timestamp"),
+        ("!!timestamp 2001-99-99#", "cannot be read as !!timestamp"),
     ],
 )
 def test_bad_explicit_tags_are_reported(value: str, fragment: str) -> None:
