@@ -11,7 +11,7 @@ from ..results import AgendaCause, AgendaGroup, AgendaItem, PerceptionGap, Sever
 from ..text import join_names, possessive
 from .statements import SEVERITY_ORDER, Hit, StatementCheck, partner_order
 from .tally import Context
-from .wording import names, quote, rating, steps
+from .wording import names, quote, rating, steps, verb
 
 __all__ = ["Agenda", "build_agenda"]
 
@@ -77,14 +77,12 @@ def _candidate(
     return _Candidate(check, misreadings, severity, concern, concern * weight * item.importance)
 
 
-def _item(
-    ctx: Context, rank: int, c: _Candidate, prompts: _CharacteristicPrompts
-) -> AgendaItem:
+def _item(ctx: Context, rank: int, c: _Candidate, prompts: _CharacteristicPrompts) -> AgendaItem:
     item = c.check.item
     causes = _causes(c)
     partners = {p for h in c.check.hits for p in h.partners}
     partners |= {p for g in c.misreadings for p in (g.predictor_partner, g.other_partner)}
-    specific = [_prompt(ctx, c, cause) for cause in causes]
+    specific = [p for cause in causes for p in _prompts(ctx, c, cause)]
     general = prompts.next(item.characteristic)
     return AgendaItem(
         rank=rank,
@@ -129,7 +127,8 @@ def _reason(ctx: Context, c: _Candidate, cause: AgendaCause) -> str:
     if cause == AgendaCause.EVERYONE_LOW:
         return f"Every partner is at “disagree” or below ({figures})."
     if cause == AgendaCause.LOW_RATING:
-        return f"{names(ctx, partners)} at “disagree” or below ({figures})."
+        low = [f"{ctx.names[p]} ({rating(present[p])})" for p in partners]
+        return f"{join_names(low)} {verb(len(low), 'is', 'are')} at “disagree” or below."
     if cause == AgendaCause.INTERNAL_SPLIT:
         return " ".join(f"{h.detail.split(': ', 1)[1].capitalize()}." for h in hits)
     return f"No partner is above “neither” yet ({figures})."
@@ -143,26 +142,33 @@ def _misread_reason(ctx: Context, g: PerceptionGap) -> str:
     )
 
 
-def _prompt(ctx: Context, c: _Candidate, cause: AgendaCause) -> str:
+def _prompts(ctx: Context, c: _Candidate, cause: AgendaCause) -> list[str]:
+    """The cause's prompt for this statement; a misreading gets one per predicting partner."""
+    if cause != AgendaCause.MISREADING:
+        partners = partner_order(ctx, {p for h in _hits(c, cause) for p in h.partners})
+        return [_fill(ctx, c, cause, partners, "")]
+    prompts = []
+    for predictor in partner_order(ctx, {g.predictor_partner for g in c.misreadings}):
+        gaps = [g for g in c.misreadings if g.predictor_partner == predictor]
+        others = partner_order(ctx, {g.other_partner for g in gaps})
+        who = join_names(sorted({n for g in gaps for n in g.predictors}))
+        prompts.append(_fill(ctx, c, cause, others, who))
+    return prompts
+
+
+def _fill(
+    ctx: Context, c: _Candidate, cause: AgendaCause, partners: tuple[str, ...], predictors: str
+) -> str:
     reverse = c.check.reverse
-    hits = _hits(c, cause)
-    if cause == AgendaCause.MISREADING:
-        partners = partner_order(ctx, {g.other_partner for g in c.misreadings})
-        predictors = join_names(sorted({n for g in c.misreadings for n in g.predictors}))
-    else:
-        partners = partner_order(ctx, {p for h in hits for p in h.partners})
-        predictors = ""
-    template = ctx.rules.prompts[cause]
-    return " ".join(
-        template.format(
-            statement=quote(c.check.item.text)[1:-1],
-            partners=names(ctx, partners),
-            people=join_names([f"{possessive(ctx.names[p])} people" for p in partners]),
-            predictors=predictors,
-            verb="agreed with" if reverse else "disagreed with",
-            ready_verb="disagree with" if reverse else "agree with",
-        ).split()
+    text = ctx.rules.prompts[cause].format(
+        statement=quote(c.check.item.text)[1:-1],
+        partners=names(ctx, partners),
+        people=join_names([f"{possessive(ctx.names[p])} people" for p in partners]),
+        predictors=predictors,
+        verb="agreed with" if reverse else "disagreed with",
+        ready_verb="disagree with" if reverse else "agree with",
     )
+    return " ".join(text.split())
 
 
 class _CharacteristicPrompts:

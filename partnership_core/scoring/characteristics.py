@@ -108,9 +108,7 @@ def _aggregate(
     if alignment is None or floor is None:
         return _Aggregate(alignment, floor, None, None, share)
     weighted = max(0.0, 100.0 - weight * (100.0 - alignment))
-    limited_by: Literal["alignment", "readiness"] = (
-        "alignment" if weighted < floor else "readiness"
-    )
+    limited_by: Literal["alignment", "readiness"] = "alignment" if weighted < floor else "readiness"
     return _Aggregate(alignment, floor, min(weighted, floor), limited_by, share)
 
 

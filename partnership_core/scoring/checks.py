@@ -27,7 +27,7 @@ def coverage_of(ctx: Context, tally: Tally) -> tuple[Coverage, ...]:
 
 
 def straight_lining(ctx: Context, tally: Tally) -> tuple[RespondentFlag, ...]:
-    """Respondents who gave one rating to every statement, statements worded both ways among them."""
+    """Respondents who gave one rating to everything, statements worded both ways among them."""
     labels = ctx.banks.spine.scale.labels
     flags = []
     for respondent in sorted(ctx.counted.values(), key=lambda r: (r.name.casefold(), r.id)):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..bank import BandId, Characteristic
 from ..results import (
+    AgendaCause,
     CharacteristicResult,
     Finding,
     FindingRule,
@@ -183,16 +184,29 @@ def _group_sentence(ctx: Context, group: _Group, partners: tuple[str, ...]) -> s
         return f"{where}, the partners are {number(apart)} or more steps apart on {count}."
     if group.rule == FindingRule.LOW_RATING:
         mark = "“strongly disagree”" if serious else "“disagree” or below"
-        everyone = all(h.cause.value == "everyone-low" for h in group.hits)
-        who = "every partner is" if everyone else f"{names(ctx, partners)} " + verb(
-            len(partners), "is", "are"
-        )
-        return f"{where}, {who} at {mark} on {count}."
+        if all(h.cause == AgendaCause.EVERYONE_LOW for h in group.hits):
+            return f"{where}, every partner is at {mark} on {count}."
+        if len(partners) == 1:
+            return f"{where}, {names(ctx, partners)} is at {mark} on {count}."
+        return f"{where}, partners are at {mark} on {count}: {_per_partner(ctx, group, partners)}."
     if group.rule == FindingRule.INTERNAL_SPLIT:
-        apart = r.split_concern_steps if group.severity == Severity.CONCERN else r.split_agenda_steps
-        people = join_names([f"{possessive(ctx.names[p])} people" for p in partners])
-        return f"{where}, {people} are {number(apart)} or more steps apart among themselves on {count}."
+        concern = group.severity == Severity.CONCERN
+        apart = r.split_concern_steps if concern else r.split_agenda_steps
+        if len(partners) == 1:
+            people = f"{possessive(ctx.names[partners[0]])} people"
+            return f"{where}, {people} are {number(apart)} or more steps apart on {count}."
+        return (
+            f"{where}, people inside one partner are {number(apart)} or more steps apart on "
+            f"{count}: {_per_partner(ctx, group, partners, 'inside ')}."
+        )
     return f"{where}, no partner is above “neither” on {count}: not yet settled."
+
+
+def _per_partner(ctx: Context, group: _Group, partners: tuple[str, ...], prefix: str = "") -> str:
+    """'Org A on 2 and Org B on 1': how many of a group's statements concern each partner."""
+    return join_names(
+        [f"{prefix}{ctx.names[p]} on {sum(p in h.partners for h in group.hits)}" for p in partners]
+    )
 
 
 def _aggregate(ctx: Context, c: CharacteristicResult) -> Finding | None:

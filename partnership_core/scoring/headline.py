@@ -162,7 +162,7 @@ def _incomplete(ctx: Context, level: LevelResult, char: CharacteristicResult) ->
             f"at {where}.",
             f"Add {bank} to the assessment, then look again.",
         )
-    if all(c.partners and all(s.readiness is None for s in c.partners) for c in level.characteristics):
+    if all(s.readiness is None for c in level.characteristics for s in c.partners):
         return (
             "Not enough answers yet to judge the partnership.",
             "Ask every partner to answer the remaining statements, then look again.",

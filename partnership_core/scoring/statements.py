@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..results import AgendaCause, FindingRule, ItemResult, Severity
-from .tally import Context, Rating, Tally, mean
 from ..text import join_names as names_of
+from .tally import Context, Rating, Tally, mean
 from .wording import quote, rating
 
 __all__ = ["Hit", "StatementCheck", "check_statements", "SEVERITY_ORDER", "partner_order"]
@@ -138,12 +138,11 @@ def _figures(ctx: Context, qid: str, present: dict[str, float], partners: tuple[
 
 def _low(ctx: Context, qid: str, present: dict[str, float]) -> Hit | None:
     rules = ctx.rules
-    low = {p for p, m in present.items() if m <= rules.rating_points(rules.low_concern_rating) + _EPS}
+    limit = rules.rating_points(rules.low_concern_rating) + _EPS
+    low = {p for p, m in present.items() if m <= limit}
     if not low:
         return None
-    serious = any(
-        present[p] <= rules.rating_points(rules.low_serious_rating) + _EPS for p in low
-    )
+    serious = any(present[p] <= rules.rating_points(rules.low_serious_rating) + _EPS for p in low)
     everyone = len(present) >= 2 and len(low) == len(present)
     partners = partner_order(ctx, low)
     return Hit(
