@@ -268,7 +268,7 @@ def _coverage(ctx: Context, c: CharacteristicResult) -> Finding | None:
     total = len(c.items)
     if short:
         parts = [
-            f"{ctx.names[s.partner]} rated {round(s.answered_share * total)} of its {total}"
+            f"{ctx.names[s.partner]} rated {round(s.answered_share * total)} of the {total}"
             for s in sorted(short, key=lambda s: (ctx.names[s.partner].casefold(), s.partner))
         ]
         sentence = (
