@@ -145,10 +145,11 @@ def _sentences(
         return (
             f"Cause for pause: {char.name} at {where} needs talking through{aside}.",
             _capital(
-                f"{first}work through the agenda for the {where}, starting with {char.name}, "
-                "before moving on; levels are cleared in order."
-                if not first
-                else f"{first}work through {char.name} and the rest of the agenda for the {where}."
+                f"{first}talk through {char.name} and the other points of the {where} "
+                "before moving on."
+                if first
+                else f"Talk through {char.name} and the other points of the {where} before "
+                "moving on; levels are cleared in order."
             ),
         )
     if overall == Verdict.CONDITIONS:
