@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,13 @@ from partnership_core.bank import (
     load_bank_set,
     load_banks,
 )
-from partnership_core.results import AgendaCause, AssessmentResult, FindingRule, Verdict
+from partnership_core.results import (
+    VERDICT_LABELS,
+    AgendaCause,
+    AssessmentResult,
+    FindingRule,
+    Verdict,
+)
 from partnership_core.scoring import DEFAULT_RULES, score_assessment
 
 SPINE = load_bank_set([SPINE_BANK_ID])
@@ -154,6 +161,7 @@ def predicts_the_opposite(r: str, s: str) -> int | None:
 @dataclass(frozen=True)
 class Case:
     id: str
+    setup: str
     rule: str
     assessment: Callable[[], Assessment]
     verdict: Verdict
@@ -204,6 +212,7 @@ TM = of(SPINE, "termination")
 CASES = [
     Case(
         "shared-strongly-disagree-on-values",
+        "Both partners 1 on “core values are compatible”; 5 elsewhere",
         "A lack of compatibility on any characteristic is cause for pause at a minimum: both "
         "partners strongly disagree that their values are compatible (issue 9: was Ready)",
         lambda: build(lambda r, s: 1 if s == q("cc-values") else 5),
@@ -213,6 +222,7 @@ CASES = [
     ),
     Case(
         "entry-pause-and-decision-stop",
+        "Partner 1 at 3 on core values (entry) and 1 on sharing risks (decision); 5 elsewhere",
         "Levels are approached in order; the headline names the level with the worst verdict "
         "(issue 9: the headline spoke of entry)",
         lambda: build(
@@ -228,6 +238,7 @@ CASES = [
     ),
     Case(
         "two-steps-on-every-termination-statement",
+        "On the four termination statements one partner 5 and the other 3, in turn",
         "Any incompatibility is cause for pause, at the operational level too (issue 9: was "
         "Proceed, with work to do)",
         lambda: build(alternating(TM)),
@@ -237,6 +248,7 @@ CASES = [
     ),
     Case(
         "two-steps-on-one-decision-statement",
+        "Partner 1 at 3 on “we can state what the partnership is meant to achieve”",
         "Any incompatibility is cause for pause, even on one statement (issue 9: was Ready)",
         lambda: build(except_for("p1", [q("ce-intent")], 3)),
         PAUSE,
@@ -245,6 +257,7 @@ CASES = [
     ),
     Case(
         "three-steps-on-one-operational-statement",
+        "Partner 1 at 2 on “we know how decisions will be made”",
         "Operational differences are procedural: a serious one is cause for pause (issue 9: "
         "was Ready)",
         lambda: build(except_for("p1", [q("dm-process")], 2)),
@@ -254,6 +267,7 @@ CASES = [
     ),
     Case(
         "one-answer-per-characteristic-then-not-sure",
+        "Partner 1 rates one statement per characteristic, “not sure” to the rest",
         "Coverage per partner: a partner who rated fewer than half of the statements leaves "
         "the characteristic unjudged (issue 9: was Ready, 100)",
         lambda: build(first_of_each_characteristic),
@@ -263,6 +277,7 @@ CASES = [
     ),
     Case(
         "split-inside-a-partner-on-entry",
+        "Partner 0’s two people 5 and 1 on every entry statement, partner 1 at 3 (equal means)",
         "A partner must be compatible with itself first: its people 5 against 1 on every "
         "entry statement (issue 9: was Ready)",
         lambda: build(entry_split, per_partner=2),
@@ -273,6 +288,7 @@ CASES = [
     ),
     Case(
         "predictions-misread-the-other-side",
+        "Everyone at 5; partner 0 predicts 1 for the other side on driving force",
         "A misreading goes on the agenda to talk through but does not change the verdict "
         "(issue 9: the agenda was empty)",
         lambda: build(everyone(5), predict=predicts_the_opposite),
@@ -283,6 +299,7 @@ CASES = [
     ),
     Case(
         "no-number-contradicts-the-verdict",
+        "Partner 1 at 1 on “a compelling reason to work with this partner”; 5 elsewhere",
         "A serious entry difference stops everything, and no number beside it says otherwise "
         "(issue 9: 91/100 beside Do not proceed)",
         lambda: build(except_for("p1", [q("df-reason")], 1)),
@@ -293,6 +310,7 @@ CASES = [
     ),
     Case(
         "four-banks-do-not-dilute-a-concern",
+        "All four banks; partner 1 at 3 on the six driving-force statements of the spine",
         "Statement rules are never averaged away, however many banks are chosen (issue 9: "
         "14 statements diluted stop to pause)",
         lambda: build(except_for("p1", DF, 3), banks=ALL_BANKS),
@@ -303,6 +321,7 @@ CASES = [
     ),
     Case(
         "four-banks-keep-a-serious-concern-serious",
+        "All four banks; partner 1 at 1 on one driving-force statement",
         "An entry-level serious concern stops everything, with any number of banks",
         lambda: build(except_for("p1", [q("df-reason")], 1), banks=ALL_BANKS),
         STOP,
@@ -312,6 +331,7 @@ CASES = [
     ),
     Case(
         "termination-not-assessed",
+        "Only the ten-characteristics bank, everyone at 5",
         "All levels are necessary: a characteristic no chosen bank asks about is reported, "
         "and its level cannot be cleared (issue 9: termination vanished)",
         lambda: build(everyone(5), banks=TEN),
@@ -323,6 +343,7 @@ CASES = [
     ),
     Case(
         "not-assessed-but-a-worse-finding-holds",
+        "Only the ten-characteristics bank; partner 1 at 1 on one culture statement",
         "A serious entry concern stops everything even when a characteristic is not assessed",
         lambda: build(except_for("p1", of(TEN, "cultural-compatibility")[:1], 1), banks=TEN),
         STOP,
@@ -332,6 +353,7 @@ CASES = [
     ),
     Case(
         "all-agree-is-a-strong-fit",
+        "Everyone at 4 (“agree”) on everything",
         "All-agree on both sides is clearly strong, and agreement is never on the agenda "
         "(issue 9: 49 of 52 statements were agenda items)",
         lambda: build(everyone(4)),
@@ -342,6 +364,7 @@ CASES = [
     ),
     Case(
         "one-neither-among-agrees-stays-strong",
+        "Everyone at 4, partner 1 at 3 on core values",
         "One step between partners is not a mismatch (issue 9: one neither flipped the band)",
         lambda: build(except_for("p1", [q("cc-values")], 3, rest=4)),
         CLEAR,
@@ -350,6 +373,7 @@ CASES = [
     ),
     Case(
         "straight-lining-is-flagged",
+        "Partner 1 answers 5 to every statement, reverse statements included",
         "Answers that ignore the wording are named; reverse statements answered 5 read as a "
         "serious warning sign at entry (issue 9: no warning)",
         lambda: build(
@@ -363,6 +387,7 @@ CASES = [
     ),
     Case(
         "same-gap-at-entry-stops",
+        "Partner 1 at 2 against 5 on one driving-force statement",
         "The higher the level, the more a difference weighs: 5 against 2 at entry",
         lambda: build(except_for("p1", [q("df-reason")], 2)),
         STOP,
@@ -371,6 +396,7 @@ CASES = [
     ),
     Case(
         "same-gap-at-decision-stops",
+        "Partner 1 at 2 against 5 on sharing risks and rewards",
         "Decision-level differences must be settled before committing: 5 against 2",
         lambda: build(except_for("p1", [q("rr-sharing")], 2)),
         STOP,
@@ -379,6 +405,7 @@ CASES = [
     ),
     Case(
         "same-gap-at-operational-pauses",
+        "Partner 1 at 2 against 5 on agreed communication channels",
         "Operational differences are achievable with work and goodwill: 5 against 2",
         lambda: build(except_for("p1", [q("cm-channels")], 2)),
         PAUSE,
@@ -387,6 +414,7 @@ CASES = [
     ),
     Case(
         "two-steps-at-entry-pauses",
+        "Partner 1 at 3 against 5 on core values",
         "A difference at any level is cause for pause: 5 against 3 at entry",
         lambda: build(except_for("p1", [q("cc-values")], 3)),
         PAUSE,
@@ -395,6 +423,7 @@ CASES = [
     ),
     Case(
         "two-steps-at-operational-pauses",
+        "Partner 1 at 3 against 5 on reviewing what worked",
         "A difference at any level is cause for pause: 5 against 3 at operational level",
         lambda: build(except_for("p1", [q("ln-experience")], 3)),
         PAUSE,
@@ -403,6 +432,7 @@ CASES = [
     ),
     Case(
         "shared-disagree-on-termination",
+        "Both partners at 2 on “we have agreed how the partnership would end”",
         "Partners who agree that something is missing are incompatible too: both disagree "
         "that an exit is agreed",
         lambda: build(lambda r, s: 2 if s == q("tm-process") else 5),
@@ -413,6 +443,7 @@ CASES = [
     ),
     Case(
         "statement-worded-as-a-warning-sign",
+        "Both partners agree (4) that their people would be hard to work alongside",
         "Reverse statements are flipped first: both agree their people would clash",
         lambda: build(
             lambda r, s: 4 if s == q("cc-people") else (1 if SPINE.statements[s][1].reverse else 5),
@@ -424,6 +455,7 @@ CASES = [
     ),
     Case(
         "two-step-split-is-agenda-only",
+        "Partner 0’s people 5 and 3 on core values, partner 1 at 4",
         "A smaller split inside a partner is talked through without changing the verdict",
         lambda: build(
             by_respondent({"p0r0": 5, "p0r1": 3, "p1r0": 4, "p1r1": 4}, [q("cc-values")]),
@@ -436,6 +468,7 @@ CASES = [
     ),
     Case(
         "three-step-split-at-decision",
+        "Partner 0’s people 5 and 2 on knowing roles, partner 1 at 4",
         "A partner whose own people are 5 against 2 must settle its position first",
         lambda: build(
             by_respondent({"p0r0": 5, "p0r1": 2, "p1r0": 4, "p1r1": 4}, [q("sc-roles")]),
@@ -447,6 +480,7 @@ CASES = [
     ),
     Case(
         "everyone-at-neither",
+        "Everyone at 3 (“neither”) on everything",
         "Not yet a mismatch: everyone at neither is workable, and every statement is on the "
         "agenda as not yet settled",
         lambda: build(everyone(3)),
@@ -457,6 +491,7 @@ CASES = [
     ),
     Case(
         "everyone-below-neither-on-average",
+        "Each partner’s two people at 3 and 2 on everything (2.5)",
         "A shared shortfall is an incompatibility: a mean of 2.5 on every side",
         lambda: build(lambda r, s: 3 if r.endswith("r0") else 2, per_partner=2),
         PAUSE,
@@ -465,6 +500,7 @@ CASES = [
     ),
     Case(
         "workable-synergy",
+        "Everyone at 4, but 3 on three of the four synergy statements",
         "Proceed, with work to do: synergy on average between neither and agree",
         lambda: build(synergy_mostly_neither),
         CONDITIONS,
@@ -473,6 +509,7 @@ CASES = [
     ),
     Case(
         "three-partners-one-stands-apart",
+        "Three partners; FreshMart Supermarkets at 2 on every driving-force statement",
         "With three partners, the headline names the partner that stands apart",
         lambda: build(
             except_for("p2", DF, 2),
@@ -486,6 +523,7 @@ CASES = [
     ),
     Case(
         "three-partners-spread-out",
+        "Three partners at 5, 3 and 1 on one driving-force statement",
         "With three partners spread across the scale, nobody is singled out",
         lambda: build(
             lambda r, s: {"p0": 5, "p1": 3, "p2": 1}[r[:2]] if s == q("df-reason") else 5,
@@ -498,6 +536,7 @@ CASES = [
     ),
     Case(
         "a-partner-skipped-a-level",
+        "Partner 1 leaves every operational statement unanswered",
         "All three levels are necessary: a level without one partner's answers is not judged",
         lambda: build(skips_operational),
         INCOMPLETE,
@@ -506,6 +545,7 @@ CASES = [
     ),
     Case(
         "nothing-answered-yet",
+        "No answers at all",
         "An empty assessment is not judged, and says so",
         lambda: build(lambda r, s: None),
         INCOMPLETE,
@@ -531,7 +571,20 @@ def test_worked_case(case: Case) -> None:
 def test_there_are_at_least_25_cases_with_a_rule_each() -> None:
     assert len(CASES) >= 25
     assert len({c.id for c in CASES}) == len(CASES)
-    assert all(len(c.rule) > 20 for c in CASES)
+    assert all(len(c.rule) > 20 and len(c.setup) > 10 for c in CASES)
+
+
+def test_docs_show_the_same_worked_cases() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "scoring.md").read_text("utf-8")
+    section = docs.split("## 13. Worked cases", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        line.split("|")[1].strip(" `"): line
+        for line in section.splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == {c.id for c in CASES}
+    for case in CASES:
+        assert VERDICT_LABELS[case.verdict] in rows[case.id], case.id
 
 
 def test_a_difference_is_at_least_as_severe_at_a_higher_level() -> None:
