@@ -196,14 +196,15 @@ class Assessment(_Model):
         if len(set(names)) != len(names):
             raise ValueError("partners: two partners have the same name; give each its own")
         respondent_ids = [r.id for r in self.respondents]
-        if len(set(respondent_ids)) != len(respondent_ids):
+        known_respondents = set(respondent_ids)  # a set: a file may hold 100,000 answers
+        if len(known_respondents) != len(respondent_ids):
             raise ValueError("respondents: every respondent needs its own id")
         for i, r in enumerate(self.respondents):
             if r.partner not in partner_ids:
                 raise ValueError(f"respondents.{i}.partner: unknown partner '{r.partner}'")
         seen: set[tuple[str, str]] = set()
         for i, a in enumerate(self.answers):
-            if a.respondent not in respondent_ids:
+            if a.respondent not in known_respondents:
                 raise ValueError(f"answers.{i}.respondent: unknown respondent '{a.respondent}'")
             key = (a.respondent, a.statement)
             if key in seen:

@@ -214,31 +214,43 @@ def _json_nesting_exceeds(text: str, limit: int) -> bool:
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
+    # Called once per object of a file that may hold 100,000 answers: one search over all
+    # the object's texts, and the slow search for the culprit only when there is one.
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        _refuse_duplicate(pairs)
+    texts = [key for key, _ in pairs]
+    for _, value in pairs:
+        if type(value) is str:
+            texts.append(value)
+        elif type(value) is list:
+            texts.extend(item for item in value if type(item) is str)
+    if _NOT_PLAIN_TEXT.search(" ".join(texts)):
+        _refuse_unprintable(pairs)
+    return obj
+
+
+def _refuse_duplicate(pairs: list[tuple[str, Any]]) -> None:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
             raise _Refused(
                 f"the key {_quoted(key)} appears twice in one object, so it is unclear "
                 "which one is meant. Keep only one of them, or export the file again."
             )
-        _refuse_unprintable(key, key)
-        if isinstance(value, str):
-            _refuse_unprintable(value, key)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, str):
-                    _refuse_unprintable(item, key)
-        obj[key] = value
-    return obj
+        seen.add(key)
 
 
-def _refuse_unprintable(text: str, key: str) -> None:
-    bad = _NOT_PLAIN_TEXT.search(text)
-    if bad:
-        raise _Refused(
-            f"the value of {_quoted(key)} contains {_describe_character(bad.group())}, which "
-            "has no place in it. Remove it, or export the file again."
-        )
+def _refuse_unprintable(pairs: list[tuple[str, Any]]) -> None:
+    for key, value in pairs:
+        items = value if isinstance(value, list) else [value]
+        for text in (key, *(item for item in items if isinstance(item, str))):
+            bad = _NOT_PLAIN_TEXT.search(text)
+            if bad:
+                raise _Refused(
+                    f"the value of {_quoted(key)} contains {_describe_character(bad.group())}, "
+                    "which has no place in it. Remove it, or export the file again."
+                )
 
 
 def _quoted(key: str) -> str:
