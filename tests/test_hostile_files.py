@@ -71,9 +71,12 @@ def _json_file(tmp_path: Path, data: Any, name: str = "shared.json") -> Path:
     return path
 
 
-def _assessment_refused(tmp_path: Path, data: Any, *fragments: str) -> str:
-    path = _json_file(tmp_path, data)
+def _load_refused(path: Path | str, *fragments: str) -> str:
     return _refused(AssessmentFileError, lambda: load_assessment(path), str(path), *fragments)
+
+
+def _assessment_refused(tmp_path: Path, data: Any, *fragments: str) -> str:
+    return _load_refused(_json_file(tmp_path, data), *fragments)
 
 
 def _bank_refused(text: str, *fragments: str) -> str:
@@ -361,14 +364,12 @@ def test_a_path_swapped_for_a_fifo_after_the_check_is_refused(
     monkeypatch.setattr(
         files.os, "stat", lambda p, *a, **k: regular if p == fifo else real_stat(p, *a, **k)
     )
-    _refused(AssessmentFileError, lambda: load_assessment(fifo), str(fifo), "is a named pipe")
+    _load_refused(fifo, "is a named pipe")
 
 
 def test_a_folder_is_refused(tmp_path: Path) -> None:
-    _refused(
-        AssessmentFileError,
-        lambda: load_assessment(tmp_path),
-        str(tmp_path),
+    _load_refused(
+        tmp_path,
         "is a folder",
         "choose an assessment (.json) file",
     )
@@ -376,10 +377,8 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
 
 def test_missing_file_says_so(tmp_path: Path) -> None:
     path = tmp_path / "absent.json"
-    _refused(
-        AssessmentFileError,
-        lambda: load_assessment(path),
-        str(path),
+    _load_refused(
+        path,
         "cannot be read",
         "check the path",
     )
@@ -407,7 +406,7 @@ def test_oversize_assessment_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "huge.json"
     with path.open("wb") as fh:
         fh.truncate(MAX_ASSESSMENT_BYTES + 1)
-    _refused(AssessmentFileError, lambda: load_assessment(path), str(path), "larger than 20 MB")
+    _load_refused(path, "larger than 20 MB")
 
 
 # ---------------------------------------------------------------------------- file names
