@@ -31,8 +31,8 @@ __all__ = [
     "read_user_file",
 ]
 
-# No file the tool writes nests deeper than about six levels or needs a number longer than
-# a timestamp; far beyond either, the file was made to exhaust the parser.
+# No file the tool writes nests more than six levels deep or holds a number of more than a
+# few digits; far beyond either, the file was made to exhaust the parser.
 MAX_NESTING = 32
 MAX_NUMBER_LENGTH = 40
 # The shipped banks have fewer than 1,000 values each (keys, texts and numbers).
@@ -110,6 +110,8 @@ def read_user_file(
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise error(f"{name}: cannot be read ({exc.strerror}); check the path.") from None
+    except ValueError:  # a NUL in the name, which no file system allows
+        raise error(f"{name}: is not a possible file name; check the path.") from None
     try:
         # The path may have been swapped for a FIFO or a device since the stat.
         _require_regular(os.fstat(fd), name, error, expected)

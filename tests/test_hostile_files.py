@@ -384,6 +384,15 @@ def test_missing_file_says_so(tmp_path: Path) -> None:
     )
 
 
+def test_a_name_with_nul_is_refused() -> None:
+    _refused(
+        AssessmentFileError,
+        lambda: load_assessment("shared\x00.json"),
+        "shared\\x00.json: is not a possible file name",
+        "check the path",
+    )
+
+
 def test_the_byte_cap_holds_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # However large the file (or whatever its size claims), at most cap + 1 bytes are read.
     path = tmp_path / "big.yaml"
