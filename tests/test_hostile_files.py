@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -300,20 +301,40 @@ def test_comment_longer_than_the_box_allows_is_refused(
 
 
 def test_text_limits_match_the_app_boxes() -> None:
-    # The app's text boxes take their max_chars from these constants (or must agree with them).
-    from partnership_core import assessment
+    # Each box in the app takes its max_chars from the core's constant, or states the same
+    # number: a file may carry exactly what a person could have typed.
+    from partnership_core import assessment, text
 
     sources = " ".join(
         p.read_text(encoding="utf-8")
         for folder in ("partnership_ui", "pages")
         for p in (Path(__file__).parent.parent / folder).rglob("*.py")
     )
-    for limit in (
-        assessment.COMMENT_MAX_LENGTH,
-        assessment.NOTES_MAX_LENGTH,
-        assessment.ACTION_TITLE_MAX_LENGTH,
-    ):
-        assert f"max_chars={limit}" in sources or "MAX_LENGTH" in sources
+    for constant in ("COMMENT_MAX_LENGTH", "NOTES_MAX_LENGTH", "ACTION_TITLE_MAX_LENGTH"):
+        limit = getattr(assessment, constant)
+        assert re.search(rf"max_chars=(?:{limit}\b|(?:\w+\.)?{constant}\b)", sources), constant
+    assert re.search(
+        rf"max_chars=(?:{text.NAME_MAX_LENGTH}\b|(?:\w+\.)?NAME_MAX_LENGTH\b)", sources
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested more than"),
+        (b'{"a": ' + b"7" * 5000 + b"}", "a number of 5000 characters"),
+        (b'{"a": 1, "a": 2}', 'the key "a" appears twice'),
+    ],
+    ids=["nested", "5000-digits", "duplicate-key"],
+)
+def test_an_uploaded_file_gets_the_same_limits(content: bytes, fragment: str) -> None:
+    # The app's upload and the facilitator's offline import hand bytes to parse_assessment.
+    _refused(
+        AssessmentFileError,
+        lambda: parse_assessment(content, source="offline.json"),
+        "offline.json",
+        fragment,
+    )
 
 
 # ---------------------------------------------------------------------------- special files
