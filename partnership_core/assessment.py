@@ -93,7 +93,12 @@ def _whole_number_or_not_sure(value: object) -> object:
 
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-Name = Annotated[str, AfterValidator(_checked_name)]
+# check_name gives the limits and a message that says what to fix; the schema states them.
+Name = Annotated[
+    str,
+    AfterValidator(_checked_name),
+    Field(json_schema_extra={"minLength": 1, "maxLength": NAME_MAX_LENGTH}),
+]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 QualifiedStatementId = Annotated[str, Field(pattern=r"^[a-z0-9-]+:[a-z0-9-]+$")]
 
@@ -161,7 +166,11 @@ class AgreedItem(_Model):
 
 
 class Action(_Model):
-    title: Annotated[str, AfterValidator(_checked_title)]
+    title: Annotated[
+        str,
+        AfterValidator(_checked_title),
+        Field(json_schema_extra={"minLength": 1, "maxLength": ACTION_TITLE_MAX_LENGTH}),
+    ]
     owner: Name
     due: date | None = None
     statement: QualifiedStatementId | None = None

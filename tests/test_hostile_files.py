@@ -611,3 +611,13 @@ def test_unknown_bank_names_the_folder(tmp_path: Path) -> None:
         "unknown question bank(s) nope",
         "available: three-levels",
     )
+
+
+def test_the_json_schema_states_the_limits() -> None:
+    from partnership_core.assessment import assessment_json_schema
+
+    defs = assessment_json_schema()["$defs"]
+    name = defs["Partner"]["properties"]["name"]
+    assert (name["minLength"], name["maxLength"]) == (1, 200)
+    comment = defs["Answer"]["properties"]["comment"]["anyOf"][0]
+    assert comment["maxLength"] == COMMENT_MAX_LENGTH
