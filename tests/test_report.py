@@ -36,7 +36,8 @@ SCRIPT_NAME = "<script>alert(1)</script>"
 GREEK_NAME = "Ωmega “Συνεργασία” Γroup"
 CYRILLIC_COMMENT = "Привет — we said “curly quotes” cost €5; <b>x</b> and **x** stay literal."
 LONG_WORD = "Z" * 300
-LONG_COMMENT = ("A very long comment that must wrap across many lines. " * 80) + LONG_WORD
+# As long as the comment box allows (COMMENT_MAX_LENGTH, 2,000 characters), not longer.
+LONG_COMMENT = ("A very long comment that must wrap across many lines. " * 30) + LONG_WORD
 
 
 def _assessment(
