@@ -16,6 +16,7 @@ __all__ = [
     "partner_symbol",
     "BAND_COLOURS",
     "VERDICT_COLOURS",
+    "text_on",
 ]
 
 PARTNER_COLOURS: tuple[str, ...] = (
@@ -54,3 +55,11 @@ def partner_colour(index: int) -> str:
 
 def partner_symbol(index: int) -> str:
     return PARTNER_SYMBOLS[index % len(PARTNER_SYMBOLS)]
+
+
+def text_on(fill: str) -> str:
+    """Black or white text, whichever reads better on the given `#RRGGBB` fill."""
+    h = fill.lstrip("#")
+    r, g, b = int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+    # Perceived brightness (ITU-R BT.601 weights) against the middle of the 0-255 range.
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"

@@ -395,3 +395,58 @@ def test_write_report_by_suffix(tmp_path, banks):
         write_report(assessment, banks, tmp_path / "out.pdf", paper="A3")
     with pytest.raises(ReportError, match="cannot be written"):
         write_report(assessment, banks, tmp_path / "missing" / "out.pdf")
+
+
+# ---------------------------------------------------------------------------- wording
+
+
+def test_a_disagreement_names_the_more_cautious_rating_the_rule_recorded(banks):
+    """The rule (AgreedItem.disagreement) records the more cautious rating: the lower one,
+    but the higher one on a statement worded as a warning sign."""
+    reverse = "three-levels:cc-people"
+    _, statement = banks.statements[reverse]
+    assert statement.reverse
+    assessment = _assessment(banks, workshop=True)
+    plain = assessment.workshop.agreed[1]
+    assert plain.disagreement and not banks.statements[plain.statement][1].reverse
+    record = assessment.workshop.model_copy(
+        update={
+            "agreed": [
+                plain,
+                AgreedItem(statement=reverse, agreed_rating=4, disagreement=True),
+            ]
+        }
+    )
+    data = build_report_model(assessment.model_copy(update={"workshop": record}), banks)
+    notes = {a.statement: a.recorded_note for a in data.workshop.disagreements}
+    assert notes[plain.statement] == ("The lower, more cautious rating was recorded: 2 – Disagree.")
+    assert notes[reverse].startswith("The higher, more cautious rating was recorded")
+    assert notes[reverse].endswith(": 4 – Agree.")
+    pdf_text = _flat(_pdf_text(render_pdf(data))[0])
+    html = render_html(data)
+    for note in notes.values():
+        assert note in pdf_text
+        assert note in html
+    assert "The lower rating" not in pdf_text and "The lower rating" not in html
+
+
+def test_partner_lines_agree_in_number(banks):
+    data = build_report_model(_assessment(banks, workshop=False, respondents=1), banks)
+    assert data.partners[0].answered_by.startswith("1 respondent ·")
+    data = build_report_model(_assessment(banks, workshop=False, estimate_for_last=True), banks)
+    assert data.partners[1].answered_by.startswith("2 respondents (2 estimating)")
+
+
+def test_draw_hands_every_chart_item_to_the_painter_in_order(workshop_case):
+    from partnership_core.report import charts
+
+    _, _, data, *_ = workshop_case
+    chart = charts.level_chart(data.levels[0], data.partners, 170)
+    seen: list[object] = []
+
+    class Recorder:
+        rect = line = marker = text = seen.append
+
+    charts.draw(chart, Recorder())
+    assert seen == list(chart.items)
+    assert {type(i) for i in seen} == {charts.Rect, charts.Line, charts.Marker, charts.Text}

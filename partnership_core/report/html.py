@@ -10,19 +10,12 @@ from __future__ import annotations
 from html import escape
 
 from ..errors import ReportError
-from .charts import (
-    PT,
-    Chart,
-    Line,
-    Marker,
-    Rect,
-    Text,
-    level_chart,
-    level_summary_chart,
-    marker_points,
-    perception_chart,
-)
+from ..palette import text_on
+from ..text import format_score
+from . import charts
+from .charts import PT, marker_points
 from .model import LevelSection, ReportData
+from .mou import mou_summary
 
 __all__ = ["render_html"]
 
@@ -93,19 +86,9 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
-
-
-def _text_on(hex_colour: str) -> str:
-    h = hex_colour.lstrip("#")
-    r, g, b = int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
-    return "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#fff"
-
-
 def _badge(text: str, colour: str) -> str:
     return (
-        f'<span class="badge" style="background:{_e(colour)};color:{_text_on(colour)}">'
+        f'<span class="badge" style="background:{_e(colour)};color:{text_on(colour)}">'
         f"{_e(text)}</span>"
     )
 
@@ -120,44 +103,54 @@ def _marker_svg(symbol: str, colour: str, size: float = 12) -> str:
     )
 
 
-def _svg(chart: Chart) -> str:
-    out = [
+class _SvgPainter:
+    """Writes a laid-out chart's items as SVG elements (the viewBox is in mm)."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+
+    def rect(self, item: charts.Rect) -> None:
+        fill = _e(item.fill) if item.fill else "none"
+        stroke = f' stroke="{_e(item.stroke)}" stroke-width="0.15"' if item.stroke else ""
+        self.out.append(
+            f'<rect x="{item.x:.2f}" y="{item.y:.2f}" width="{item.w:.2f}" '
+            f'height="{item.h:.2f}" fill="{fill}"{stroke}/>'
+        )
+
+    def line(self, item: charts.Line) -> None:
+        self.out.append(
+            f'<line x1="{item.x1:.2f}" y1="{item.y1:.2f}" x2="{item.x2:.2f}" '
+            f'y2="{item.y2:.2f}" stroke="{_e(item.colour)}" stroke-width="{item.width}"/>'
+        )
+
+    def marker(self, item: charts.Marker) -> None:
+        points = marker_points(item.symbol, item.x, item.y, item.size)
+        pts = " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
+        edge = "#fff" if item.colour.upper() != "#FFFFFF" else "#222"
+        self.out.append(
+            f'<polygon points="{pts}" fill="{_e(item.colour)}" stroke="{edge}" stroke-width="0.2"/>'
+        )
+
+    def text(self, item: charts.Text) -> None:
+        weight = ' font-weight="bold"' if item.bold else ""
+        self.out.append(
+            f'<text x="{item.x:.2f}" y="{item.y:.2f}" font-size="{item.size * PT:.2f}" '
+            f'fill="{_e(item.colour)}" text-anchor="{item.anchor}"{weight}>'
+            f"{_e(item.text)}</text>"
+        )
+
+
+def _svg(chart: charts.Chart) -> str:
+    painter = _SvgPainter()
+    charts.draw(chart, painter)
+    return (
         f"<figure><figcaption>{_e(chart.title)}</figcaption>"
         f'<svg viewBox="0 0 {chart.width:.1f} {chart.height:.1f}" role="img" '
         f'aria-label="{_e(chart.description)}" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif">'
-    ]
-    for item in chart.items:
-        if isinstance(item, Rect):
-            fill = _e(item.fill) if item.fill else "none"
-            stroke = f' stroke="{_e(item.stroke)}" stroke-width="0.15"' if item.stroke else ""
-            out.append(
-                f'<rect x="{item.x:.2f}" y="{item.y:.2f}" width="{item.w:.2f}" '
-                f'height="{item.h:.2f}" fill="{fill}"{stroke}/>'
-            )
-        elif isinstance(item, Line):
-            out.append(
-                f'<line x1="{item.x1:.2f}" y1="{item.y1:.2f}" x2="{item.x2:.2f}" '
-                f'y2="{item.y2:.2f}" stroke="{_e(item.colour)}" stroke-width="{item.width}"/>'
-            )
-        elif isinstance(item, Marker):
-            pts = " ".join(
-                f"{x:.2f},{y:.2f}" for x, y in marker_points(item.symbol, item.x, item.y, item.size)
-            )
-            edge = "#fff" if item.colour.upper() != "#FFFFFF" else "#222"
-            out.append(
-                f'<polygon points="{pts}" fill="{_e(item.colour)}" stroke="{edge}" '
-                f'stroke-width="0.2"/>'
-            )
-        elif isinstance(item, Text):
-            weight = ' font-weight="bold"' if item.bold else ""
-            out.append(
-                f'<text x="{item.x:.2f}" y="{item.y:.2f}" font-size="{item.size * PT:.2f}" '
-                f'fill="{_e(item.colour)}" text-anchor="{item.anchor}"{weight}>'
-                f"{_e(item.text)}</text>"
-            )
-    out.append("</svg></figure>")
-    return "".join(out)
+        + "".join(painter.out)
+        + "</svg></figure>"
+    )
 
 
 def _table(
@@ -200,10 +193,7 @@ def _cover(d: ReportData) -> str:
     partners = "".join(
         f"<li>{_marker_svg(p.symbol, p.colour)}"
         f'<span class="name" style="color:{_e(p.colour)}">{_e(p.name)}</span>'
-        f'<span class="muted">{p.respondents} respondent{"s" if p.respondents != 1 else ""}'
-        + (f" ({p.estimates} estimating)" if p.estimates else "")
-        + (f" · {p.share_rated:.0%} of ratings given" if p.share_rated is not None else "")
-        + "</span></li>"
+        f'<span class="muted">{_e(p.answered_by)}</span></li>'
         for p in d.partners
     )
     banks = "".join(
@@ -241,7 +231,9 @@ def _toc(d: ReportData) -> str:
 def _verdict(d: ReportData) -> str:
     v = d.verdict
     compat = (
-        f" · compatibility {_fmt(v.compatibility)} of 100" if v.compatibility is not None else ""
+        f" · compatibility {format_score(v.compatibility)} of 100"
+        if v.compatibility is not None
+        else ""
     )
     where = (
         f"Where you are: the {_e(v.stage_name.lower())} is the first level not yet cleared. "
@@ -262,7 +254,7 @@ def _verdict(d: ReportData) -> str:
             [
                 _e(lv.name),
                 _e(r.name),
-                _fmt(r.compatibility),
+                format_score(r.compatibility),
                 _band_cell(r.band_label, r.band_colour),
             ]
             for lv in d.levels
@@ -272,11 +264,11 @@ def _verdict(d: ReportData) -> str:
     )
     return (
         '<section class="page" id="verdict"><h2>The verdict</h2>'
-        f'<div class="verdict-box" style="background:{_e(v.colour)};color:{_text_on(v.colour)}">'
+        f'<div class="verdict-box" style="background:{_e(v.colour)};color:{text_on(v.colour)}">'
         f"{_e(v.label)}{compat}</div>"
         f'<p><strong>{_e(v.headline)}</strong></p><p class="muted">{where}</p>'
         f"<h3>Next step</h3><p>{_e(v.next_step)}</p>"
-        f"{_svg(level_summary_chart(d.level_summaries, CHART_WIDTH))}"
+        f"{_svg(charts.level_summary_chart(d.level_summaries, CHART_WIDTH))}"
         f'<div class="keep"><h3>All characteristics at a glance</h3>{glance}</div>'
         f"{warnings}</section>"
     )
@@ -286,9 +278,9 @@ def _level(d: ReportData, lv: LevelSection) -> str:
     rows = [
         [
             _e(r.name) + (" ⚑" if r.red_flag else ""),
-            *(_fmt(v) for v in r.readiness),
-            _fmt(r.alignment),
-            _fmt(r.compatibility),
+            *(format_score(v) for v in r.readiness),
+            format_score(r.alignment),
+            format_score(r.compatibility),
             _band_cell(r.band_label, r.band_colour),
         ]
         for r in lv.rows
@@ -311,9 +303,9 @@ def _level(d: ReportData, lv: LevelSection) -> str:
         f'<section class="level" id="{_e(lv.anchor)}">'
         f"<h2>{_e(lv.name)}: {_e(lv.verdict_label)}</h2>"
         f'<p>{_badge(lv.verdict_label, lv.verdict_colour)} <span class="muted">compatibility '
-        f"{_fmt(lv.compatibility)} · level weight {lv.weight:g}</span></p>"
+        f"{format_score(lv.compatibility)} · level weight {lv.weight:g}</span></p>"
         f'<p>{_e(lv.explanation)}</p><p class="muted small">{_e(lv.description)}</p>'
-        f"{_svg(level_chart(lv, d.partners, CHART_WIDTH))}"
+        f"{_svg(charts.level_chart(lv, d.partners, CHART_WIDTH))}"
         f'<div class="keep"><h3>Characteristics</h3>{table}</div>'
         '<p class="muted small">Partner columns: readiness 0–100. ⚑ marks a statement with a gap '
         "large enough to be a red flag at this level.</p>"
@@ -323,7 +315,14 @@ def _level(d: ReportData, lv: LevelSection) -> str:
 
 def _perception(d: ReportData) -> str:
     rows = [
-        [_e(g.predictor), _e(g.other), _e(g.text), _fmt(g.predicted), _fmt(g.actual), _fmt(g.gap)]
+        [
+            _e(g.predictor),
+            _e(g.other),
+            _e(g.text),
+            format_score(g.predicted),
+            format_score(g.actual),
+            format_score(g.gap),
+        ]
         for g in d.perception_gaps
     ]
     return (
@@ -331,7 +330,7 @@ def _perception(d: ReportData) -> str:
         "<p>Respondents predicted how the other partner would answer. The larger the difference "
         "between prediction and answer, the more the partners misjudge each other on that point: "
         "worth raising before it surprises anyone.</p>"
-        f"{_svg(perception_chart(d.perception_gaps, d.partners, CHART_WIDTH))}"
+        f"{_svg(charts.perception_chart(d.perception_gaps, d.partners, CHART_WIDTH))}"
         '<div class="keep"><h3>Predictions compared</h3>'
         f'<p class="small muted">{_e(d.perception_summary)}</p>'
         + _table(
@@ -357,7 +356,7 @@ def _agenda(d: ReportData) -> str:
         )
         for a in d.agenda_details:
             scores = " ".join(
-                f'<strong style="color:{_e(p.colour)}">{_e(p.name)} {_fmt(s)}</strong>'
+                f'<strong style="color:{_e(p.colour)}">{_e(p.name)} {format_score(s)}</strong>'
                 for p, s in zip(d.partners, a.scores, strict=True)
             )
             prompts = "".join(f"<li>{_e(q)}</li>" for q in a.prompts)
@@ -406,9 +405,7 @@ def _workshop(d: ReportData) -> str:
             "<ul>"
             + "".join(
                 f'<li><span class="open">OPEN</span>{_e(a.text)} ({_e(a.characteristic_name)}). '
-                f"The lower rating, {a.agreed_rating} – {_e(a.rating_label)}, was recorded."
-                + (f" Notes: {_e(a.notes)}" if a.notes else "")
-                + "</li>"
+                f"{_e(a.recorded_note)}" + (f" Notes: {_e(a.notes)}" if a.notes else "") + "</li>"
                 for a in w.disagreements
             )
             + "</ul>"
@@ -443,15 +440,13 @@ def _workshop(d: ReportData) -> str:
 
 
 def _mou(d: ReportData) -> str:
-    total_open = sum(s.open_count for s in d.mou)
     parts = [
         '<section class="page" id="mou"><h2>Outline of a partnership agreement</h2>'
         "<p>A starting structure for the memorandum of understanding, drawn from the answers and "
         "the workshop. Each section names the characteristics that inform it. Points marked "
         '<span class="open">OPEN</span> are not settled yet: resolve them before the clause is '
         "written.</p>"
-        f"<p><strong>{total_open} open point{'s' if total_open != 1 else ''} in "
-        f"{sum(1 for s in d.mou if s.open_count)} of {len(d.mou)} sections.</strong></p>"
+        f"<p><strong>{_e(mou_summary(d.mou))}</strong></p>"
     ]
     for s in d.mou:
         informed = ", ".join(

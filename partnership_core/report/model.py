@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..assessment import Assessment
+from ..assessment import Action, AgreedItem, Assessment
 from ..bank import PARTNERSHIP_TYPE_LABELS, BandId, BankSet
 from ..palette import BAND_COLOURS, VERDICT_COLOURS, partner_colour, partner_symbol
-from ..results import BAND_LABELS, AssessmentResult, Verdict
+from ..results import BAND_LABELS, AssessmentResult, CharacteristicResult, LevelResult, Verdict
+from ..text import plural
 from .method import MethodSummary, method_summary
 from .mou import MouSection, mou_outline
 
@@ -54,19 +55,42 @@ OPEN_BANDS: frozenset[BandId] = frozenset({BandId.PAUSE, BandId.SERIOUS, BandId.
 
 @dataclass(frozen=True)
 class PartnerInfo:
-    index: int
+    """A partner as the report draws it: its colour and symbol, and who answered for it."""
+
+    index: int  # in assessment order, which fixes its colour and symbol
     id: str
     name: str
-    colour: str
-    symbol: str
     respondents: int
-    estimates: int = 0
-    estimate_by: tuple[str, ...] = ()
+    estimate_by: tuple[str, ...] = ()  # respondents who estimated this partner's answers
     share_rated: float | None = None
+
+    @property
+    def colour(self) -> str:
+        return partner_colour(self.index)
+
+    @property
+    def symbol(self) -> str:
+        return partner_symbol(self.index)
+
+    @property
+    def estimates(self) -> int:
+        return len(self.estimate_by)
+
+    @property
+    def answered_by(self) -> str:
+        """Who answered, e.g. '6 respondents (1 estimating) · 96% of ratings given'."""
+        who = plural(self.respondents, "respondent")
+        if self.estimates:
+            who += f" ({self.estimates} estimating)"
+        if self.share_rated is not None:
+            who += f" · {self.share_rated:.0%} of ratings given"
+        return who
 
 
 @dataclass(frozen=True)
 class BankInfo:
+    """A question bank the assessment used, with the framework it comes from."""
+
     id: str
     title: str
     version: str
@@ -75,6 +99,8 @@ class BankInfo:
 
 @dataclass(frozen=True)
 class VerdictInfo:
+    """The overall verdict with its headline, next step and the first level not cleared."""
+
     verdict: Verdict
     label: str
     colour: str
@@ -86,6 +112,8 @@ class VerdictInfo:
 
 @dataclass(frozen=True)
 class LevelSummary:
+    """One bar of the verdict page's level chart."""
+
     id: str
     name: str
     verdict: Verdict
@@ -96,6 +124,8 @@ class LevelSummary:
 
 @dataclass(frozen=True)
 class CharacteristicRow:
+    """One characteristic in a level's table, chart and advice."""
+
     id: str
     name: str
     readiness: tuple[float | None, ...]  # one per partner, partner order
@@ -112,6 +142,8 @@ class CharacteristicRow:
 
 @dataclass(frozen=True)
 class LevelSection:
+    """A level's page: its verdict, what it means, and its characteristics."""
+
     id: str
     anchor: str
     name: str
@@ -128,6 +160,8 @@ class LevelSection:
 
 @dataclass(frozen=True)
 class GapRow:
+    """One prediction compared with the answer of the partner it was about."""
+
     text: str
     characteristic_name: str
     predictor_index: int
@@ -141,6 +175,8 @@ class GapRow:
 
 @dataclass(frozen=True)
 class AgendaRow:
+    """One statement on the discussion agenda, with why it is there and what to ask."""
+
     rank: int
     text: str
     characteristic_id: str
@@ -155,6 +191,8 @@ class AgendaRow:
 
 @dataclass(frozen=True)
 class AgreedRow:
+    """A rating the partners agreed in the workshop, or recorded where they could not agree."""
+
     statement: str
     text: str
     characteristic_id: str
@@ -163,10 +201,25 @@ class AgreedRow:
     rating_label: str
     disagreement: bool
     notes: str
+    reverse: bool = False  # the statement is worded as a warning sign
+
+    @property
+    def recorded_note(self) -> str:
+        """Which rating a disagreement recorded: the more cautious one (see
+        `AgreedItem.disagreement`), the higher rating on a statement worded as a warning sign."""
+        rating = f"{self.agreed_rating} – {self.rating_label}"
+        if self.reverse:
+            return (
+                "The higher, more cautious rating was recorded (agreeing with this statement "
+                f"is a warning sign): {rating}."
+            )
+        return f"The lower, more cautious rating was recorded: {rating}."
 
 
 @dataclass(frozen=True)
 class ActionRow:
+    """An action agreed in the workshop; `due` is already written out for reading."""
+
     title: str
     owner: str
     due: str
@@ -176,6 +229,8 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class WorkshopSection:
+    """The workshop's record: agreed ratings (with notes) and the action plan."""
+
     revealed_on: str | None
     agreed: tuple[AgreedRow, ...]
     actions: tuple[ActionRow, ...]
@@ -191,6 +246,8 @@ class WorkshopSection:
 
 @dataclass(frozen=True)
 class CommentRow:
+    """A respondent's comment on a statement."""
+
     partner_index: int
     partner: str
     respondent: str
@@ -201,16 +258,10 @@ class CommentRow:
 
 
 @dataclass(frozen=True)
-class TocEntry:
-    anchor: str
-    title: str
-    level: int = 0
-
-
-@dataclass(frozen=True)
 class ReportData:
     """Everything the summary report shows, in order. Built by `build_report_model`."""
 
+    # The cover
     title: str
     partnership: str
     type_label: str
@@ -218,20 +269,25 @@ class ReportData:
     created_on: str
     partners: tuple[PartnerInfo, ...]
     banks: tuple[BankInfo, ...]
+    # Notes on how far the answers can be trusted
     uses_estimates: bool
     estimate_note: str | None
     partial: bool
     warnings: tuple[str, ...]
+    # The verdict and the levels behind it
     verdict: VerdictInfo
     level_summaries: tuple[LevelSummary, ...]
     levels: tuple[LevelSection, ...]
+    # How well the partners read each other
     perception_gaps: tuple[GapRow, ...]
     perception_total: int
     perception_notable: float
+    # What to talk about and what was agreed
     agenda: tuple[AgendaRow, ...]
     agenda_detail: int
     workshop: WorkshopSection | None
     mou: tuple[MouSection, ...]
+    # Appendices
     method: MethodSummary
     comments: tuple[CommentRow, ...]
 
@@ -280,8 +336,47 @@ class ReportData:
         return tuple(entries)
 
 
+@dataclass(frozen=True)
+class TocEntry:
+    """A contents entry; the anchor doubles as the HTML id."""
+
+    anchor: str
+    title: str
+    level: int = 0
+
+
 def _fmt_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """Names and orders the sections look things up by, gathered once per report."""
+
+    partner_order: dict[str, int]
+    partner_names: dict[str, str]
+    characteristic_names: dict[str, str]
+    level_names: dict[str, str]
+    statement_order: dict[str, int]
+
+    @classmethod
+    def of(cls, assessment: Assessment, banks: BankSet) -> _Lookups:
+        return cls(
+            partner_order={p.id: i for i, p in enumerate(assessment.partners)},
+            partner_names={p.id: p.name for p in assessment.partners},
+            characteristic_names={c.id: c.name for c in banks.spine.characteristics},
+            level_names={lv.id: lv.name for lv in banks.spine.levels},
+            statement_order={q: i for i, q in enumerate(banks.statements)},
+        )
+
+    def partner_index(self, partner_id: str) -> int:
+        return self.partner_order.get(partner_id, 0)
+
+    def partner_name(self, partner_id: str) -> str:
+        return self.partner_names.get(partner_id, partner_id)
+
+    def characteristic_name(self, characteristic_id: str) -> str:
+        return self.characteristic_names.get(characteristic_id, characteristic_id)
 
 
 def build_report_model(
@@ -306,127 +401,161 @@ def build_report_model(
     rules = rules or DEFAULT_RULES
     if result is None:
         result = score_assessment(assessment, banks, rules)
-    order = {p.id: i for i, p in enumerate(assessment.partners)}
-    names = {p.id: p.name for p in assessment.partners}
-    char_names = {c.id: c.name for c in banks.spine.characteristics}
-    level_names = {lv.id: lv.name for lv in banks.spine.levels}
-    respondents = {r.id: r for r in assessment.respondents}
-    coverage = {c.partner: c for c in result.coverage}
+    look = _Lookups.of(assessment, banks)
+    partners = _partners(assessment, result)
+    estimate_note = _estimate_note(assessment, result, partners)
+    levels = tuple(_level_section(lv, banks, assessment) for lv in result.levels)
+    agenda = _agenda_rows(assessment, result, look)
+    workshop = _workshop(assessment, banks, look) if assessment.workshop is not None else None
+    return ReportData(
+        title="Partnership Fit: summary report",
+        partnership=assessment.name,
+        type_label=PARTNERSHIP_TYPE_LABELS[assessment.partnership_type],
+        generated_on=_fmt_date(generated_on or date.today()),
+        created_on=_fmt_date(assessment.created_at.date()),
+        partners=partners,
+        banks=tuple(
+            BankInfo(b.id, b.title, b.version, f"{b.source.framework} ({b.source.organisation})")
+            for b in banks.banks
+        ),
+        uses_estimates=estimate_note is not None,
+        estimate_note=estimate_note,
+        partial=result.partial,
+        warnings=result.warnings,
+        verdict=_verdict_info(result, look),
+        level_summaries=tuple(_level_summary(lv) for lv in levels),
+        levels=levels,
+        perception_gaps=_gap_rows(result, rules.perception_gap_notable, look),
+        perception_total=len(result.perception_gaps),
+        perception_notable=rules.perception_gap_notable,
+        agenda=agenda,
+        agenda_detail=AGENDA_DETAIL,
+        workshop=workshop,
+        mou=mou_outline(levels, agenda, workshop, result),
+        method=method_summary(banks, rules),
+        comments=_comments(assessment, banks, look),
+    )
 
+
+def _partners(assessment: Assessment, result: AssessmentResult) -> tuple[PartnerInfo, ...]:
+    """Each partner in assessment order, with its colour, symbol and who answered for it."""
+    coverage = {c.partner: c for c in result.coverage}
     partners = []
     for i, p in enumerate(assessment.partners):
         own = [r for r in assessment.respondents if r.partner == p.id]
-        estimators = tuple(r.name for r in own if r.is_estimate)
         cov = coverage.get(p.id)
         partners.append(
             PartnerInfo(
                 index=i,
                 id=p.id,
                 name=p.name,
-                colour=partner_colour(i),
-                symbol=partner_symbol(i),
                 respondents=len(own),
-                estimates=len(estimators),
-                estimate_by=estimators,
+                estimate_by=tuple(r.name for r in own if r.is_estimate),
                 share_rated=cov.share_rated if cov and cov.expected else None,
             )
         )
+    return tuple(partners)
 
-    estimate_note = None
-    if result.uses_estimates or assessment.uses_estimates:
-        parts = [
-            f"{p.name} (estimated by {', '.join(p.estimate_by)})" for p in partners if p.estimates
-        ]
-        estimate_note = (
-            "Some answers are estimates: they were given on behalf of "
-            + "; ".join(parts)
-            + ", by people guessing how that partner would answer. Treat those scores as "
-            "provisional until the partner has answered for itself."
-        )
 
-    stage_name = level_names.get(result.stage) if result.stage else None
-    verdict = VerdictInfo(
+def _estimate_note(
+    assessment: Assessment, result: AssessmentResult, partners: tuple[PartnerInfo, ...]
+) -> str | None:
+    if not (result.uses_estimates or assessment.uses_estimates):
+        return None
+    parts = [f"{p.name} (estimated by {', '.join(p.estimate_by)})" for p in partners if p.estimates]
+    return (
+        "Some answers are estimates: they were given on behalf of "
+        + "; ".join(parts)
+        + ", by people guessing how that partner would answer. Treat those scores as "
+        "provisional until the partner has answered for itself."
+    )
+
+
+def _verdict_info(result: AssessmentResult, look: _Lookups) -> VerdictInfo:
+    return VerdictInfo(
         verdict=result.overall_verdict,
         label=result.overall_label,
         colour=VERDICT_COLOURS[result.overall_verdict],
         headline=result.headline,
         next_step=result.next_step,
-        stage_name=stage_name,
+        stage_name=look.level_names.get(result.stage) if result.stage else None,
         compatibility=result.compatibility,
     )
 
-    levels = []
-    summaries = []
-    for lv in result.levels:
-        spine_level = banks.level(lv.id)
-        rows = []
-        for c in lv.characteristics:
-            by_partner = {s.partner: s.readiness for s in c.partners}
-            rows.append(
-                CharacteristicRow(
-                    id=c.id,
-                    name=c.name,
-                    readiness=tuple(by_partner.get(p.id) for p in assessment.partners),
-                    alignment=c.alignment,
-                    compatibility=c.compatibility,
-                    band=c.band,
-                    band_label=c.band_label or BAND_LABELS[c.band],
-                    band_colour=BAND_COLOURS[c.band],
-                    advice=c.advice,
-                    red_flag=c.red_flag,
-                    answered_share=c.answered_share,
-                    open=c.band in OPEN_BANDS,
-                )
-            )
-        levels.append(
-            LevelSection(
-                id=str(lv.id),
-                anchor=f"level-{lv.id}",
-                name=lv.name,
-                order=lv.order,
-                weight=lv.weight,
-                description=spine_level.description,
-                verdict=lv.verdict,
-                verdict_label=lv.verdict_label,
-                verdict_colour=VERDICT_COLOURS[lv.verdict],
-                explanation=lv.explanation,
-                compatibility=lv.compatibility,
-                rows=tuple(rows),
-            )
-        )
-        summaries.append(
-            LevelSummary(
-                id=str(lv.id),
-                name=lv.name,
-                verdict=lv.verdict,
-                verdict_label=lv.verdict_label,
-                colour=VERDICT_COLOURS[lv.verdict],
-                compatibility=lv.compatibility,
-            )
-        )
 
-    gaps = tuple(
+def _characteristic_row(c: CharacteristicResult, assessment: Assessment) -> CharacteristicRow:
+    by_partner = {s.partner: s.readiness for s in c.partners}
+    return CharacteristicRow(
+        id=c.id,
+        name=c.name,
+        readiness=tuple(by_partner.get(p.id) for p in assessment.partners),
+        alignment=c.alignment,
+        compatibility=c.compatibility,
+        band=c.band,
+        band_label=c.band_label or BAND_LABELS[c.band],
+        band_colour=BAND_COLOURS[c.band],
+        advice=c.advice,
+        red_flag=c.red_flag,
+        answered_share=c.answered_share,
+        open=c.band in OPEN_BANDS,
+    )
+
+
+def _level_section(lv: LevelResult, banks: BankSet, assessment: Assessment) -> LevelSection:
+    return LevelSection(
+        id=str(lv.id),
+        anchor=f"level-{lv.id}",
+        name=lv.name,
+        order=lv.order,
+        weight=lv.weight,
+        description=banks.level(lv.id).description,
+        verdict=lv.verdict,
+        verdict_label=lv.verdict_label,
+        verdict_colour=VERDICT_COLOURS[lv.verdict],
+        explanation=lv.explanation,
+        compatibility=lv.compatibility,
+        rows=tuple(_characteristic_row(c, assessment) for c in lv.characteristics),
+    )
+
+
+def _level_summary(section: LevelSection) -> LevelSummary:
+    return LevelSummary(
+        section.id,
+        section.name,
+        section.verdict,
+        section.verdict_label,
+        section.verdict_colour,
+        section.compatibility,
+    )
+
+
+def _gap_rows(result: AssessmentResult, notable: float, look: _Lookups) -> tuple[GapRow, ...]:
+    return tuple(
         GapRow(
             text=g.text,
-            characteristic_name=char_names.get(g.characteristic, g.characteristic),
-            predictor_index=order.get(g.predictor_partner, 0),
-            predictor=names.get(g.predictor_partner, g.predictor_partner),
-            other_index=order.get(g.other_partner, 0),
-            other=names.get(g.other_partner, g.other_partner),
+            characteristic_name=look.characteristic_name(g.characteristic),
+            predictor_index=look.partner_index(g.predictor_partner),
+            predictor=look.partner_name(g.predictor_partner),
+            other_index=look.partner_index(g.other_partner),
+            other=look.partner_name(g.other_partner),
             predicted=g.predicted,
             actual=g.actual,
             gap=g.gap,
         )
-        for g in _shown_gaps(result, rules.perception_gap_notable)
+        for g in _shown_gaps(result, notable)
     )
 
-    agenda = tuple(
+
+def _agenda_rows(
+    assessment: Assessment, result: AssessmentResult, look: _Lookups
+) -> tuple[AgendaRow, ...]:
+    return tuple(
         AgendaRow(
             rank=a.rank,
             text=a.text,
             characteristic_id=a.characteristic,
             characteristic_name=a.characteristic_name,
-            level_name=level_names.get(a.level, str(a.level)),
+            level_name=look.level_names.get(a.level, str(a.level)),
             gap=a.gap,
             priority=a.priority,
             reason=a.reason,
@@ -436,62 +565,35 @@ def build_report_model(
         for a in sorted(result.agenda, key=lambda a: a.rank)
     )
 
-    workshop = _workshop(assessment, banks) if assessment.workshop is not None else None
 
-    comments = []
-    statement_order = {q: i for i, q in enumerate(banks.statements)}
+def _comments(assessment: Assessment, banks: BankSet, look: _Lookups) -> tuple[CommentRow, ...]:
+    """Every comment, grouped by partner (assessment order), then in statement order."""
+    respondents = {r.id: r for r in assessment.respondents}
+    unknown = len(look.statement_order)
     answers = sorted(
         (a for a in assessment.answers if a.comment and a.comment.strip()),
         key=lambda a: (
-            order[respondents[a.respondent].partner],
-            statement_order.get(a.statement, len(statement_order)),
+            look.partner_order[respondents[a.respondent].partner],
+            look.statement_order.get(a.statement, unknown),
             a.respondent,
         ),
     )
+    rows = []
     for a in answers:
         r = respondents[a.respondent]
         text, char_id = _statement_text(banks, a.statement)
-        comments.append(
+        rows.append(
             CommentRow(
-                partner_index=order[r.partner],
-                partner=names[r.partner],
+                partner_index=look.partner_order[r.partner],
+                partner=look.partner_names[r.partner],
                 respondent=r.name,
                 is_estimate=r.is_estimate,
                 statement_text=text,
-                characteristic_name=char_names.get(char_id, char_id),
+                characteristic_name=look.characteristic_name(char_id),
                 comment=a.comment.strip() if a.comment else "",
             )
         )
-
-    levels_t = tuple(levels)
-    return ReportData(
-        title="Partnership Fit: summary report",
-        partnership=assessment.name,
-        type_label=PARTNERSHIP_TYPE_LABELS[assessment.partnership_type],
-        generated_on=_fmt_date(generated_on or date.today()),
-        created_on=_fmt_date(assessment.created_at.date()),
-        partners=tuple(partners),
-        banks=tuple(
-            BankInfo(b.id, b.title, b.version, f"{b.source.framework} ({b.source.organisation})")
-            for b in banks.banks
-        ),
-        uses_estimates=estimate_note is not None,
-        estimate_note=estimate_note,
-        partial=result.partial,
-        warnings=result.warnings,
-        verdict=verdict,
-        level_summaries=tuple(summaries),
-        levels=levels_t,
-        perception_gaps=gaps,
-        perception_total=len(result.perception_gaps),
-        perception_notable=rules.perception_gap_notable,
-        agenda=agenda,
-        agenda_detail=AGENDA_DETAIL,
-        workshop=workshop,
-        mou=mou_outline(levels_t, agenda, workshop, result),
-        method=method_summary(banks, rules),
-        comments=tuple(comments),
-    )
+    return tuple(rows)
 
 
 def _shown_gaps(result: AssessmentResult, notable: float) -> list:
@@ -510,48 +612,44 @@ def _statement_text(banks: BankSet, qualified_id: str) -> tuple[str, str]:
     return statement.text, banks.spine_characteristic(qualified_id).id
 
 
-def _workshop(assessment: Assessment, banks: BankSet) -> WorkshopSection:
+def _agreed_row(item: AgreedItem, banks: BankSet, look: _Lookups) -> AgreedRow:
+    text, char_id = _statement_text(banks, item.statement)
+    known = banks.statements.get(item.statement)
+    scale = known[0].scale if known else banks.spine.scale
+    return AgreedRow(
+        statement=item.statement,
+        text=text,
+        characteristic_id=char_id,
+        characteristic_name=look.characteristic_names.get(char_id, ""),
+        agreed_rating=item.agreed_rating,
+        rating_label=scale.labels.get(item.agreed_rating, str(item.agreed_rating)),
+        disagreement=item.disagreement,
+        notes=item.notes.strip(),
+        reverse=bool(known and known[1].reverse),
+    )
+
+
+def _action_row(action: Action, banks: BankSet) -> ActionRow:
+    text, char_id = _statement_text(banks, action.statement) if action.statement else ("", "")
+    return ActionRow(
+        title=action.title,
+        owner=action.owner,
+        due=_fmt_date(action.due) if action.due else "no date set",
+        statement_text=text,
+        characteristic_id=char_id or None,
+    )
+
+
+def _workshop(assessment: Assessment, banks: BankSet, look: _Lookups) -> WorkshopSection:
     record = assessment.workshop
     assert record is not None
-    char_names = {c.id: c.name for c in banks.spine.characteristics}
-    statement_order = {q: i for i, q in enumerate(banks.statements)}
-    agreed = []
-    for item in sorted(record.agreed, key=lambda a: statement_order.get(a.statement, 10**6)):
-        text, char_id = _statement_text(banks, item.statement)
-        scale = (
-            banks.statements[item.statement][0].scale
-            if item.statement in banks.statements
-            else banks.spine.scale
-        )
-        agreed.append(
-            AgreedRow(
-                statement=item.statement,
-                text=text,
-                characteristic_id=char_id,
-                characteristic_name=char_names.get(char_id, ""),
-                agreed_rating=item.agreed_rating,
-                rating_label=scale.labels.get(item.agreed_rating, str(item.agreed_rating)),
-                disagreement=item.disagreement,
-                notes=item.notes.strip(),
-            )
-        )
-    actions = []
-    for action in sorted(
+    agreed = sorted(record.agreed, key=lambda a: look.statement_order.get(a.statement, 10**6))
+    actions = sorted(
         record.actions, key=lambda a: (a.due is None, a.due or date.max, a.owner.casefold())
-    ):
-        text, char_id = _statement_text(banks, action.statement) if action.statement else ("", "")
-        actions.append(
-            ActionRow(
-                title=action.title,
-                owner=action.owner,
-                due=_fmt_date(action.due) if action.due else "no date set",
-                statement_text=text,
-                characteristic_id=char_id or None,
-            )
-        )
+    )
     revealed = record.revealed_at.date() if record.revealed_at else None
     return WorkshopSection(
         revealed_on=_fmt_date(revealed) if revealed else None,
-        agreed=tuple(agreed),
-        actions=tuple(actions),
+        agreed=tuple(_agreed_row(item, banks, look) for item in agreed),
+        actions=tuple(_action_row(action, banks) for action in actions),
     )

@@ -16,19 +16,19 @@ from fpdf.enums import Align, TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
 from ..errors import ReportError
-from .charts import (
-    PT,
-    Chart,
-    Line,
-    Marker,
-    Rect,
-    Text,
-    level_chart,
-    level_summary_chart,
-    marker_points,
-    perception_chart,
+from ..palette import text_on
+from ..text import format_score
+from . import charts
+from .charts import PT, marker_points
+from .model import (
+    ActionRow,
+    AgendaRow,
+    AgreedRow,
+    LevelSection,
+    PartnerInfo,
+    ReportData,
 )
-from .model import ReportData
+from .mou import MouSection, mou_summary
 
 __all__ = ["PAPER_SIZES", "render_pdf"]
 
@@ -42,19 +42,87 @@ OPEN_RED = "#B2182B"
 NB_ALIAS = "{pf-total-pages}"
 
 
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    h = hex_colour.lstrip("#")
-    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+def _wrap(text: str, width: float, char_widths: Any, scale: float) -> list[str]:
+    """Break text into lines no wider than `width` mm, measuring with the font's width
+    table (`char_widths`, in thousandths of an em, times `scale` mm)."""
+    space = char_widths[32] * scale
+    lines: list[str] = []
+    for paragraph in text.replace("\r\n", "\n").replace("\t", " ").split("\n"):
+        line, line_w = "", 0.0
+        for word in paragraph.split(" "):
+            word_w = sum(char_widths[ord(c)] for c in word) * scale
+            if word_w > width:  # a run longer than a line: cut it up
+                if line:
+                    lines.append(line)
+                line, line_w = _cut_long_word(word, width, char_widths, scale, lines)
+                continue
+            extra = word_w + (space if line else 0.0)
+            if line and line_w + extra > width:
+                lines.append(line)
+                line, line_w = word, word_w
+            else:
+                line = f"{line} {word}" if line else word
+                line_w += extra
+        lines.append(line)
+    return lines
 
 
-def _text_on(hex_colour: str) -> str:
-    """Black or white text, whichever reads better on the given fill."""
-    r, g, b = _rgb(hex_colour)
-    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
+def _cut_long_word(
+    word: str, width: float, char_widths: Any, scale: float, lines: list[str]
+) -> tuple[str, float]:
+    """Append the full-width pieces of `word` to `lines`; return the last piece and its width."""
+    line, line_w = "", 0.0
+    for c in word:
+        c_w = char_widths[ord(c)] * scale
+        if line_w + c_w > width and line:
+            lines.append(line)
+            line, line_w = "", 0.0
+        line += c
+        line_w += c_w
+    return line, line_w
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+class _ChartPainter:
+    """Draws a laid-out chart's items with fpdf2; x scales to the page, y is in mm."""
+
+    def __init__(self, pdf: _ReportPDF, ox: float, oy: float, scale: float) -> None:
+        self.pdf, self.ox, self.oy, self.scale = pdf, ox, oy, scale
+
+    def rect(self, item: charts.Rect) -> None:
+        if not (item.fill or item.stroke):
+            return
+        pdf = self.pdf
+        if item.fill:
+            pdf.set_fill_color(item.fill)
+        if item.stroke:
+            pdf.set_draw_color(item.stroke)
+            pdf.set_line_width(0.15)
+        style = ("D" if item.stroke else "") + ("F" if item.fill else "")
+        x, w = self.ox + item.x * self.scale, item.w * self.scale
+        pdf.rect(x, self.oy + item.y, w, item.h, style=style)
+
+    def line(self, item: charts.Line) -> None:
+        self.pdf.set_draw_color(item.colour)
+        self.pdf.set_line_width(item.width)
+        x1, x2 = self.ox + item.x1 * self.scale, self.ox + item.x2 * self.scale
+        self.pdf.line(x1, self.oy + item.y1, x2, self.oy + item.y2)
+
+    def marker(self, item: charts.Marker) -> None:
+        pts = marker_points(item.symbol, self.ox + item.x * self.scale, self.oy + item.y, item.size)
+        self.pdf.set_fill_color(item.colour)
+        self.pdf.set_draw_color("#FFFFFF" if item.colour != "#FFFFFF" else INK)
+        self.pdf.set_line_width(0.2)
+        self.pdf.polygon(pts, style="DF")
+
+    def text(self, item: charts.Text) -> None:
+        self.pdf.font(item.size, item.bold, item.colour)
+        w = self.pdf.get_string_width(item.text)
+        x = self.ox + item.x * self.scale
+        if item.anchor == "middle":
+            x -= w / 2
+        elif item.anchor == "end":
+            x -= w
+        self.pdf.text(x, self.oy + item.y, item.text)
 
 
 class _ReportPDF(FPDF):
@@ -130,35 +198,7 @@ class _ReportPDF(FPDF):
         report with hundreds of comments take seconds; this measures each word once from
         the font's width table. Words longer than a line are split between characters.
         """
-        cw = self.current_font.cw
-        scale = self.font_size_pt * 0.001 / self.k
-        space = cw[32] * scale
-        lines: list[str] = []
-        for paragraph in text.replace("\r\n", "\n").replace("\t", " ").split("\n"):
-            line, line_w = "", 0.0
-            for word in paragraph.split(" "):
-                word_w = sum(cw[ord(c)] for c in word) * scale
-                if word_w > width:  # a run longer than a line: cut it up
-                    if line:
-                        lines.append(line)
-                    line, line_w = "", 0.0
-                    for c in word:
-                        c_w = cw[ord(c)] * scale
-                        if line_w + c_w > width and line:
-                            lines.append(line)
-                            line, line_w = "", 0.0
-                        line += c
-                        line_w += c_w
-                    continue
-                extra = word_w + (space if line else 0.0)
-                if line and line_w + extra > width:
-                    lines.append(line)
-                    line, line_w = word, word_w
-                else:
-                    line = f"{line} {word}" if line else word
-                    line_w += extra
-            lines.append(line)
-        return lines
+        return _wrap(text, width, self.current_font.cw, self.font_size_pt * 0.001 / self.k)
 
     def lines_at(self, x: float, text: str, h: float) -> None:
         """Write wrapped plain text from `x` to the right margin (never markdown or HTML)."""
@@ -215,7 +255,7 @@ class _ReportPDF(FPDF):
 
     def badge(self, text: str, colour: str, size: float = 9) -> None:
         """A filled label in the colour of a verdict or band, at the current position."""
-        self.font(size, True, _text_on(colour))
+        self.font(size, True, text_on(colour))
         w = self.get_string_width(text) + 4
         self.set_fill_color(colour)
         self.cell(w, size * PT * 1.6, text, fill=True, align=Align.C)
@@ -286,48 +326,17 @@ class _ReportPDF(FPDF):
                 for v in values:
                     if isinstance(v, tuple):
                         text, fill = v
-                        row.cell(text, style=FontFace(fill_color=fill, color=_text_on(fill)))
+                        row.cell(text, style=FontFace(fill_color=fill, color=text_on(fill)))
                     else:
                         row.cell(str(v))
         self.gap(3)
 
-    def chart(self, chart: Chart) -> None:
+    def chart(self, chart: charts.Chart) -> None:
         """Draw a chart laid out by `charts`, keeping it on one page with its title."""
         self.keep(chart.height + 10)
         self.para(chart.title, 9.5, MUTED, bold=True)
-        ox, oy = self.l_margin, self.get_y() + 1
-        scale = self.epw / chart.width
-        for item in chart.items:
-            if isinstance(item, Rect):
-                style = ("F" if item.fill else "") + ("D" if item.stroke else "")
-                if not style:
-                    continue
-                if item.fill:
-                    self.set_fill_color(item.fill)
-                if item.stroke:
-                    self.set_draw_color(item.stroke)
-                    self.set_line_width(0.15)
-                style = "DF" if style == "FD" else style
-                self.rect(ox + item.x * scale, oy + item.y, item.w * scale, item.h, style=style)
-            elif isinstance(item, Line):
-                self.set_draw_color(item.colour)
-                self.set_line_width(item.width)
-                self.line(ox + item.x1 * scale, oy + item.y1, ox + item.x2 * scale, oy + item.y2)
-            elif isinstance(item, Marker):
-                pts = marker_points(item.symbol, ox + item.x * scale, oy + item.y, item.size)
-                self.set_fill_color(item.colour)
-                self.set_draw_color("#FFFFFF" if item.colour != "#FFFFFF" else INK)
-                self.set_line_width(0.2)
-                self.polygon(pts, style="DF")
-            elif isinstance(item, Text):
-                self.font(item.size, item.bold, item.colour)
-                w = self.get_string_width(item.text)
-                x = ox + item.x * scale
-                if item.anchor == "middle":
-                    x -= w / 2
-                elif item.anchor == "end":
-                    x -= w
-                self.text(x, oy + item.y, item.text)
+        oy = self.get_y() + 1
+        charts.draw(chart, _ChartPainter(self, self.l_margin, oy, self.epw / chart.width))
         self.font()
         self.set_y(oy + chart.height + 2)
 
@@ -365,32 +374,37 @@ def _cover(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.para("Partners", 9, MUTED, bold=True)
     pdf.gap(1.5)
     for p in d.partners:
-        y = pdf.get_y()
-        pts = marker_points(p.symbol, pdf.l_margin + 2.2, y + 2.6, 1.9)
-        pdf.set_fill_color(p.colour)
-        pdf.set_draw_color(p.colour)
-        pdf.polygon(pts, style="DF")
-        pdf.set_x(pdf.l_margin + 7)
-        pdf.font(11, True, p.colour)
-        pdf.multi_cell(
-            pdf.epw * 0.55 - 7, 5.2, p.name, align=Align.L, new_x=XPos.RIGHT, new_y=YPos.TOP
-        )
-        end_y = pdf.get_y()
-        who = f"{p.respondents} respondent{'s' if p.respondents != 1 else ''}"
-        if p.estimates:
-            who += f" ({p.estimates} estimating)"
-        if p.share_rated is not None:
-            who += f" · {p.share_rated:.0%} of ratings given"
-        pdf.font(9.5, False, MUTED)
-        pdf.set_xy(pdf.l_margin + pdf.epw * 0.55, y)
-        pdf.multi_cell(pdf.epw * 0.45, 5.2, who, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_y(max(end_y, pdf.get_y()) + 1.5)
+        _cover_partner(pdf, p)
     pdf.gap(6)
 
     pdf.para("Question banks used", 9, MUTED, bold=True)
     pdf.gap(1)
     for b in d.banks:
         pdf.bullet(f"{b.title} (version {b.version}) — {b.source}", size=9.5, indent=0)
+    _cover_notes(pdf, d)
+    pdf.cover_done = True
+
+
+def _cover_partner(pdf: _ReportPDF, p: PartnerInfo) -> None:
+    """The partner's marker and name in its colour, and who answered for it beside them."""
+    y = pdf.get_y()
+    pts = marker_points(p.symbol, pdf.l_margin + 2.2, y + 2.6, 1.9)
+    pdf.set_fill_color(p.colour)
+    pdf.set_draw_color(p.colour)
+    pdf.polygon(pts, style="DF")
+    pdf.set_x(pdf.l_margin + 7)
+    pdf.font(11, True, p.colour)
+    pdf.multi_cell(pdf.epw * 0.55 - 7, 5.2, p.name, align=Align.L, new_x=XPos.RIGHT, new_y=YPos.TOP)
+    end_y = pdf.get_y()
+    pdf.font(9.5, False, MUTED)
+    pdf.set_xy(pdf.l_margin + pdf.epw * 0.55, y)
+    pdf.multi_cell(
+        pdf.epw * 0.45, 5.2, p.answered_by, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.set_y(max(end_y, pdf.get_y()) + 1.5)
+
+
+def _cover_notes(pdf: _ReportPDF, d: ReportData) -> None:
     if d.estimate_note:
         pdf.gap(5)
         _note_box(pdf, "Some answers are estimates", d.estimate_note, "#FDAE61")
@@ -403,7 +417,6 @@ def _cover(pdf: _ReportPDF, d: ReportData) -> None:
             "verdict. Scores rest on the answers given.",
             "#BDBDBD",
         )
-    pdf.cover_done = True
 
 
 def _note_box(pdf: _ReportPDF, title: str, text: str, colour: str) -> None:
@@ -457,12 +470,15 @@ def _verdict(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.set_fill_color(v.colour)
     pdf.rect(pdf.l_margin, y, pdf.epw, 14, style="F")
     pdf.set_xy(pdf.l_margin + 4, y + 3)
-    pdf.font(15, True, _text_on(v.colour))
+    pdf.font(15, True, text_on(v.colour))
     pdf.cell(pdf.epw * 0.7 - 4, 8, v.label)
     if v.compatibility is not None:
-        pdf.font(10, False, _text_on(v.colour))
+        pdf.font(10, False, text_on(v.colour))
         pdf.cell(
-            pdf.epw * 0.3 - 4, 8, f"compatibility {_fmt(v.compatibility)} of 100", align=Align.R
+            pdf.epw * 0.3 - 4,
+            8,
+            f"compatibility {format_score(v.compatibility)} of 100",
+            align=Align.R,
         )
     pdf.set_y(y + 18)
     pdf.para(v.headline, 12, INK, bold=True)
@@ -480,12 +496,12 @@ def _verdict(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.subheading("Next step")
     pdf.para(v.next_step, 10.5)
     pdf.gap(5)
-    pdf.chart(level_summary_chart(d.level_summaries, 170))
+    pdf.chart(charts.level_summary_chart(d.level_summaries, 170))
     pdf.subheading("All characteristics at a glance", keep=50)
     pdf.table_(
         ["Level", "Characteristic", "Compatibility", "Band"],
         [
-            [lv.name, r.name, _fmt(r.compatibility), (r.band_label, r.band_colour)]
+            [lv.name, r.name, format_score(r.compatibility), (r.band_label, r.band_colour)]
             for lv in d.levels
             for r in lv.rows
         ],
@@ -499,20 +515,43 @@ def _verdict(pdf: _ReportPDF, d: ReportData) -> None:
             pdf.bullet(w, size=9)
 
 
-def _level(pdf: _ReportPDF, d: ReportData, lv: Any) -> None:
+def _level(pdf: _ReportPDF, d: ReportData, lv: LevelSection) -> None:
     pdf.section(f"{lv.name}: {lv.verdict_label}")
     pdf.badge(lv.verdict_label, lv.verdict_colour, 10)
     pdf.font(9.5, False, MUTED)
     pdf.cell(
-        0, 10 * PT * 1.6, f"   compatibility {_fmt(lv.compatibility)} · level weight {lv.weight:g}"
+        0,
+        10 * PT * 1.6,
+        f"   compatibility {format_score(lv.compatibility)} · level weight {lv.weight:g}",
     )
     pdf.ln(8)
     pdf.para(lv.explanation, 10.5)
     pdf.gap(2)
     pdf.para(lv.description, 9, MUTED)
     pdf.gap(4)
-    pdf.chart(level_chart(lv, d.partners, 170))
+    pdf.chart(charts.level_chart(lv, d.partners, 170))
     pdf.subheading("Characteristics", keep=45)
+    _level_table(pdf, d, lv)
+    pdf.subheading("What the bands mean for you", keep=35)
+    for r in lv.rows:
+        pdf.keep(18)
+        pdf.chip(pdf.l_margin, pdf.get_y() + 0.8, r.band_colour)
+        pdf.set_x(pdf.l_margin + 5)
+        pdf.font(9.5, True)
+        pdf.multi_cell(
+            pdf.epw - 5,
+            4.8,
+            f"{r.name} — {r.band_label}",
+            align=Align.L,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        pdf.para(r.advice, 9.5, indent=5)
+        pdf.gap(1.5)
+
+
+def _level_table(pdf: _ReportPDF, d: ReportData, lv: LevelSection) -> None:
+    """The level's characteristics with each partner's readiness, alignment, fit and band."""
     n = len(d.partners)
     # Fixed room for the numbers and the band; the characteristic keeps at least 45 mm.
     fixed = [23.0, 17.0, 28.0]
@@ -522,19 +561,18 @@ def _level(pdf: _ReportPDF, d: ReportData, lv: Any) -> None:
     pdf.font(8.5, True)
     fits = all(pdf.get_string_width(word) <= pw - 4 for p in d.partners for word in p.name.split())
     codes = [p.name if fits else chr(ord("A") + p.index) for p in d.partners]
-    headings = ["Characteristic", *codes, "Alignment", "Fit", "Band"]
     rows = [
         [
             r.name + (" ⚑" if r.red_flag else ""),
-            *(_fmt(v) for v in r.readiness),
-            _fmt(r.alignment),
-            _fmt(r.compatibility),
+            *(format_score(v) for v in r.readiness),
+            format_score(r.alignment),
+            format_score(r.compatibility),
             (r.band_label, r.band_colour),
         ]
         for r in lv.rows
     ]
     pdf.table_(
-        headings,
+        ["Characteristic", *codes, "Alignment", "Fit", "Band"],
         rows,
         widths,
         heading_colours=[None, *(p.colour for p in d.partners), None, None, None],
@@ -555,23 +593,6 @@ def _level(pdf: _ReportPDF, d: ReportData, lv: Any) -> None:
         8,
         MUTED,
     )
-    pdf.subheading("What the bands mean for you", keep=35)
-    for r in lv.rows:
-        pdf.keep(18)
-        y = pdf.get_y()
-        pdf.chip(pdf.l_margin, y + 0.8, r.band_colour)
-        pdf.set_x(pdf.l_margin + 5)
-        pdf.font(9.5, True)
-        pdf.multi_cell(
-            pdf.epw - 5,
-            4.8,
-            f"{r.name} — {r.band_label}",
-            align=Align.L,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        pdf.para(r.advice, 9.5, indent=5)
-        pdf.gap(1.5)
 
 
 def _perception(pdf: _ReportPDF, d: ReportData) -> None:
@@ -583,9 +604,16 @@ def _perception(pdf: _ReportPDF, d: ReportData) -> None:
         10,
     )
     pdf.gap(3)
-    pdf.chart(perception_chart(d.perception_gaps, d.partners, 170))
+    pdf.chart(charts.perception_chart(d.perception_gaps, d.partners, 170))
     rows = [
-        [g.predictor, g.other, g.text, _fmt(g.predicted), _fmt(g.actual), _fmt(g.gap)]
+        [
+            g.predictor,
+            g.other,
+            g.text,
+            format_score(g.predicted),
+            format_score(g.actual),
+            format_score(g.gap),
+        ]
         for g in d.perception_gaps
     ]
     pdf.subheading("Predictions compared", keep=40)
@@ -616,35 +644,7 @@ def _agenda(pdf: _ReportPDF, d: ReportData) -> None:
     )
     pdf.gap(3)
     for a in d.agenda_details:
-        pdf.keep(28)
-        pdf.font(10.5, True)
-        y = pdf.get_y()
-        pdf.set_fill_color(ACCENT)
-        pdf.set_text_color("#FFFFFF")
-        pdf.cell(7, 5.5, str(a.rank), fill=True, align=Align.C)
-        pdf.set_x(pdf.l_margin + 9)
-        pdf.font(10.5, True)
-        pdf.lines_at(pdf.l_margin + 9, a.text, 5.2)
-        pdf.set_y(max(pdf.get_y(), y + 6))
-        pdf.set_x(pdf.l_margin + 9)
-        pdf.font(8.5, False, MUTED)
-        pdf.cell(
-            pdf.get_string_width(f"{a.characteristic_name} · {a.level_name} · ") + 1,
-            4.5,
-            f"{a.characteristic_name} · {a.level_name} · ",
-        )
-        for p, s in zip(d.partners, a.scores, strict=True):
-            pdf.font(8.5, True, p.colour)
-            txt = f"{p.name} {_fmt(s)}   "
-            if pdf.get_x() + pdf.get_string_width(txt) > pdf.w - pdf.r_margin:
-                pdf.ln(4.5)
-                pdf.set_x(pdf.l_margin + 9)
-            pdf.cell(pdf.get_string_width(txt), 4.5, txt)
-        pdf.ln(5)
-        pdf.para(a.reason, 9.5, indent=9)
-        for prompt in a.prompts:
-            pdf.bullet(prompt, size=9, indent=11)
-        pdf.gap(3)
+        _agenda_item(pdf, d, a)
     if d.agenda_rest:
         pdf.subheading(f"Further agenda items ({len(d.agenda_rest)})")
         for a in d.agenda_rest:
@@ -656,6 +656,36 @@ def _agenda(pdf: _ReportPDF, d: ReportData) -> None:
             )
 
 
+def _agenda_item(pdf: _ReportPDF, d: ReportData, a: AgendaRow) -> None:
+    """A ranked item: its statement, where it belongs, each partner's score, why, prompts."""
+    pdf.keep(28)
+    pdf.font(10.5, True)
+    y = pdf.get_y()
+    pdf.set_fill_color(ACCENT)
+    pdf.set_text_color("#FFFFFF")
+    pdf.cell(7, 5.5, str(a.rank), fill=True, align=Align.C)
+    pdf.set_x(pdf.l_margin + 9)
+    pdf.font(10.5, True)
+    pdf.lines_at(pdf.l_margin + 9, a.text, 5.2)
+    pdf.set_y(max(pdf.get_y(), y + 6))
+    pdf.set_x(pdf.l_margin + 9)
+    pdf.font(8.5, False, MUTED)
+    where = f"{a.characteristic_name} · {a.level_name} · "
+    pdf.cell(pdf.get_string_width(where) + 1, 4.5, where)
+    for p, s in zip(d.partners, a.scores, strict=True):
+        pdf.font(8.5, True, p.colour)
+        txt = f"{p.name} {format_score(s)}   "
+        if pdf.get_x() + pdf.get_string_width(txt) > pdf.w - pdf.r_margin:
+            pdf.ln(4.5)
+            pdf.set_x(pdf.l_margin + 9)
+        pdf.cell(pdf.get_string_width(txt), 4.5, txt)
+    pdf.ln(5)
+    pdf.para(a.reason, 9.5, indent=9)
+    for prompt in a.prompts:
+        pdf.bullet(prompt, size=9, indent=11)
+    pdf.gap(3)
+
+
 def _workshop(pdf: _ReportPDF, d: ReportData) -> None:
     w = d.workshop
     assert w is not None
@@ -663,61 +693,81 @@ def _workshop(pdf: _ReportPDF, d: ReportData) -> None:
     when = f" Answers were revealed on {w.revealed_on}." if w.revealed_on else ""
     pdf.para("What the partners agreed when they discussed the results together." + when, 10)
     pdf.gap(2)
-    pdf.start_section("Agreed ratings", level=1)
-    pdf.subheading("Agreed ratings")
-    if w.agreed:
-        rows = [
-            [
-                a.text,
-                a.characteristic_name,
-                f"{a.agreed_rating} – {a.rating_label}",
-                ("No agreement", "#FDAE61") if a.disagreement else "Agreed",
-            ]
-            for a in w.agreed
+    _workshop_part(
+        pdf, "Agreed ratings", w.agreed, "No ratings were agreed in the workshop.", _agreed_table
+    )
+    _workshop_part(
+        pdf,
+        "Recorded disagreements",
+        w.disagreements,
+        "The partners reached agreement on every statement they discussed.",
+        _disagreements,
+    )
+    _workshop_part(
+        pdf, "Workshop notes", w.notes, "No notes were taken.", _workshop_notes, heading="Notes"
+    )
+    _workshop_part(pdf, "Action plan", w.actions, "No actions were recorded.", _action_table)
+
+
+def _workshop_part(
+    pdf: _ReportPDF,
+    title: str,
+    rows: Sequence[Any],
+    if_none: str,
+    draw: Callable[[_ReportPDF, Sequence[Any]], None],
+    heading: str | None = None,
+) -> None:
+    """A bookmarked part of the workshop record: its rows drawn, or a line saying there are
+    none."""
+    pdf.start_section(title, level=1)
+    pdf.subheading(heading or title)
+    if rows:
+        draw(pdf, rows)
+    else:
+        pdf.para(if_none, 10, MUTED)
+
+
+def _agreed_table(pdf: _ReportPDF, agreed: Sequence[AgreedRow]) -> None:
+    rows = [
+        [
+            a.text,
+            a.characteristic_name,
+            f"{a.agreed_rating} – {a.rating_label}",
+            ("No agreement", "#FDAE61") if a.disagreement else "Agreed",
         ]
-        pdf.table_(
-            ["Statement", "Characteristic", "Agreed rating", "Outcome"], rows, [78, 34, 34, 28]
+        for a in agreed
+    ]
+    pdf.table_(["Statement", "Characteristic", "Agreed rating", "Outcome"], rows, [78, 34, 34, 28])
+
+
+def _disagreements(pdf: _ReportPDF, disagreements: Sequence[AgreedRow]) -> None:
+    for a in disagreements:
+        pdf.bullet(
+            f"{a.text} ({a.characteristic_name}). {a.recorded_note}"
+            + (f" Notes: {a.notes}" if a.notes else ""),
+            tag="OPEN",
+            size=9.5,
         )
-    else:
-        pdf.para("No ratings were agreed in the workshop.", 10, MUTED)
-    pdf.start_section("Recorded disagreements", level=1)
-    pdf.subheading("Recorded disagreements")
-    if w.disagreements:
-        for a in w.disagreements:
-            pdf.bullet(
-                f"{a.text} ({a.characteristic_name}). The lower rating, "
-                f"{a.agreed_rating} – {a.rating_label}, was recorded."
-                + (f" Notes: {a.notes}" if a.notes else ""),
-                tag="OPEN",
-                size=9.5,
-            )
-    else:
-        pdf.para("The partners reached agreement on every statement they discussed.", 10, MUTED)
-    pdf.start_section("Workshop notes", level=1)
-    pdf.subheading("Notes")
-    if w.notes:
-        for a in w.notes:
-            pdf.keep(16)
-            pdf.para(a.text, 9.5, bold=True)
-            pdf.para(a.notes, 9.5, indent=4)
-            pdf.gap(2)
-    else:
-        pdf.para("No notes were taken.", 10, MUTED)
-    pdf.start_section("Action plan", level=1)
-    pdf.subheading("Action plan")
-    if w.actions:
-        pdf.table_(
-            ["Action", "Owner", "Due", "About"],
-            [[a.title, a.owner, a.due, a.statement_text or "—"] for a in w.actions],
-            [60, 30, 26, 58],
-        )
-    else:
-        pdf.para("No actions were recorded.", 10, MUTED)
+
+
+def _workshop_notes(pdf: _ReportPDF, noted: Sequence[AgreedRow]) -> None:
+    for a in noted:
+        pdf.keep(16)
+        pdf.para(a.text, 9.5, bold=True)
+        pdf.para(a.notes, 9.5, indent=4)
+        pdf.gap(2)
+
+
+def _action_table(pdf: _ReportPDF, actions: Sequence[ActionRow]) -> None:
+    pdf.table_(
+        ["Action", "Owner", "Due", "About"],
+        [[a.title, a.owner, a.due, a.statement_text or "—"] for a in actions],
+        [60, 30, 26, 58],
+    )
 
 
 def _mou(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.section("Outline of a partnership agreement")
-    total_open = sum(s.open_count for s in d.mou)
     pdf.para(
         "A starting structure for the memorandum of understanding, drawn from the answers "
         "and the workshop. Each section names the characteristics that inform it. Points "
@@ -725,31 +775,13 @@ def _mou(pdf: _ReportPDF, d: ReportData) -> None:
         10,
     )
     pdf.gap(2)
-    pdf.para(
-        f"{total_open} open point{'s' if total_open != 1 else ''} in "
-        f"{sum(1 for s in d.mou if s.open_count)} of {len(d.mou)} sections.",
-        10,
-        bold=True,
-    )
+    pdf.para(mou_summary(d.mou), 10, bold=True)
     pdf.gap(3)
     for s in d.mou:
         pdf.section(f"{s.number}. {s.title}", new_page=False, level=1, keep=45)
         pdf.para(s.guidance, 9.5, MUTED)
         pdf.gap(1.5)
-        pdf.font(8.5, True, MUTED)
-        pdf.cell(24, 5, "Informed by:")
-        for inp in s.informed_by:
-            label = f"{inp.characteristic_name} ({inp.band_label}{', OPEN' if inp.open else ''})"
-            pdf.font(8.5)
-            wlab = pdf.get_string_width(label) + 8
-            if pdf.get_x() + wlab > pdf.w - pdf.r_margin:
-                pdf.ln(5)
-                pdf.set_x(pdf.l_margin + 24)
-            pdf.chip(pdf.get_x(), pdf.get_y() + 1, inp.band_colour, 2.8, 2.8)
-            pdf.set_x(pdf.get_x() + 4)
-            pdf.font(8.5, inp.open, OPEN_RED if inp.open else INK)
-            pdf.cell(wlab - 4, 5, label)
-        pdf.ln(6.5)
+        _mou_inputs(pdf, s)
         if not s.points:
             pdf.para(
                 "Nothing from the assessment bears on this section yet; draft it from "
@@ -761,6 +793,24 @@ def _mou(pdf: _ReportPDF, d: ReportData) -> None:
         for point in s.points:
             pdf.bullet(point.text, tag="OPEN" if point.open else None, size=9.5)
         pdf.gap(2)
+
+
+def _mou_inputs(pdf: _ReportPDF, s: MouSection) -> None:
+    """ "Informed by:" and each characteristic with its band chip, open ones in red."""
+    pdf.font(8.5, True, MUTED)
+    pdf.cell(24, 5, "Informed by:")
+    for inp in s.informed_by:
+        label = f"{inp.characteristic_name} ({inp.band_label}{', OPEN' if inp.open else ''})"
+        pdf.font(8.5)
+        wlab = pdf.get_string_width(label) + 8
+        if pdf.get_x() + wlab > pdf.w - pdf.r_margin:
+            pdf.ln(5)
+            pdf.set_x(pdf.l_margin + 24)
+        pdf.chip(pdf.get_x(), pdf.get_y() + 1, inp.band_colour, 2.8, 2.8)
+        pdf.set_x(pdf.get_x() + 4)
+        pdf.font(8.5, inp.open, OPEN_RED if inp.open else INK)
+        pdf.cell(wlab - 4, 5, label)
+    pdf.ln(6.5)
 
 
 def _method(pdf: _ReportPDF, d: ReportData) -> None:
