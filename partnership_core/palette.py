@@ -7,7 +7,7 @@ use a marker symbol per partner, so colour is never the only carrier of meaning.
 from __future__ import annotations
 
 from .bank import BandId
-from .results import Verdict
+from .results import Severity, Verdict
 
 __all__ = [
     "PARTNER_COLOURS",
@@ -16,6 +16,7 @@ __all__ = [
     "partner_symbol",
     "BAND_COLOURS",
     "VERDICT_COLOURS",
+    "SEVERITY_COLOURS",
     "text_on",
 ]
 
@@ -45,6 +46,16 @@ VERDICT_COLOURS: dict[Verdict, str] = {
     Verdict.PAUSE: BAND_COLOURS[BandId.PAUSE],
     Verdict.STOP: BAND_COLOURS[BandId.SERIOUS],
     Verdict.INCOMPLETE: BAND_COLOURS[BandId.INSUFFICIENT],
+}
+
+# A finding reads in the colour of the band it stands for; "discuss" (agenda only) in a blue
+# that no band uses, so it never looks like a verdict.
+SEVERITY_COLOURS: dict[Severity, str] = {
+    Severity.SERIOUS: BAND_COLOURS[BandId.SERIOUS],
+    Severity.CONCERN: BAND_COLOURS[BandId.PAUSE],
+    Severity.NOT_JUDGED: BAND_COLOURS[BandId.INSUFFICIENT],
+    Severity.WORK: BAND_COLOURS[BandId.WORKABLE],
+    Severity.DISCUSS: "#92C5DE",
 }
 
 

@@ -286,7 +286,8 @@ def level_chart(level: LevelSection, partners: tuple[PartnerInfo, ...], width: f
 
 
 def level_summary_chart(levels: tuple[LevelSummary, ...], width: float) -> Chart:
-    """Compatibility per level as bars in the colour of the level's verdict."""
+    """Each level's lowest fit (its weakest characteristic's figure) as a bar in the colour
+    of the level's verdict."""
     items: list = []
     label_w = width * 0.24
     x0, x1 = label_w + 2, width * 0.62
@@ -311,7 +312,7 @@ def level_summary_chart(levels: tuple[LevelSummary, ...], width: float) -> Chart
             Text(x1 + 3, cy + 1.2, f"{format_score(lv.compatibility)}  {lv.verdict_label}", 8)
         )
     return Chart(
-        title="Compatibility per level",
+        title="Lowest fit per level",
         description="; ".join(
             f"{lv.name}: {format_score(lv.compatibility)} ({lv.verdict_label})" for lv in levels
         ),

@@ -12,15 +12,18 @@ from html import escape
 from ..errors import ReportError
 from ..palette import text_on
 from ..text import format_score
-from . import charts
+from . import charts, wording
 from .charts import PT, marker_points
-from .model import LevelSection, ReportData
+from .coverage import CharacteristicCoverageRow
+from .model import AgendaRow, LevelSection, ReportData
 from .mou import mou_summary
+from .why import FindingRow
 
 __all__ = ["render_html"]
 
 CHART_WIDTH = 170.0
 _PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
+SHORT_FILL = "#FDAE61"  # a coverage share below what is needed to judge
 
 _CSS = """
 :root { --ink:#1f1f1f; --muted:#5f5f5f; --accent:#1f3a5f; --line:#d8dde3; --open:#b2182b; }
@@ -60,6 +63,8 @@ td.num, th.num { text-align: center; }
 .open { background: var(--open); color: #fff; font-weight: bold; font-size: .75rem;
   padding: .05rem .35rem; border-radius: 2px; margin-right: .35rem; }
 .open-text { color: var(--open); font-weight: bold; }
+.finding { margin: .8rem 0 1rem; }
+.finding p { margin: .3rem 0 .2rem; }
 .agenda-item { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
 .rank { display: inline-block; min-width: 1.6rem; text-align: center; background: var(--accent);
   color: #fff; font-weight: bold; margin-right: .4rem; }
@@ -230,24 +235,10 @@ def _toc(d: ReportData) -> str:
 
 def _verdict(d: ReportData) -> str:
     v = d.verdict
-    compat = (
-        f" · compatibility {format_score(v.compatibility)} of 100"
-        if v.compatibility is not None
-        else ""
+    figure = f" · {_e(v.figure)}" if v.figure else ""
+    notes = _list("Not assessed", d.coverage.not_assessed) + _list(
+        "Points to bear in mind", d.warnings
     )
-    where = (
-        f"Where you are: the {_e(v.stage_name.lower())} is the first level not yet cleared. "
-        "Work through the levels in order."
-        if v.stage_name
-        else "Where you are: every level is cleared."
-    )
-    warnings = ""
-    if d.warnings:
-        warnings = (
-            "<h3>Points to bear in mind</h3><ul>"
-            + "".join(f"<li>{_e(w)}</li>" for w in d.warnings)
-            + "</ul>"
-        )
     glance = _table(
         ["Level", "Characteristic", "Compatibility", "Band"],
         [
@@ -265,13 +256,114 @@ def _verdict(d: ReportData) -> str:
     return (
         '<section class="page" id="verdict"><h2>The verdict</h2>'
         f'<div class="verdict-box" style="background:{_e(v.colour)};color:{text_on(v.colour)}">'
-        f"{_e(v.label)}{compat}</div>"
-        f'<p><strong>{_e(v.headline)}</strong></p><p class="muted">{where}</p>'
+        f"{_e(v.label)}{figure}</div>"
+        f'<p><strong>{_e(v.headline)}</strong></p><p class="muted">{_e(v.where)}</p>'
         f"<h3>Next step</h3><p>{_e(v.next_step)}</p>"
         f"{_svg(charts.level_summary_chart(d.level_summaries, CHART_WIDTH))}"
         f'<div class="keep"><h3>All characteristics at a glance</h3>{glance}</div>'
-        f"{warnings}</section>"
+        f"{notes}</section>"
     )
+
+
+def _list(heading: str, lines: tuple[str, ...]) -> str:
+    """A headed bullet list of plain sentences; nothing when there are none."""
+    if not lines:
+        return ""
+    return f"<h3>{_e(heading)}</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
+
+
+def _why(d: ReportData) -> str:
+    intro = wording.WHY_INTRO if d.verdict_findings else wording.WHY_NONE
+    also = ""
+    if d.agenda_findings:
+        also = (
+            f"<h3>{_e(wording.WHY_AGENDA_ONLY)}</h3><ul>"
+            + "".join(
+                f"<li>{_badge(f.severity_label, f.colour)} {_e(f.sentence)}</li>"
+                for f in d.agenda_findings
+            )
+            + "</ul>"
+        )
+    findings = "".join(_finding(f) for f in d.verdict_findings)
+    return (
+        '<section class="page" id="why"><h2>Why this verdict</h2>'
+        f"<p>{_e(intro)}</p>{findings}{also}</section>"
+    )
+
+
+def _finding(f: FindingRow) -> str:
+    """A finding: severity and what it does to the verdict, what was found, the rule, who
+    and which statements, with their figures."""
+    effect = f" → at least “{_e(f.effect_label)}” · " if f.effect_label else " "
+    who = f'<div class="small muted">Who: {_e(f.who)}</div>' if f.who else ""
+    evidence = "".join(f"<li>{_e(line)}</li>" for line in f.evidence)
+    return (
+        f'<div class="finding keep"><div>{_badge(f.severity_label, f.colour)}'
+        f'<span class="small muted">{effect}{_e(f.where)}</span></div>'
+        f"<p><strong>{_e(f.sentence)}</strong></p>"
+        f'<div class="small muted">Rule: {_e(f.rule_text)}</div>{who}'
+        + (f'<ul class="small">{evidence}</ul>' if evidence else "")
+        + "</div>"
+    )
+
+
+def _splits(d: ReportData) -> str:
+    if d.splits:
+        body = "".join(_finding(f) for f in d.splits)
+    else:
+        single = all(p.respondents <= 1 for p in d.partners)
+        none = wording.SPLITS_SINGLE_VOICE if single else wording.SPLITS_NONE
+        body = f'<p class="muted">{_e(none)}</p>'
+    return (
+        '<section class="page" id="splits"><h2>Where a partner’s own people differ</h2>'
+        f"<p>{_e(wording.SPLITS_INTRO)}</p>{body}</section>"
+    )
+
+
+def _coverage(d: ReportData) -> str:
+    c = d.coverage
+    partners = _table(
+        ["Partner", "Respondents", "Ratings expected", "Given", "Not sure", "Unanswered"],
+        [
+            [
+                f'<strong style="color:{_e(d.partners[r.partner_index].colour)}">'
+                f"{_e(r.partner)}</strong>",
+                str(d.partners[r.partner_index].respondents),
+                str(r.expected),
+                str(r.rated),
+                str(r.not_sure),
+                str(r.unanswered),
+            ]
+            for r in c.partners
+        ],
+        num={1, 2, 3, 4, 5},
+    )
+    shares = _table(
+        ["Characteristic", *(p.name for p in d.partners)],
+        [_coverage_cells(row) for row in c.characteristics],
+        num=set(range(1, len(d.partners) + 1)),
+        heading_colours=[None, *(p.colour for p in d.partners)],
+    )
+    return (
+        '<section class="page" id="coverage"><h2>Who answered what</h2>'
+        f'<p>{_e(wording.COVERAGE_INTRO)}</p><div class="keep">{partners}</div>'
+        f"<h3>Share of each characteristic’s statements rated</h3>"
+        f'<p class="small muted">{_e(c.summary)} Marked: too few to judge the '
+        f"characteristic.</p>{shares}"
+        f"{_list('Answers to check', c.flagged)}</section>"
+    )
+
+
+def _coverage_cells(row: CharacteristicCoverageRow) -> list[str]:
+    if not row.assessed:
+        return [_e(row.name), *("not assessed" for _ in row.shares)]
+    return [
+        _e(row.name),
+        *(
+            _band_cell(f"{share:.0%}", SHORT_FILL) if short else f"{share:.0%}"
+            for share, short in zip(row.shares, row.short, strict=True)
+        ),
+    ]
 
 
 def _level(d: ReportData, lv: LevelSection) -> str:
@@ -302,7 +394,7 @@ def _level(d: ReportData, lv: LevelSection) -> str:
     return (
         f'<section class="level" id="{_e(lv.anchor)}">'
         f"<h2>{_e(lv.name)}: {_e(lv.verdict_label)}</h2>"
-        f'<p>{_badge(lv.verdict_label, lv.verdict_colour)} <span class="muted">compatibility '
+        f'<p>{_badge(lv.verdict_label, lv.verdict_colour)} <span class="muted">lowest fit '
         f"{format_score(lv.compatibility)} · level weight {lv.weight:g}</span></p>"
         f'<p>{_e(lv.explanation)}</p><p class="muted small">{_e(lv.description)}</p>'
         f"{_svg(charts.level_chart(lv, d.partners, CHART_WIDTH))}"
@@ -330,7 +422,12 @@ def _perception(d: ReportData) -> str:
         "<p>Respondents predicted how the other partner would answer. The larger the difference "
         "between prediction and answer, the more the partners misjudge each other on that point: "
         "worth raising before it surprises anyone.</p>"
-        f"{_svg(charts.perception_chart(d.perception_gaps, d.partners, CHART_WIDTH))}"
+        + (
+            "<h3>Misreadings to talk through</h3>" + "".join(_finding(f) for f in d.misreadings)
+            if d.misreadings
+            else ""
+        )
+        + f"{_svg(charts.perception_chart(d.perception_gaps, d.partners, CHART_WIDTH))}"
         '<div class="keep"><h3>Predictions compared</h3>'
         f'<p class="small muted">{_e(d.perception_summary)}</p>'
         + _table(
@@ -344,41 +441,38 @@ def _perception(d: ReportData) -> str:
 
 def _agenda(d: ReportData) -> str:
     if not d.agenda:
-        body = (
-            "<p>Nothing needs to go on the agenda: no statement shows a gap or a shared shortfall "
-            "large enough to discuss.</p>"
-        )
+        body = f"<p>{_e(wording.AGENDA_NONE)}</p>"
     else:
-        body = (
-            "<p>Statements to talk through, most urgent first: ranked by how far apart or how far "
-            "from ready the partners are, how much the level weighs and how important respondents "
-            "said the point is.</p>"
-        )
-        for a in d.agenda_details:
-            scores = " ".join(
-                f'<strong style="color:{_e(p.colour)}">{_e(p.name)} {format_score(s)}</strong>'
-                for p, s in zip(d.partners, a.scores, strict=True)
-            )
-            prompts = "".join(f"<li>{_e(q)}</li>" for q in a.prompts)
-            body += (
-                f'<div class="agenda-item"><div><span class="rank">{a.rank}</span>'
-                f"<strong>{_e(a.text)}</strong></div>"
-                f'<div class="small muted">{_e(a.characteristic_name)} · {_e(a.level_name)} · '
-                f"{scores}</div><p>{_e(a.reason)}</p>"
-                + (f"<ul>{prompts}</ul>" if prompts else "")
-                + "</div>"
-            )
-    if d.agenda_rest:
+        body = f"<p>{_e(wording.AGENDA_INTRO)}</p>"
+    if d.talk_first:
+        heading = wording.talk_first_heading(len(d.talk_first), d.talk_first_minutes)
+        body += f"<h3>{_e(heading)}</h3>" + "".join(_agenda_item(d, a) for a in d.talk_first)
+    if d.agenda_groups:
+        body += f"<h3>{_e(wording.AGENDA_REST)}</h3>"
+    for group in d.agenda_groups:
         body += (
-            f"<h3>Further agenda items ({len(d.agenda_rest)})</h3><ul>"
-            + "".join(
-                f"<li>{a.rank}. {_e(a.text)} — {_e(a.characteristic_name)}, "
-                f"{_e(a.level_name.lower())}</li>"
-                for a in d.agenda_rest
-            )
+            f"<h4>{_e(group.characteristic_name)} ({_e(group.level_name.lower())})</h4><ul>"
+            + "".join(f"<li>{a.rank}. {_e(a.text)} — {_e(a.why)}</li>" for a in group.items)
             + "</ul>"
         )
     return f'<section class="page" id="agenda"><h2>Discussion agenda</h2>{body}</section>'
+
+
+def _agenda_item(d: ReportData, a: AgendaRow) -> str:
+    scores = " ".join(
+        f'<strong style="color:{_e(p.colour)}">{_e(p.name)} {format_score(s)}</strong>'
+        for p, s in zip(d.partners, a.scores, strict=True)
+    )
+    prompts = "".join(f"<li>{_e(q)}</li>" for q in a.prompts)
+    return (
+        f'<div class="agenda-item"><div><span class="rank">{a.rank}</span>'
+        f"<strong>{_e(a.text)}</strong></div>"
+        f'<div class="small muted">{_e(a.characteristic_name)} · {_e(a.level_name)} · '
+        f"about {a.minutes} min · {scores}</div>"
+        f"<p>Why: {_e(a.why)}. {_e(a.reason)}</p>"
+        + (f"<ul>{prompts}</ul>" if prompts else "")
+        + "</div>"
+    )
 
 
 def _workshop(d: ReportData) -> str:
@@ -536,11 +630,12 @@ def render_html(report_data: ReportData, paper: str = "A4") -> str:
         raise ReportError(f"Unknown paper size '{paper}'; choose A4 or Letter.")
     d = report_data
     css = _CSS.replace("%PAGE%", size)
-    parts = [_cover(d), _toc(d), _verdict(d)]
+    parts = [_cover(d), _toc(d), _verdict(d), _why(d)]
     parts += [_level(d, lv) for lv in d.levels]
+    parts.append(_splits(d))
     if d.perception_gaps:
         parts.append(_perception(d))
-    parts.append(_agenda(d))
+    parts += [_agenda(d), _coverage(d)]
     if d.workshop is not None:
         parts.append(_workshop(d))
     parts += [_mou(d), _method(d), _comments(d)]

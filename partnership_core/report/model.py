@@ -14,10 +14,21 @@ from typing import TYPE_CHECKING
 from ..assessment import Action, AgreedItem, Assessment
 from ..bank import PARTNERSHIP_TYPE_LABELS, BandId, BankSet
 from ..palette import BAND_COLOURS, VERDICT_COLOURS, partner_colour, partner_symbol
-from ..results import BAND_LABELS, AssessmentResult, CharacteristicResult, LevelResult, Verdict
-from ..text import plural
+from ..results import (
+    BAND_LABELS,
+    AgendaCause,
+    AgendaItem,
+    AssessmentResult,
+    CharacteristicResult,
+    FindingRule,
+    LevelResult,
+    Verdict,
+)
+from ..text import format_score, plural
+from .coverage import CoverageSection, coverage_section
 from .method import MethodSummary, method_summary
 from .mou import MouSection, mou_outline
+from .why import FindingRow, finding_rows
 
 if TYPE_CHECKING:
     from ..scoring import ScoringRules
@@ -25,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "VERDICT_COLOURS",
     "OPEN_BANDS",
-    "AGENDA_DETAIL",
+    "CAUSE_LABELS",
     "MAX_PERCEPTION_ROWS",
     "PartnerInfo",
     "BankInfo",
@@ -35,6 +46,7 @@ __all__ = [
     "LevelSection",
     "GapRow",
     "AgendaRow",
+    "AgendaGroupRow",
     "AgreedRow",
     "ActionRow",
     "WorkshopSection",
@@ -44,11 +56,19 @@ __all__ = [
     "build_report_model",
 ]
 
-# The report lists the largest misreadings and details the most urgent agenda items; the
-# rest are counted (perception) or listed briefly (agenda), so a big assessment stays readable.
+# The report lists the misreadings, widest first, and counts the rest, so a big assessment
+# stays readable; with no misreading, a few of the widest still show how well predictions held.
 MAX_PERCEPTION_ROWS = 20
 MIN_PERCEPTION_ROWS = 5
-AGENDA_DETAIL = 15
+# Why a statement is on the agenda, as the agenda prints it after the statement.
+CAUSE_LABELS: dict[AgendaCause, str] = {
+    AgendaCause.PARTNERS_DIFFER: "the partners differ",
+    AgendaCause.LOW_RATING: "a partner disagrees",
+    AgendaCause.EVERYONE_LOW: "every partner disagrees",
+    AgendaCause.INTERNAL_SPLIT: "one side’s people are split",
+    AgendaCause.MISREADING: "a misreading",
+    AgendaCause.EVERYONE_UNSURE: "nobody is sure yet",
+}
 # Bands that leave a point open: the partnership agreement cannot settle it yet.
 OPEN_BANDS: frozenset[BandId] = frozenset({BandId.PAUSE, BandId.SERIOUS, BandId.INSUFFICIENT})
 
@@ -107,7 +127,24 @@ class VerdictInfo:
     headline: str
     next_step: str
     stage_name: str | None
-    compatibility: float | None
+    compatibility: float | None  # the weakest judged characteristic's fit, never an average
+
+    @property
+    def where(self) -> str:
+        if not self.stage_name:
+            return "Where you are: every level is cleared."
+        return (
+            f"Where you are: the {self.stage_name.lower()} is the first level not yet cleared. "
+            "Work through the levels in order."
+        )
+
+    @property
+    def figure(self) -> str | None:
+        """The number beside the verdict: the lowest fit of any characteristic, which the
+        verdict can never be better than; None when there is none to show."""
+        if self.compatibility is None:
+            return None
+        return f"lowest fit {format_score(self.compatibility)} of 100"
 
 
 @dataclass(frozen=True)
@@ -171,6 +208,7 @@ class GapRow:
     predicted: float
     actual: float
     gap: float
+    misreading: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +225,22 @@ class AgendaRow:
     reason: str
     prompts: tuple[str, ...]
     scores: tuple[float | None, ...]  # partner order
+    causes: tuple[str, ...] = ()  # why it is there, worst first (CAUSE_LABELS)
+    minutes: int = 0  # suggested discussion time
+
+    @property
+    def why(self) -> str:
+        """'the partners differ; a misreading', for the one-line listing."""
+        return "; ".join(self.causes)
+
+
+@dataclass(frozen=True)
+class AgendaGroupRow:
+    """The agenda items of one characteristic after the "talk about these first" list."""
+
+    characteristic_name: str
+    level_name: str
+    items: tuple[AgendaRow, ...]
 
 
 @dataclass(frozen=True)
@@ -281,10 +335,15 @@ class ReportData:
     # How well the partners read each other
     perception_gaps: tuple[GapRow, ...]
     perception_total: int
-    perception_notable: float
+    misreading_steps: float
+    # Why this verdict, and who answered what
+    findings: tuple[FindingRow, ...]
+    coverage: CoverageSection
     # What to talk about and what was agreed
-    agenda: tuple[AgendaRow, ...]
-    agenda_detail: int
+    agenda: tuple[AgendaRow, ...]  # every item, ranked
+    talk_first: tuple[AgendaRow, ...]
+    talk_first_minutes: int
+    agenda_groups: tuple[AgendaGroupRow, ...]
     workshop: WorkshopSection | None
     mou: tuple[MouSection, ...]
     # Appendices
@@ -293,41 +352,49 @@ class ReportData:
 
     @property
     def perception_summary(self) -> str:
-        n, total, notable = (
-            len(self.perception_gaps),
-            self.perception_total,
-            self.perception_notable,
-        )
-        if n == total:
-            return f"All {total} predictions compared, widest misreading first."
-        if self.perception_gaps and self.perception_gaps[0].gap >= notable:
+        n, total = len(self.perception_gaps), self.perception_total
+        steps = f"{self.misreading_steps:g} steps"
+        if self.perception_gaps and self.perception_gaps[0].misreading:
+            if n == total:
+                return f"All {plural(total, 'prediction')} compared, widest misreading first."
             return (
-                f"{total} predictions compared; the {n} widest misreadings ({notable:g} points "
-                "or more) are shown, widest first."
+                f"{plural(total, 'prediction')} compared; the {plural(n, 'misreading')} "
+                f"({steps} or more off) {'is' if n == 1 else 'are'} shown, widest first."
             )
         return (
-            f"{total} predictions compared; none is {notable:g} points or more off. The {n} "
-            "widest are shown."
+            f"{plural(total, 'prediction')} compared; none is {steps} or more off. "
+            f"The {'widest is' if n == 1 else f'{n} widest are'} shown."
         )
 
     @property
-    def agenda_details(self) -> tuple[AgendaRow, ...]:
-        """The most urgent agenda items, shown with reasons and prompts."""
-        return self.agenda[: self.agenda_detail]
+    def verdict_findings(self) -> tuple[FindingRow, ...]:
+        """The findings that set a verdict (at least their level's)."""
+        return tuple(f for f in self.findings if f.effect_label is not None)
 
     @property
-    def agenda_rest(self) -> tuple[AgendaRow, ...]:
-        """Further agenda items, listed briefly."""
-        return self.agenda[self.agenda_detail :]
+    def agenda_findings(self) -> tuple[FindingRow, ...]:
+        """The findings that only put statements on the agenda."""
+        return tuple(f for f in self.findings if f.effect_label is None)
+
+    @property
+    def splits(self) -> tuple[FindingRow, ...]:
+        """Where a partner's own people answered far apart."""
+        return tuple(f for f in self.findings if f.rule == FindingRule.INTERNAL_SPLIT)
+
+    @property
+    def misreadings(self) -> tuple[FindingRow, ...]:
+        return tuple(f for f in self.findings if f.rule == FindingRule.MISREADING)
 
     @property
     def toc(self) -> tuple[TocEntry, ...]:
         """Sections in order (anchors double as HTML ids)."""
-        entries = [TocEntry("verdict", "The verdict")]
+        entries = [TocEntry("verdict", "The verdict"), TocEntry("why", "Why this verdict")]
         entries += [TocEntry(lv.anchor, f"{lv.name}: {lv.verdict_label}") for lv in self.levels]
+        entries.append(TocEntry("splits", "Where a partner’s own people differ"))
         if self.perception_gaps:
             entries.append(TocEntry("perception", "How well the partners read each other"))
         entries.append(TocEntry("agenda", "Discussion agenda"))
+        entries.append(TocEntry("coverage", "Who answered what"))
         if self.workshop is not None:
             entries.append(TocEntry("workshop", "Workshop record and action plan"))
         entries.append(TocEntry("mou", "Outline of a partnership agreement"))
@@ -405,7 +472,8 @@ def build_report_model(
     partners = _partners(assessment, result)
     estimate_note = _estimate_note(assessment, result, partners)
     levels = tuple(_level_section(lv, banks, assessment) for lv in result.levels)
-    agenda = _agenda_rows(assessment, result, look)
+    ranked = {a.rank: _agenda_row(a, assessment, look) for a in result.agenda}
+    agenda = tuple(ranked[rank] for rank in sorted(ranked))
     workshop = _workshop(assessment, banks, look) if assessment.workshop is not None else None
     return ReportData(
         title="Partnership Fit: summary report",
@@ -425,11 +493,17 @@ def build_report_model(
         verdict=_verdict_info(result, look),
         level_summaries=tuple(_level_summary(lv) for lv in levels),
         levels=levels,
-        perception_gaps=_gap_rows(result, rules.perception_gap_notable, look),
+        perception_gaps=_gap_rows(result, look),
         perception_total=len(result.perception_gaps),
-        perception_notable=rules.perception_gap_notable,
+        misreading_steps=rules.misreading_steps,
+        findings=finding_rows(result, look.level_names),
+        coverage=coverage_section(
+            result, tuple(look.partner_order), look.level_names, rules.min_answered_share
+        ),
         agenda=agenda,
-        agenda_detail=AGENDA_DETAIL,
+        talk_first=tuple(ranked[a.rank] for a in result.talk_first),
+        talk_first_minutes=result.talk_first_minutes,
+        agenda_groups=_agenda_groups(result, ranked, look),
         workshop=workshop,
         mou=mou_outline(levels, agenda, workshop, result),
         method=method_summary(banks, rules),
@@ -529,7 +603,7 @@ def _level_summary(section: LevelSection) -> LevelSummary:
     )
 
 
-def _gap_rows(result: AssessmentResult, notable: float, look: _Lookups) -> tuple[GapRow, ...]:
+def _gap_rows(result: AssessmentResult, look: _Lookups) -> tuple[GapRow, ...]:
     return tuple(
         GapRow(
             text=g.text,
@@ -541,28 +615,39 @@ def _gap_rows(result: AssessmentResult, notable: float, look: _Lookups) -> tuple
             predicted=g.predicted,
             actual=g.actual,
             gap=g.gap,
+            misreading=g.misreading,
         )
-        for g in _shown_gaps(result, notable)
+        for g in _shown_gaps(result)
     )
 
 
-def _agenda_rows(
-    assessment: Assessment, result: AssessmentResult, look: _Lookups
-) -> tuple[AgendaRow, ...]:
+def _agenda_row(item: AgendaItem, assessment: Assessment, look: _Lookups) -> AgendaRow:
+    return AgendaRow(
+        rank=item.rank,
+        text=item.text,
+        characteristic_id=item.characteristic,
+        characteristic_name=item.characteristic_name,
+        level_name=look.level_names.get(item.level, str(item.level)),
+        gap=item.gap,
+        priority=item.priority,
+        reason=item.reason,
+        prompts=item.prompts,
+        scores=tuple(item.scores.get(p.id) for p in assessment.partners),
+        causes=tuple(CAUSE_LABELS[c] for c in item.causes),
+        minutes=item.minutes,
+    )
+
+
+def _agenda_groups(
+    result: AssessmentResult, rows: dict[int, AgendaRow], look: _Lookups
+) -> tuple[AgendaGroupRow, ...]:
     return tuple(
-        AgendaRow(
-            rank=a.rank,
-            text=a.text,
-            characteristic_id=a.characteristic,
-            characteristic_name=a.characteristic_name,
-            level_name=look.level_names.get(a.level, str(a.level)),
-            gap=a.gap,
-            priority=a.priority,
-            reason=a.reason,
-            prompts=a.prompts,
-            scores=tuple(a.scores.get(p.id) for p in assessment.partners),
+        AgendaGroupRow(
+            characteristic_name=g.characteristic_name,
+            level_name=look.level_names.get(g.level, str(g.level)),
+            items=tuple(rows[item.rank] for item in g.items),
         )
-        for a in sorted(result.agenda, key=lambda a: a.rank)
+        for g in result.agenda_groups
     )
 
 
@@ -596,11 +681,11 @@ def _comments(assessment: Assessment, banks: BankSet, look: _Lookups) -> tuple[C
     return tuple(rows)
 
 
-def _shown_gaps(result: AssessmentResult, notable: float) -> list:
-    """The notable perception gaps, largest first, at most MAX_PERCEPTION_ROWS; a few of the
-    largest when none is notable, so the reader still sees how well predictions held."""
+def _shown_gaps(result: AssessmentResult) -> list:
+    """The misreadings, widest first, at most MAX_PERCEPTION_ROWS; a few of the widest gaps
+    when there is none, so the reader still sees how well predictions held."""
     ranked = sorted(result.perception_gaps, key=lambda g: -g.gap)
-    shown = [g for g in ranked if g.gap >= notable][:MAX_PERCEPTION_ROWS]
+    shown = [g for g in ranked if g.misreading][:MAX_PERCEPTION_ROWS]
     return shown or ranked[:MIN_PERCEPTION_ROWS]
 
 

@@ -18,8 +18,9 @@ from fpdf.fonts import FontFace
 from ..errors import ReportError
 from ..palette import text_on
 from ..text import format_score
-from . import charts
+from . import charts, wording
 from .charts import PT, marker_points
+from .coverage import CharacteristicCoverageRow
 from .model import (
     ActionRow,
     AgendaRow,
@@ -29,6 +30,7 @@ from .model import (
     ReportData,
 )
 from .mou import MouSection, mou_summary
+from .why import FindingRow
 
 __all__ = ["PAPER_SIZES", "render_pdf"]
 
@@ -39,6 +41,7 @@ INK = "#1F1F1F"
 MUTED = "#5F5F5F"
 ACCENT = "#1F3A5F"  # dark blue of headings and the cover band
 OPEN_RED = "#B2182B"
+SHORT_FILL = "#FDAE61"  # a coverage cell below the share needed to judge
 NB_ALIAS = "{pf-total-pages}"
 
 
@@ -472,26 +475,13 @@ def _verdict(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.set_xy(pdf.l_margin + 4, y + 3)
     pdf.font(15, True, text_on(v.colour))
     pdf.cell(pdf.epw * 0.7 - 4, 8, v.label)
-    if v.compatibility is not None:
+    if v.figure:
         pdf.font(10, False, text_on(v.colour))
-        pdf.cell(
-            pdf.epw * 0.3 - 4,
-            8,
-            f"compatibility {format_score(v.compatibility)} of 100",
-            align=Align.R,
-        )
+        pdf.cell(pdf.epw * 0.3 - 4, 8, v.figure, align=Align.R)
     pdf.set_y(y + 18)
     pdf.para(v.headline, 12, INK, bold=True)
     pdf.gap(3)
-    if v.stage_name:
-        pdf.para(
-            f"Where you are: the {v.stage_name.lower()} is the first level not yet cleared. "
-            "Work through the levels in order.",
-            10,
-            MUTED,
-        )
-    else:
-        pdf.para("Where you are: every level is cleared.", 10, MUTED)
+    pdf.para(v.where, 10, MUTED)
     pdf.gap(3)
     pdf.subheading("Next step")
     pdf.para(v.next_step, 10.5)
@@ -509,10 +499,55 @@ def _verdict(pdf: _ReportPDF, d: ReportData) -> None:
         align=["LEFT", "LEFT", "CENTER", "CENTER"],
         size=8,
     )
+    if d.coverage.not_assessed:
+        pdf.subheading("Not assessed")
+        for sentence in d.coverage.not_assessed:
+            pdf.bullet(sentence, size=9)
     if d.warnings:
         pdf.subheading("Points to bear in mind")
         for w in d.warnings:
             pdf.bullet(w, size=9)
+
+
+def _why(pdf: _ReportPDF, d: ReportData) -> None:
+    pdf.section("Why this verdict")
+    pdf.para(wording.WHY_INTRO if d.verdict_findings else wording.WHY_NONE, 10)
+    pdf.gap(3)
+    for f in d.verdict_findings:
+        _finding(pdf, f)
+    if d.agenda_findings:
+        pdf.subheading(wording.WHY_AGENDA_ONLY)
+        for f in d.agenda_findings:
+            pdf.bullet(f.sentence, tag=f.severity_label, tag_colour=f.colour, size=9)
+
+
+def _finding(pdf: _ReportPDF, f: FindingRow) -> None:
+    """A finding: severity and what it does to the verdict, what was found, the rule, who
+    and which statements, with their figures."""
+    pdf.keep(26)
+    pdf.badge(f.severity_label, f.colour, 8.5)
+    pdf.font(8.5, False, MUTED)
+    effect = f" → at least “{f.effect_label}” · " if f.effect_label else "  "
+    pdf.cell(0, 8.5 * PT * 1.6, f"{effect}{f.where}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.gap(0.8)
+    pdf.para(f.sentence, 10, bold=True)
+    pdf.para(f"Rule: {f.rule_text}", 8.5, MUTED)
+    if f.who:
+        pdf.para(f"Who: {f.who}", 8.5, MUTED)
+    for line in f.evidence:
+        pdf.bullet(line, size=8.5, indent=3)
+    pdf.gap(2.5)
+
+
+def _splits(pdf: _ReportPDF, d: ReportData) -> None:
+    pdf.section("Where a partner’s own people differ")
+    pdf.para(wording.SPLITS_INTRO, 10)
+    pdf.gap(3)
+    for f in d.splits:
+        _finding(pdf, f)
+    if not d.splits:
+        single = all(p.respondents <= 1 for p in d.partners)
+        pdf.para(wording.SPLITS_SINGLE_VOICE if single else wording.SPLITS_NONE, 10, MUTED)
 
 
 def _level(pdf: _ReportPDF, d: ReportData, lv: LevelSection) -> None:
@@ -522,7 +557,7 @@ def _level(pdf: _ReportPDF, d: ReportData, lv: LevelSection) -> None:
     pdf.cell(
         0,
         10 * PT * 1.6,
-        f"   compatibility {format_score(lv.compatibility)} · level weight {lv.weight:g}",
+        f"   lowest fit {format_score(lv.compatibility)} · level weight {lv.weight:g}",
     )
     pdf.ln(8)
     pdf.para(lv.explanation, 10.5)
@@ -604,6 +639,10 @@ def _perception(pdf: _ReportPDF, d: ReportData) -> None:
         10,
     )
     pdf.gap(3)
+    if d.misreadings:
+        pdf.subheading("Misreadings to talk through")
+        for f in d.misreadings:
+            _finding(pdf, f)
     pdf.chart(charts.perception_chart(d.perception_gaps, d.partners, 170))
     rows = [
         [
@@ -630,30 +669,22 @@ def _perception(pdf: _ReportPDF, d: ReportData) -> None:
 def _agenda(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.section("Discussion agenda")
     if not d.agenda:
-        pdf.para(
-            "Nothing needs to go on the agenda: no statement shows a gap or a shared "
-            "shortfall large enough to discuss.",
-            10,
-        )
+        pdf.para(wording.AGENDA_NONE, 10)
         return
-    pdf.para(
-        "Statements to talk through, most urgent first: ranked by how far apart or how "
-        "far from ready the partners are, how much the level weighs and how important "
-        "respondents said the point is.",
-        10,
-    )
+    pdf.para(wording.AGENDA_INTRO, 10)
     pdf.gap(3)
-    for a in d.agenda_details:
+    if d.talk_first:
+        pdf.subheading(wording.talk_first_heading(len(d.talk_first), d.talk_first_minutes))
+    for a in d.talk_first:
         _agenda_item(pdf, d, a)
-    if d.agenda_rest:
-        pdf.subheading(f"Further agenda items ({len(d.agenda_rest)})")
-        for a in d.agenda_rest:
-            pdf.bullet(
-                f"{a.text} — {a.characteristic_name}, {a.level_name.lower()}",
-                size=8.5,
-                indent=0,
-                mark=f"{a.rank}.",
-            )
+    if d.agenda_groups:
+        pdf.subheading(wording.AGENDA_REST)
+    for group in d.agenda_groups:
+        pdf.keep(16)
+        pdf.para(f"{group.characteristic_name} ({group.level_name.lower()})", 9.5, bold=True)
+        for a in group.items:
+            pdf.bullet(f"{a.text} — {a.why}", size=8.5, indent=2, mark=f"{a.rank}.")
+        pdf.gap(1.5)
 
 
 def _agenda_item(pdf: _ReportPDF, d: ReportData, a: AgendaRow) -> None:
@@ -670,7 +701,7 @@ def _agenda_item(pdf: _ReportPDF, d: ReportData, a: AgendaRow) -> None:
     pdf.set_y(max(pdf.get_y(), y + 6))
     pdf.set_x(pdf.l_margin + 9)
     pdf.font(8.5, False, MUTED)
-    where = f"{a.characteristic_name} · {a.level_name} · "
+    where = f"{a.characteristic_name} · {a.level_name} · about {a.minutes} min · "
     pdf.cell(pdf.get_string_width(where) + 1, 4.5, where)
     for p, s in zip(d.partners, a.scores, strict=True):
         pdf.font(8.5, True, p.colour)
@@ -680,10 +711,64 @@ def _agenda_item(pdf: _ReportPDF, d: ReportData, a: AgendaRow) -> None:
             pdf.set_x(pdf.l_margin + 9)
         pdf.cell(pdf.get_string_width(txt), 4.5, txt)
     pdf.ln(5)
-    pdf.para(a.reason, 9.5, indent=9)
+    pdf.para(f"Why: {a.why}. {a.reason}", 9.5, indent=9)
     for prompt in a.prompts:
         pdf.bullet(prompt, size=9, indent=11)
     pdf.gap(3)
+
+
+def _coverage(pdf: _ReportPDF, d: ReportData) -> None:
+    c = d.coverage
+    pdf.section("Who answered what")
+    pdf.para(wording.COVERAGE_INTRO, 10)
+    pdf.gap(2)
+    pdf.table_(
+        ["Partner", "Respondents", "Ratings expected", "Given", "Not sure", "Unanswered"],
+        [
+            [
+                (r.partner, d.partners[r.partner_index].colour),
+                d.partners[r.partner_index].respondents,
+                r.expected,
+                r.rated,
+                r.not_sure,
+                r.unanswered,
+            ]
+            for r in c.partners
+        ],
+        [54, 24, 28, 22, 22, 24],
+        align=["LEFT"] + ["CENTER"] * 5,
+    )
+    pdf.subheading("Share of each characteristic’s statements rated", keep=50)
+    pdf.para(c.summary, 9, MUTED)
+    pdf.gap(1)
+    n = len(d.partners)
+    pw = min(28.0, (pdf.epw - 60.0) / n)
+    pdf.table_(
+        ["Characteristic", *(chr(ord("A") + p.index) for p in d.partners)],
+        [_coverage_cells(row) for row in c.characteristics],
+        [pdf.epw - pw * n] + [pw] * n,
+        heading_colours=[None, *(p.colour for p in d.partners)],
+        align=["LEFT"] + ["CENTER"] * n,
+        size=8,
+    )
+    key = "; ".join(f"{chr(ord('A') + p.index)} = {p.name}" for p in d.partners)
+    pdf.para(f"{key}. Shaded: too few to judge the characteristic.", 8, MUTED)
+    if c.flagged:
+        pdf.subheading("Answers to check")
+        for message in c.flagged:
+            pdf.bullet(message, size=9)
+
+
+def _coverage_cells(row: CharacteristicCoverageRow) -> list[Any]:
+    if not row.assessed:
+        return [row.name, *("not assessed" for _ in row.shares)]
+    return [
+        row.name,
+        *(
+            (f"{share:.0%}", SHORT_FILL) if short else f"{share:.0%}"
+            for share, short in zip(row.shares, row.short, strict=True)
+        ),
+    ]
 
 
 def _workshop(pdf: _ReportPDF, d: ReportData) -> None:
@@ -875,11 +960,12 @@ def render_pdf(report_data: ReportData, paper: str = "A4") -> bytes:
     _cover(pdf, d)
     pdf.add_page()
     pdf.insert_toc_placeholder(_render_toc, pages=1, allow_extra_pages=True)
-    steps: list[Callable[[], None]] = [lambda: _verdict(pdf, d)]
+    steps: list[Callable[[], None]] = [lambda: _verdict(pdf, d), lambda: _why(pdf, d)]
     steps += [lambda lv=lv: _level(pdf, d, lv) for lv in d.levels]
+    steps.append(lambda: _splits(pdf, d))
     if d.perception_gaps:
         steps.append(lambda: _perception(pdf, d))
-    steps.append(lambda: _agenda(pdf, d))
+    steps += [lambda: _agenda(pdf, d), lambda: _coverage(pdf, d)]
     if d.workshop is not None:
         steps.append(lambda: _workshop(pdf, d))
     steps += [lambda: _mou(pdf, d), lambda: _method(pdf, d), lambda: _comments(pdf, d)]

@@ -1,0 +1,81 @@
+"""Why this verdict: the rules of the method that fired, each with the statements and the
+partners (or respondents) behind it, worst first, as the scoring found them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..palette import SEVERITY_COLOURS
+from ..results import VERDICT_LABELS, AssessmentResult, Finding, FindingRule, Severity
+from ..text import join_names
+
+__all__ = [
+    "SEVERITY_LABELS",
+    "FindingRow",
+    "finding_rows",
+]
+
+SEVERITY_LABELS: dict[Severity, str] = {
+    Severity.SERIOUS: "Serious concern",
+    Severity.CONCERN: "Concern",
+    Severity.NOT_JUDGED: "Not judged",
+    Severity.WORK: "Work to do",
+    Severity.DISCUSS: "To discuss",
+}
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One reason behind the verdict, ready to print."""
+
+    rule: FindingRule
+    rule_text: str
+    severity: Severity
+    severity_label: str
+    colour: str
+    effect_label: str | None  # the verdict it gives its level at least; None: agenda only
+    sentence: str
+    level_name: str
+    characteristic_name: str
+    partners: tuple[str, ...]  # names
+    respondents: tuple[str, ...]  # names: a split partner's people, or the predictors
+    evidence: tuple[str, ...]  # one line a statement: the statement and its figures
+
+    @property
+    def where(self) -> str:
+        return f"{self.level_name} · {self.characteristic_name}"
+
+    @property
+    def who(self) -> str:
+        """'A and B', or 'A (Ann and Bo)' where respondents are named; '' if nobody."""
+        people = f" ({join_names(self.respondents)})" if self.respondents else ""
+        if not self.partners:
+            return join_names(self.respondents)
+        return join_names(self.partners) + people
+
+
+def finding_rows(result: AssessmentResult, level_names: dict[str, str]) -> tuple[FindingRow, ...]:
+    """Every finding of the result, in its order (worst first)."""
+    return tuple(_finding_row(f, result.partner_names, level_names) for f in result.findings)
+
+
+def _finding_row(
+    finding: Finding, partner_names: dict[str, str], level_names: dict[str, str]
+) -> FindingRow:
+    # The scoring writes one line a statement (quoted, with the partners' figures); a
+    # finding without them still shows which statements it is about.
+    evidence = finding.details or tuple(f"“{text}”" for text in finding.statement_texts)
+    return FindingRow(
+        rule=finding.rule,
+        rule_text=finding.rule_text,
+        severity=finding.severity,
+        severity_label=SEVERITY_LABELS[finding.severity],
+        colour=SEVERITY_COLOURS[finding.severity],
+        effect_label=VERDICT_LABELS[finding.effect] if finding.effect else None,
+        sentence=finding.sentence,
+        level_name=level_names.get(finding.level, str(finding.level)),
+        characteristic_name=finding.characteristic_name,
+        partners=tuple(partner_names.get(p, p) for p in finding.partners),
+        respondents=finding.respondents,
+        evidence=evidence,
+    )
