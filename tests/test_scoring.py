@@ -46,6 +46,11 @@ def ready(q: str) -> int:
     return 1 if REVERSE[q] else 5
 
 
+def agree(q: str) -> int:
+    """The rating that means 'agree' in the ready direction (4, or 2 when reverse-scored)."""
+    return 2 if REVERSE[q] else 4
+
+
 def test_normalise_maps_the_scale_and_flips_reverse_items():
     assert [normalise(r) for r in range(1, 6)] == [0, 25, 50, 75, 100]
     assert [normalise(r, reverse=True) for r in range(1, 6)] == [100, 75, 50, 25, 0]
@@ -155,7 +160,8 @@ def test_empty_assessment_is_incomplete_not_an_error():
 
 
 def test_not_sure_counts_as_given_but_not_rated():
-    result = score_assessment(make(lambda r, q: "not_sure" if r == "p0r0" else 4), BANKS)
+    # "agree" in the ready direction: a raw 4 on a reverse statement would now be a low rating
+    result = score_assessment(make(lambda r, q: "not_sure" if r == "p0r0" else agree(q)), BANKS)
     p0 = next(c for c in result.coverage if c.partner == "p0")
     assert p0.not_sure == len(STATEMENTS) and p0.rated == 0 and p0.unanswered == 0
     assert result.overall_verdict == Verdict.INCOMPLETE
