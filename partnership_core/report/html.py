@@ -240,7 +240,7 @@ def _verdict(d: ReportData) -> str:
         "Points to bear in mind", d.warnings
     )
     glance = _table(
-        ["Level", "Characteristic", "Compatibility", "Band"],
+        ["Level", "Characteristic", "Fit", "Band"],
         [
             [
                 _e(lv.name),
@@ -277,7 +277,7 @@ def _why(d: ReportData) -> str:
     also = ""
     if d.agenda_findings:
         also = (
-            f"<h3>{_e(wording.WHY_AGENDA_ONLY)}</h3><ul>"
+            f"<h3>{_e(wording.WHY_AGENDA_HEADING)}</h3><p>{_e(wording.WHY_AGENDA_ONLY)}</p><ul>"
             + "".join(
                 f"<li>{_badge(f.severity_label, f.colour)} {_e(f.sentence)}</li>"
                 for f in d.agenda_findings
@@ -399,8 +399,7 @@ def _level(d: ReportData, lv: LevelSection) -> str:
         f'<p>{_e(lv.explanation)}</p><p class="muted small">{_e(lv.description)}</p>'
         f"{_svg(charts.level_chart(lv, d.partners, CHART_WIDTH))}"
         f'<div class="keep"><h3>Characteristics</h3>{table}</div>'
-        '<p class="muted small">Partner columns: readiness 0–100. ⚑ marks a statement with a gap '
-        "large enough to be a red flag at this level.</p>"
+        f'<p class="muted small">Partner columns: readiness 0–100. {_e(wording.FLAG_NOTE)}</p>'
         f"<h3>What the bands mean for you</h3>{advice}</section>"
     )
 

@@ -225,13 +225,18 @@ class AgendaRow:
     reason: str
     prompts: tuple[str, ...]
     scores: tuple[float | None, ...]  # partner order
-    causes: tuple[str, ...] = ()  # why it is there, worst first (CAUSE_LABELS)
+    causes: tuple[AgendaCause, ...] = ()  # why it is there, worst first
     minutes: int = 0  # suggested discussion time
 
     @property
     def why(self) -> str:
         """'the partners differ; a misreading', for the one-line listing."""
-        return "; ".join(self.causes)
+        return "; ".join(CAUSE_LABELS[c] for c in self.causes)
+
+    @property
+    def settled_in_the_answers(self) -> bool:
+        """Only a misreading: the partners' own answers agree, one side expected otherwise."""
+        return bool(self.causes) and set(self.causes) == {AgendaCause.MISREADING}
 
 
 @dataclass(frozen=True)
@@ -633,7 +638,7 @@ def _agenda_row(item: AgendaItem, assessment: Assessment, look: _Lookups) -> Age
         reason=item.reason,
         prompts=item.prompts,
         scores=tuple(item.scores.get(p.id) for p in assessment.partners),
-        causes=tuple(CAUSE_LABELS[c] for c in item.causes),
+        causes=item.causes,
         minutes=item.minutes,
     )
 

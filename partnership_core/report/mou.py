@@ -187,8 +187,8 @@ def _open_characteristics(
 
 def _agenda_points(agenda: tuple[AgendaRow, ...], homed: set[str]) -> list[MouPoint]:
     """The most urgent agenda items by name, the rest by number, so a long agenda does not
-    bury the outline."""
-    on_agenda = [a for a in agenda if a.characteristic_id in homed]
+    bury the outline. A misreading alone leaves nothing open: the partners' answers agree."""
+    on_agenda = [a for a in agenda if a.characteristic_id in homed and not a.settled_in_the_answers]
     points = [
         MouPoint(f"On the discussion agenda (no. {a.rank}): {a.text}", True)
         for a in on_agenda[:MAX_AGENDA_POINTS]

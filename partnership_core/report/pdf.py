@@ -279,7 +279,7 @@ class _ReportPDF(FPDF):
         x = self.l_margin + indent
         self.set_x(x)
         if tag:
-            self.font(size - 1, True, "#FFFFFF")
+            self.font(size - 1, True, text_on(tag_colour))
             self.set_fill_color(tag_colour)
             w = self.get_string_width(tag) + 3
             self.cell(w, size * PT * 1.45, tag, fill=True, align=Align.C)
@@ -489,7 +489,7 @@ def _verdict(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.chart(charts.level_summary_chart(d.level_summaries, 170))
     pdf.subheading("All characteristics at a glance", keep=50)
     pdf.table_(
-        ["Level", "Characteristic", "Compatibility", "Band"],
+        ["Level", "Characteristic", "Fit", "Band"],
         [
             [lv.name, r.name, format_score(r.compatibility), (r.band_label, r.band_colour)]
             for lv in d.levels
@@ -516,7 +516,9 @@ def _why(pdf: _ReportPDF, d: ReportData) -> None:
     for f in d.verdict_findings:
         _finding(pdf, f)
     if d.agenda_findings:
-        pdf.subheading(wording.WHY_AGENDA_ONLY)
+        pdf.subheading(wording.WHY_AGENDA_HEADING)
+        pdf.para(wording.WHY_AGENDA_ONLY, 9.5, MUTED)
+        pdf.gap(1.5)
         for f in d.agenda_findings:
             pdf.bullet(f.sentence, tag=f.severity_label, tag_colour=f.colour, size=9)
 
@@ -592,10 +594,7 @@ def _level_table(pdf: _ReportPDF, d: ReportData, lv: LevelSection) -> None:
     fixed = [23.0, 17.0, 28.0]
     pw = min(28.0, (pdf.epw - sum(fixed) - 45.0) / n)
     widths = [pdf.epw - sum(fixed) - pw * n] + [pw] * n + fixed
-    # Partner names head their columns when every word fits; otherwise letters + a key.
-    pdf.font(8.5, True)
-    fits = all(pdf.get_string_width(word) <= pw - 4 for p in d.partners for word in p.name.split())
-    codes = [p.name if fits else chr(ord("A") + p.index) for p in d.partners]
+    codes, key = _partner_columns(pdf, d, pw)
     rows = [
         [
             r.name + (" ⚑" if r.red_flag else ""),
@@ -613,21 +612,23 @@ def _level_table(pdf: _ReportPDF, d: ReportData, lv: LevelSection) -> None:
         heading_colours=[None, *(p.colour for p in d.partners), None, None, None],
         align=["LEFT"] + ["CENTER"] * (n + 2) + ["CENTER"],
     )
-    key = (
-        ""
-        if fits
-        else " "
-        + "; ".join(f"{c} = {p.name}" for c, p in zip(codes, d.partners, strict=True))
-        + "."
-    )
     pdf.para(
-        "Partner columns: readiness 0–100; Fit: compatibility 0–100."
-        + key
-        + " ⚑ marks a statement with a gap large "
-        "enough to be a red flag at this level.",
+        f"Partner columns: readiness 0–100; Fit: compatibility 0–100.{key} {wording.FLAG_NOTE}",
         8,
         MUTED,
     )
+
+
+def _partner_columns(pdf: _ReportPDF, d: ReportData, width: float) -> tuple[list[str], str]:
+    """Partner names head their columns when every word fits in `width` mm; otherwise the
+    letters A, B, ... do, with a key (' A = ...; B = ....') to print below the table."""
+    pdf.font(8.5, True)
+    words = (word for p in d.partners for word in p.name.split())
+    if all(pdf.get_string_width(word) <= width - 4 for word in words):
+        return [p.name for p in d.partners], ""
+    codes = [chr(ord("A") + p.index) for p in d.partners]
+    key = "; ".join(f"{c} = {p.name}" for c, p in zip(codes, d.partners, strict=True))
+    return codes, f" {key}."
 
 
 def _perception(pdf: _ReportPDF, d: ReportData) -> None:
@@ -735,7 +736,7 @@ def _coverage(pdf: _ReportPDF, d: ReportData) -> None:
             ]
             for r in c.partners
         ],
-        [54, 24, 28, 22, 22, 24],
+        [48, 28, 28, 22, 22, 26],
         align=["LEFT"] + ["CENTER"] * 5,
     )
     pdf.subheading("Share of each characteristic’s statements rated", keep=50)
@@ -743,16 +744,16 @@ def _coverage(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.gap(1)
     n = len(d.partners)
     pw = min(28.0, (pdf.epw - 60.0) / n)
+    codes, key = _partner_columns(pdf, d, pw)
     pdf.table_(
-        ["Characteristic", *(chr(ord("A") + p.index) for p in d.partners)],
+        ["Characteristic", *codes],
         [_coverage_cells(row) for row in c.characteristics],
         [pdf.epw - pw * n] + [pw] * n,
         heading_colours=[None, *(p.colour for p in d.partners)],
         align=["LEFT"] + ["CENTER"] * n,
         size=8,
     )
-    key = "; ".join(f"{chr(ord('A') + p.index)} = {p.name}" for p in d.partners)
-    pdf.para(f"{key}. Shaded: too few to judge the characteristic.", 8, MUTED)
+    pdf.para(f"Shaded: too few to judge the characteristic.{key}", 8, MUTED)
     if c.flagged:
         pdf.subheading("Answers to check")
         for message in c.flagged:

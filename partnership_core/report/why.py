@@ -62,6 +62,8 @@ def finding_rows(result: AssessmentResult, level_names: dict[str, str]) -> tuple
 def _finding_row(
     finding: Finding, partner_names: dict[str, str], level_names: dict[str, str]
 ) -> FindingRow:
+    order = list(partner_names)  # the assessment's partner order, as everywhere in the report
+    partners = sorted(finding.partners, key=lambda p: order.index(p) if p in order else len(order))
     # The scoring writes one line a statement (quoted, with the partners' figures); a
     # finding without them still shows which statements it is about.
     evidence = finding.details or tuple(f"“{text}”" for text in finding.statement_texts)
@@ -75,7 +77,7 @@ def _finding_row(
         sentence=finding.sentence,
         level_name=level_names.get(finding.level, str(finding.level)),
         characteristic_name=finding.characteristic_name,
-        partners=tuple(partner_names.get(p, p) for p in finding.partners),
+        partners=tuple(partner_names.get(p, p) for p in partners),
         respondents=finding.respondents,
         evidence=evidence,
     )

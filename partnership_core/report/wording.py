@@ -13,6 +13,8 @@ __all__ = [
     "SPLITS_INTRO",
     "SPLITS_NONE",
     "SPLITS_SINGLE_VOICE",
+    "FLAG_NOTE",
+    "WHY_AGENDA_HEADING",
     "WHY_AGENDA_ONLY",
     "WHY_INTRO",
     "WHY_NONE",
@@ -26,7 +28,12 @@ WHY_INTRO = (
 WHY_NONE = (
     "No rule of the method fired: no statement and no characteristic holds the partnership back."
 )
-WHY_AGENDA_ONLY = "Also found: these do not change a verdict, but they are on the agenda."
+WHY_AGENDA_HEADING = "Also on the agenda"
+WHY_AGENDA_ONLY = "These findings do not change a verdict, but they put statements on the agenda."
+FLAG_NOTE = (
+    "⚑ marks a characteristic where a statement rule fired: partners apart, a low rating or a "
+    "split inside a partner (see “Why this verdict”)."
+)
 SPLITS_INTRO = (
     "Where the respondents of one partner answered a statement far apart, that partner has "
     "to settle its own position before the partners can settle theirs."
