@@ -15,7 +15,7 @@ def perception_gaps(
     ctx: Context, tally: Tally, checks: dict[str, StatementCheck]
 ) -> tuple[PerceptionGap, ...]:
     """Every (statement, predicting partner, other partner) pair, widest first."""
-    misreading = ctx.rules.misreading_points
+    misreading = ctx.rules.perception_gap_notable
     gaps = []
     for (qid, predictor), predictions in tally.predictions.items():
         check = checks.get(qid)

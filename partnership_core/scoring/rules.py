@@ -101,7 +101,7 @@ class ScoringRules(BaseModel):
         return self.points(self.split_agenda_steps)
 
     @property
-    def misreading_points(self) -> float:
+    def perception_gap_notable(self) -> float:
         """The perception gap that is a misreading, on the 0-100 scale."""
         return self.points(self.misreading_steps)
 
