@@ -20,9 +20,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .bank import BandId, LevelId
-from .palette import BAND_COLOURS, VERDICT_COLOURS, partner_colour, partner_symbol
-from .results import BAND_LABELS, AssessmentResult, CharacteristicResult, Verdict
-from .text import format_score
+from .palette import BAND_COLOURS, VERDICT_COLOURS, band_label, partner_colour, partner_symbol
+from .results import AssessmentResult, CharacteristicResult, Verdict
+from .text import format_score, plural
 
 __all__ = [
     "PartnerStyle",
@@ -385,9 +385,9 @@ def gap_chart_data(result: AssessmentResult, max_rows: int = DEFAULT_MAX_ROWS) -
     return GapChartData(
         title="Where the partners see it differently",
         description=(
-            f"Dot chart of the {len(rows)} statements on which the partners' answers differ "
-            "most, widest gap first; each partner's score 0 to 100 is a marker, the line spans "
-            "the gap."
+            f"Dot chart of the {plural(len(rows), 'statement')} on which the partners' answers "
+            "differ most, widest gap first; each partner's score 0 to 100 is a marker, the line "
+            "spans the gap."
         ),
         partners=partners,
         rows=rows,
@@ -480,7 +480,7 @@ def matrix_data(result: AssessmentResult) -> MatrixData:
         alignment=tuple(c.alignment for c in chars),
         compatibility=tuple(c.compatibility for c in chars),
         bands=tuple(c.band for c in chars),
-        band_labels=tuple(c.band_label or BAND_LABELS[c.band] for c in chars),
+        band_labels=tuple(band_label(c) for c in chars),
     )
 
 
@@ -649,8 +649,8 @@ def perception_data(result: AssessmentResult, max_rows: int = DEFAULT_MAX_ROWS) 
     return PerceptionData(
         title="How well the partners read each other",
         description=(
-            f"Dot chart of {len(rows)} statements: the score one partner predicted for the "
-            "other (open marker) against the other partner's actual score (filled marker), "
+            f"Dot chart of {plural(len(rows), 'statement')}: the score one partner predicted for "
+            "the other (open marker) against the other partner's actual score (filled marker), "
             "0 to 100, widest miss first."
         ),
         partners=partners,
@@ -726,7 +726,7 @@ def perception_figure(result: AssessmentResult, max_rows: int = DEFAULT_MAX_ROWS
 
 @dataclass(frozen=True)
 class LevelBar:
-    """One level's bar: its compatibility and verdict, in the verdict's colour."""
+    """One level's bar: its lowest fit (never better than its verdict) in the verdict's colour."""
 
     level: LevelId
     name: str
@@ -763,8 +763,11 @@ def level_summary_data(result: AssessmentResult) -> LevelSummaryData:
         f"{b.name} {format_score(b.compatibility)}, {b.verdict_label}" for b in bars
     )
     return LevelSummaryData(
-        title="Compatibility per level",
-        description=f"Bar chart of compatibility 0 to 100 per level with its verdict: {summary}.",
+        title="Lowest fit per level",
+        description=(
+            "Bar chart of each level's lowest fit 0 to 100 (its weakest characteristic) with "
+            f"the level's verdict: {summary}."
+        ),
         bars=bars,
     )
 
@@ -788,7 +791,7 @@ def _build_level_summary(data: LevelSummaryData) -> go.Figure:
             cliponaxis=False,
             customdata=[[_esc(b.name), _esc(b.verdict_label)] for b in data.bars],
             hovertemplate="%{customdata[0]}: %{x:.0f}<br>%{customdata[1]}<extra></extra>",
-            name="Compatibility",
+            name="Lowest fit",
         )
     )
     # The level name and verdict sit above each bar rather than beside it: on a phone there

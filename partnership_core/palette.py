@@ -7,7 +7,7 @@ use a marker symbol per partner, so colour is never the only carrier of meaning.
 from __future__ import annotations
 
 from .bank import BandId
-from .results import Severity, Verdict
+from .results import BAND_LABELS, CharacteristicResult, Severity, Verdict
 
 __all__ = [
     "PARTNER_COLOURS",
@@ -18,6 +18,8 @@ __all__ = [
     "VERDICT_COLOURS",
     "SEVERITY_COLOURS",
     "text_on",
+    "NOT_ASSESSED_LABEL",
+    "band_label",
 ]
 
 PARTNER_COLOURS: tuple[str, ...] = (
@@ -57,6 +59,17 @@ SEVERITY_COLOURS: dict[Severity, str] = {
     Severity.WORK: BAND_COLOURS[BandId.WORKABLE],
     Severity.DISCUSS: "#92C5DE",
 }
+
+# A characteristic no chosen bank asks about has the "insufficient" band and colour, but its
+# remedy is another bank, not more answers: it reads differently wherever a band is shown.
+NOT_ASSESSED_LABEL = "Not assessed"
+
+
+def band_label(characteristic: CharacteristicResult) -> str:
+    """The characteristic's band in words, "Not assessed" where no chosen bank asks about it."""
+    if not characteristic.assessed:
+        return NOT_ASSESSED_LABEL
+    return characteristic.band_label or BAND_LABELS[characteristic.band]
 
 
 def partner_colour(index: int) -> str:

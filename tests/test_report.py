@@ -588,6 +588,8 @@ def test_coverage_is_shown_per_partner_and_not_assessed_characteristics_named(ba
     assert "not assessed" in flat
     html = render_html(data)
     assert 'id="coverage"' in html and "Termination (operational level) is not assessed" in html
+    (termination,) = [r for lv in data.levels for r in lv.rows if r.id == "termination"]
+    assert termination.band_label == "Not assessed" and termination.advice == sentence
 
 
 def test_no_averaged_number_beside_a_verdict(workshop_case):

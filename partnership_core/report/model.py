@@ -13,9 +13,14 @@ from typing import TYPE_CHECKING
 
 from ..assessment import Action, AgreedItem, Assessment
 from ..bank import PARTNERSHIP_TYPE_LABELS, BandId, BankSet
-from ..palette import BAND_COLOURS, VERDICT_COLOURS, partner_colour, partner_symbol
+from ..palette import (
+    BAND_COLOURS,
+    VERDICT_COLOURS,
+    band_label,
+    partner_colour,
+    partner_symbol,
+)
 from ..results import (
-    BAND_LABELS,
     AgendaCause,
     AgendaItem,
     AssessmentResult,
@@ -25,7 +30,7 @@ from ..results import (
     Verdict,
 )
 from ..text import format_score, plural
-from .coverage import CoverageSection, coverage_section
+from .coverage import CoverageSection, coverage_section, not_assessed_sentence
 from .method import MethodSummary, method_summary
 from .mou import MouSection, mou_outline
 from .why import FindingRow, finding_rows
@@ -562,7 +567,9 @@ def _verdict_info(result: AssessmentResult, look: _Lookups) -> VerdictInfo:
     )
 
 
-def _characteristic_row(c: CharacteristicResult, assessment: Assessment) -> CharacteristicRow:
+def _characteristic_row(
+    c: CharacteristicResult, assessment: Assessment, level_name: str
+) -> CharacteristicRow:
     by_partner = {s.partner: s.readiness for s in c.partners}
     return CharacteristicRow(
         id=c.id,
@@ -571,9 +578,9 @@ def _characteristic_row(c: CharacteristicResult, assessment: Assessment) -> Char
         alignment=c.alignment,
         compatibility=c.compatibility,
         band=c.band,
-        band_label=c.band_label or BAND_LABELS[c.band],
+        band_label=band_label(c),
         band_colour=BAND_COLOURS[c.band],
-        advice=c.advice,
+        advice=c.advice if c.assessed else not_assessed_sentence(c, level_name),
         red_flag=c.red_flag,
         answered_share=c.answered_share,
         open=c.band in OPEN_BANDS,
@@ -593,7 +600,7 @@ def _level_section(lv: LevelResult, banks: BankSet, assessment: Assessment) -> L
         verdict_colour=VERDICT_COLOURS[lv.verdict],
         explanation=lv.explanation,
         compatibility=lv.compatibility,
-        rows=tuple(_characteristic_row(c, assessment) for c in lv.characteristics),
+        rows=tuple(_characteristic_row(c, assessment, lv.name) for c in lv.characteristics),
     )
 
 
