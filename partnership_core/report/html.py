@@ -7,6 +7,7 @@ comment shows literally.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from ..errors import ReportError
@@ -265,11 +266,17 @@ def _verdict(d: ReportData) -> str:
     )
 
 
+def _ul(lines: Iterable[str], css: str = "") -> str:
+    """A bullet list of plain sentences; nothing when there are none."""
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    if not items:
+        return ""
+    return (f'<ul class="{css}">' if css else "<ul>") + items + "</ul>"
+
+
 def _list(heading: str, lines: tuple[str, ...]) -> str:
     """A headed bullet list of plain sentences; nothing when there are none."""
-    if not lines:
-        return ""
-    return f"<h3>{_e(heading)}</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
+    return f"<h3>{_e(heading)}</h3>{_ul(lines)}" if lines else ""
 
 
 def _why(d: ReportData) -> str:
@@ -296,14 +303,12 @@ def _finding(f: FindingRow) -> str:
     and which statements, with their figures."""
     effect = f" → at least “{_e(f.effect_label)}” · " if f.effect_label else " "
     who = f'<div class="small muted">Who: {_e(f.who)}</div>' if f.who else ""
-    evidence = "".join(f"<li>{_e(line)}</li>" for line in f.evidence)
     return (
         f'<div class="finding keep"><div>{_badge(f.severity_label, f.colour)}'
         f'<span class="small muted">{effect}{_e(f.where)}</span></div>'
         f"<p><strong>{_e(f.sentence)}</strong></p>"
         f'<div class="small muted">Rule: {_e(f.rule_text)}</div>{who}'
-        + (f'<ul class="small">{evidence}</ul>' if evidence else "")
-        + "</div>"
+        f"{_ul(f.evidence, 'small')}</div>"
     )
 
 
@@ -462,15 +467,12 @@ def _agenda_item(d: ReportData, a: AgendaRow) -> str:
         f'<strong style="color:{_e(p.colour)}">{_e(p.name)} {format_score(s)}</strong>'
         for p, s in zip(d.partners, a.scores, strict=True)
     )
-    prompts = "".join(f"<li>{_e(q)}</li>" for q in a.prompts)
     return (
         f'<div class="agenda-item"><div><span class="rank">{a.rank}</span>'
         f"<strong>{_e(a.text)}</strong></div>"
         f'<div class="small muted">{_e(a.characteristic_name)} · {_e(a.level_name)} · '
         f"about {a.minutes} min · {scores}</div>"
-        f"<p>Why: {_e(a.why)}. {_e(a.reason)}</p>"
-        + (f"<ul>{prompts}</ul>" if prompts else "")
-        + "</div>"
+        f"<p>Why: {_e(a.why)}. {_e(a.reason)}</p>{_ul(a.prompts)}</div>"
     )
 
 

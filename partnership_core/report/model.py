@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..assessment import Action, AgreedItem, Assessment
-from ..bank import PARTNERSHIP_TYPE_LABELS, BandId, BankSet
+from ..bank import PARTNERSHIP_TYPE_LABELS, BandId, BankSet, QuestionBank
 from ..palette import (
     BAND_COLOURS,
     VERDICT_COLOURS,
@@ -120,6 +120,11 @@ class BankInfo:
     title: str
     version: str
     source: str
+
+    @classmethod
+    def of(cls, bank: QuestionBank) -> BankInfo:
+        source = f"{bank.source.framework} ({bank.source.organisation})"
+        return cls(bank.id, bank.title, bank.version, source)
 
 
 @dataclass(frozen=True)
@@ -340,7 +345,6 @@ class ReportData:
     warnings: tuple[str, ...]
     # The verdict and the levels behind it
     verdict: VerdictInfo
-    level_summaries: tuple[LevelSummary, ...]
     levels: tuple[LevelSection, ...]
     # How well the partners read each other
     perception_gaps: tuple[GapRow, ...]
@@ -374,6 +378,15 @@ class ReportData:
         return (
             f"{plural(total, 'prediction')} compared; none is {steps} or more off. "
             f"The {'widest is' if n == 1 else f'{n} widest are'} shown."
+        )
+
+    @property
+    def level_summaries(self) -> tuple[LevelSummary, ...]:
+        return tuple(
+            LevelSummary(
+                lv.id, lv.name, lv.verdict, lv.verdict_label, lv.verdict_colour, lv.compatibility
+            )
+            for lv in self.levels
         )
 
     @property
@@ -492,16 +505,12 @@ def build_report_model(
         generated_on=_fmt_date(generated_on or date.today()),
         created_on=_fmt_date(assessment.created_at.date()),
         partners=partners,
-        banks=tuple(
-            BankInfo(b.id, b.title, b.version, f"{b.source.framework} ({b.source.organisation})")
-            for b in banks.banks
-        ),
+        banks=tuple(BankInfo.of(b) for b in banks.banks),
         uses_estimates=estimate_note is not None,
         estimate_note=estimate_note,
         partial=result.partial,
         warnings=result.warnings,
         verdict=_verdict_info(result, look),
-        level_summaries=tuple(_level_summary(lv) for lv in levels),
         levels=levels,
         perception_gaps=_gap_rows(result, look),
         perception_total=len(result.perception_gaps),
@@ -601,17 +610,6 @@ def _level_section(lv: LevelResult, banks: BankSet, assessment: Assessment) -> L
         explanation=lv.explanation,
         compatibility=lv.compatibility,
         rows=tuple(_characteristic_row(c, assessment, lv.name) for c in lv.characteristics),
-    )
-
-
-def _level_summary(section: LevelSection) -> LevelSummary:
-    return LevelSummary(
-        section.id,
-        section.name,
-        section.verdict,
-        section.verdict_label,
-        section.verdict_colour,
-        section.compatibility,
     )
 
 
