@@ -353,8 +353,7 @@ def _coverage(d: ReportData) -> str:
         '<section class="page" id="coverage"><h2>Who answered what</h2>'
         f'<p>{_e(wording.COVERAGE_INTRO)}</p><div class="keep">{partners}</div>'
         f"<h3>Share of each characteristic’s statements rated</h3>"
-        f'<p class="small muted">{_e(c.summary)} Marked: too few to judge the '
-        f"characteristic.</p>{shares}"
+        f'<p class="small muted">{_e(c.summary)} {_e(wording.COVERAGE_SHORT)}</p>{shares}'
         f"{_list('Answers to check', c.flagged)}</section>"
     )
 

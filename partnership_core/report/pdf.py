@@ -753,7 +753,7 @@ def _coverage(pdf: _ReportPDF, d: ReportData) -> None:
         align=["LEFT"] + ["CENTER"] * n,
         size=8,
     )
-    pdf.para(f"Shaded: too few to judge the characteristic.{key}", 8, MUTED)
+    pdf.para(f"{wording.COVERAGE_SHORT}{key}", 8, MUTED)
     if c.flagged:
         pdf.subheading("Answers to check")
         for message in c.flagged:

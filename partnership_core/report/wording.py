@@ -10,6 +10,7 @@ __all__ = [
     "AGENDA_NONE",
     "AGENDA_REST",
     "COVERAGE_INTRO",
+    "COVERAGE_SHORT",
     "SPLITS_INTRO",
     "SPLITS_NONE",
     "SPLITS_SINGLE_VOICE",
@@ -56,6 +57,9 @@ COVERAGE_INTRO = (
     "Coverage is judged for each partner on its own: a characteristic is judged only when "
     "every partner rated enough of its statements."
 )
+
+
+COVERAGE_SHORT = "Highlighted: too few ratings from that partner to judge the characteristic."
 
 
 def talk_first_heading(items: int, minutes: int) -> str:
