@@ -192,9 +192,7 @@ class PerceptionGap(_Result):
     predictors: tuple[str, ...] = Field(
         default=(), description="Names of the respondents who made the prediction."
     )
-    misreading: bool = Field(
-        default=False, description="The gap reaches the misreading threshold."
-    )
+    misreading: bool = Field(default=False, description="The gap reaches the misreading threshold.")
 
 
 class Finding(_Result):

@@ -311,6 +311,19 @@ def _signature(result) -> dict:
             for g in result.perception_gaps
         ),
         "coverage": sorted((c.partner, c.rated, c.not_sure, c.unanswered) for c in result.coverage),
+        "headline": (
+            result.headline,
+            result.next_step,
+            result.headline_level,
+            result.headline_characteristic,
+            result.stands_apart,
+        ),
+        "findings": result.findings,
+        "explanations": [lv.explanation for lv in result.levels],
+        "full_agenda": result.agenda,
+        "talk_first": (result.talk_first, result.talk_first_minutes, result.agenda_groups),
+        "warnings": sorted(result.warnings),
+        "flagged": result.flagged_respondents,
     }
 
 
@@ -377,7 +390,138 @@ def test_moving_an_answer_towards_the_other_partner_never_lowers_alignment(a, b,
     assert align_after >= align_before
 
 
+_SEVERITY = {
+    Verdict.CLEAR: 0,
+    Verdict.CONDITIONS: 1,
+    Verdict.INCOMPLETE: 2,
+    Verdict.PAUSE: 3,
+    Verdict.STOP: 4,
+}
+
+
+@PROPERTY
+@given(assessments(max_partners=3), st.data())
+def test_lowering_a_partner_to_least_ready_on_one_statement_never_improves_a_verdict(
+    assessment: Assessment, data
+):
+    rated = sorted(
+        {(a.statement, a.respondent[:2]) for a in assessment.answers if isinstance(a.rating, int)}
+    )
+    if not rated:
+        return
+    statement, partner = data.draw(st.sampled_from(rated))
+    worst = 5 if REVERSE[statement] else 1
+    lowered = assessment.model_copy(
+        update={
+            "answers": [
+                a.model_copy(update={"rating": worst})
+                if a.statement == statement
+                and a.respondent.startswith(partner)
+                and isinstance(a.rating, int)
+                else a
+                for a in assessment.answers
+            ]
+        }
+    )
+    before, after = score_assessment(assessment, BANKS), score_assessment(lowered, BANKS)
+    assert _SEVERITY[after.overall_verdict] >= _SEVERITY[before.overall_verdict]
+    for lv_before, lv_after in zip(before.levels, after.levels, strict=True):
+        assert _SEVERITY[lv_after.verdict] >= _SEVERITY[lv_before.verdict], lv_before.id
+
+
+@PROPERTY
+@given(assessments())
+def test_no_number_sits_in_a_better_band_than_its_verdict(assessment: Assessment):
+    result = score_assessment(assessment, BANKS)
+    t = DEFAULT_RULES.band_thresholds
+    ceiling = {
+        BandId.PAUSE: DEFAULT_RULES.rating_points(t.workable),
+        BandId.SERIOUS: DEFAULT_RULES.rating_points(t.pause),
+    }
+    for c in result.characteristics:
+        if c.band in ceiling:
+            assert c.compatibility < ceiling[c.band]
+    for level in result.levels:
+        worst = [c.compatibility for c in level.characteristics if c.compatibility is not None]
+        if level.compatibility is not None:
+            assert level.compatibility == min(worst)
+        if level.verdict == Verdict.STOP:
+            assert level.compatibility < ceiling[BandId.SERIOUS]
+    assert [i.rank for i in result.talk_first] == list(range(1, len(result.talk_first) + 1))
+    assert len(result.talk_first) <= DEFAULT_RULES.talk_first_max
+
+
 def test_rules_come_from_data():
     assert DEFAULT_RULES.band_thresholds.strong > DEFAULT_RULES.band_thresholds.workable
     weights = {lv.id: lv.weight for lv in BANKS.spine.levels}
     assert weights[LevelId.ENTRY] > weights[LevelId.DECISION] > weights[LevelId.OPERATIONAL]
+
+
+# ---------------------------------------------------------------- the steps, one at a time
+
+
+def _context(assessment: Assessment):
+    from partnership_core.scoring.tally import build_context
+
+    return build_context(assessment, BANKS, DEFAULT_RULES)
+
+
+def test_step_tally_sorts_answers_by_statement_partner_and_respondent():
+    from partnership_core.scoring.tally import tally_answers
+
+    ctx = _context(make(lambda r, q: "not_sure" if r == "p1r1" else 4, per_partner=2))
+    tally = tally_answers(ctx)
+    q = STATEMENTS[0]
+    assert [r.respondent for r in tally.partner_ratings(q, "p0")] == ["p0r0", "p0r1"]
+    assert tally.rated["p1"] == len(STATEMENTS) and tally.not_sure["p1"] == len(STATEMENTS)
+
+
+def test_step_statement_rules_fire_on_one_statement_alone():
+    from partnership_core.scoring.statements import check_statements
+    from partnership_core.scoring.tally import tally_answers
+
+    target = next(q for q in STATEMENTS if not REVERSE[q])
+    ratings = {"p0r0": 5, "p0r1": 5, "p1r0": 4, "p1r1": 1}
+    ctx = _context(make(lambda r, q: ratings[r] if q == target else ready(q), per_partner=2))
+    check = check_statements(ctx, tally_answers(ctx))[target]
+    rules = {(h.rule, h.severity) for h in check.hits}
+    # p1 at 2.5: two and a half steps below p0, its own people three steps apart
+    assert rules == {("partners-differ", "concern"), ("internal-split", "concern")}
+    split = next(h for h in check.hits if h.rule == "internal-split")
+    assert split.partners == ("p1",) and split.respondents == ("Person 1.0", "Person 1.1")
+    others = [c for q, c in check_statements(ctx, tally_answers(ctx)).items() if q != target]
+    assert all(not c.hits for c in others)
+
+
+def test_step_aggregate_bands_follow_the_rating_thresholds():
+    from partnership_core.scoring.characteristics import aggregate_band
+
+    ctx = _context(make(lambda r, q: None))
+    points = DEFAULT_RULES.rating_points
+    assert aggregate_band(points(4.0), ctx) == BandId.STRONG
+    assert aggregate_band(points(3.75), ctx) == BandId.STRONG
+    assert aggregate_band(points(3.49), ctx) == BandId.WORKABLE
+    assert aggregate_band(points(3.0), ctx) == BandId.WORKABLE
+    assert aggregate_band(points(2.9), ctx) == BandId.PAUSE
+    assert aggregate_band(points(1.9), ctx) == BandId.SERIOUS
+
+
+def test_step_straight_lining_needs_both_wordings_and_enough_ratings():
+    from partnership_core.scoring.checks import straight_lining
+    from partnership_core.scoring.tally import tally_answers
+
+    ctx = _context(make(lambda r, q: 5))
+    assert [f.respondent for f in straight_lining(ctx, tally_answers(ctx))] == ["p0r0", "p1r0"]
+    forward_only = [q for q in STATEMENTS if not REVERSE[q]]
+    ctx = _context(make(lambda r, q: 5 if q in forward_only else None))
+    assert straight_lining(ctx, tally_answers(ctx)) == ()
+
+
+def test_rules_refuse_inconsistent_thresholds_and_unknown_placeholders():
+    data = DEFAULT_RULES.model_dump(mode="json")
+    with pytest.raises(ValueError, match="differ_serious_steps"):
+        type(DEFAULT_RULES).model_validate({**data, "differ_serious_steps": 1})
+    prompts = {**data["prompts"], "misreading": "{who} expected {statement}"}
+    with pytest.raises(ValueError, match="prompts.misreading"):
+        type(DEFAULT_RULES).model_validate({**data, "prompts": prompts})
+    assert DEFAULT_RULES.split_agenda_points == 50

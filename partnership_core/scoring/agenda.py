@@ -67,7 +67,10 @@ def _candidate(
 ) -> _Candidate:
     item = check.item
     present = list(check.present().values())
-    spreads = [s for s in item.spreads.values() if s]
+    # A split inside a partner weighs as much as partners apart by the difference between
+    # the two concern thresholds less (a 3-step split ranks with a 2-step gap).
+    offset = ctx.rules.points(ctx.rules.split_concern_steps - ctx.rules.differ_concern_steps)
+    spreads = [max(0.0, s - offset) for s in item.spreads.values() if s]
     concern = max(
         [item.gap or 0.0, 100.0 - min(present, default=100.0), *spreads]
         + [g.gap for g in misreadings]
@@ -130,7 +133,7 @@ def _reason(ctx: Context, c: _Candidate, cause: AgendaCause) -> str:
         low = [f"{ctx.names[p]} ({rating(present[p])})" for p in partners]
         return f"{join_names(low)} {verb(len(low), 'is', 'are')} at “disagree” or below."
     if cause == AgendaCause.INTERNAL_SPLIT:
-        return " ".join(f"{h.detail.split(': ', 1)[1].capitalize()}." for h in hits)
+        return " ".join(f"{_capital(h.detail.split(': ', 1)[1])}." for h in hits)
     return f"No partner is above “neither” yet ({figures})."
 
 
@@ -169,6 +172,10 @@ def _fill(
         ready_verb="disagree with" if reverse else "agree with",
     )
     return " ".join(text.split())
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class _CharacteristicPrompts:

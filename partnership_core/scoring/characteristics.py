@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..bank import BandId, Characteristic
-from ..results import BAND_LABELS, CharacteristicResult, PartnerScore, Severity
+from ..results import BAND_LABELS, CharacteristicResult, PartnerScore
 from .statements import StatementCheck
 from .tally import Context, Tally, mean
+from .verdicts import severity_band
 
 __all__ = ["BAND_ORDER", "score_characteristics", "aggregate_band"]
 
@@ -24,7 +25,6 @@ BAND_ORDER = {
     BandId.PAUSE: 3,
     BandId.SERIOUS: 4,
 }
-_STATEMENT_BAND = {Severity.SERIOUS: BandId.SERIOUS, Severity.CONCERN: BandId.PAUSE}
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,10 @@ def _score_one(
     agg = _aggregate(ctx, weight, checks, partners)
     enough = agg.value is not None and agg.answered_share >= ctx.rules.min_answered_share
     band = aggregate_band(agg.value, ctx) if enough else BandId.INSUFFICIENT
-    severities = [c.severity for c in checks if c.severity in _STATEMENT_BAND]
-    for severity in severities:
-        if BAND_ORDER[_STATEMENT_BAND[severity]] > BAND_ORDER[band]:
-            band = _STATEMENT_BAND[severity]
+    statement_bands = [b for c in checks if c.severity and (b := severity_band(c.severity))]
+    for statement_band in statement_bands:
+        if BAND_ORDER[statement_band] > BAND_ORDER[band]:
+            band = statement_band
     compatibility = None
     if band != BandId.INSUFFICIENT:
         value = agg.value if enough and agg.value is not None else 100.0
@@ -141,7 +141,7 @@ def _score_one(
         band=band,
         band_label=BAND_LABELS[band],
         advice=_advice(ctx, characteristic, band),
-        red_flag=bool(severities),
+        red_flag=bool(statement_bands),
         limited_by=agg.limited_by,
         items=tuple(c.item for c in checks),
         discussion_prompts=characteristic.discussion_prompts,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..bank import BandId, Characteristic
+from ..bank import BandId, Characteristic, LevelId
 from ..results import (
     AgendaCause,
     CharacteristicResult,
@@ -19,17 +19,11 @@ from ..text import join_names, plural, possessive
 from .characteristics import aggregate_band
 from .statements import SEVERITY_ORDER, Hit, StatementCheck, partner_order
 from .tally import Context
+from .verdicts import VERDICT_SEVERITY, band_verdict, severity_band
 from .wording import names, number, quote, rating, share_words, steps, verb
 
-__all__ = ["VERDICT_SEVERITY", "collect_findings", "effect_of", "rule_text"]
+__all__ = ["collect_findings", "effect_of", "rule_text"]
 
-VERDICT_SEVERITY = {
-    Verdict.CLEAR: 0,
-    Verdict.CONDITIONS: 1,
-    Verdict.INCOMPLETE: 2,
-    Verdict.PAUSE: 3,
-    Verdict.STOP: 4,
-}
 _RULE_ORDER = {r: i for i, r in enumerate(FindingRule)}
 
 
@@ -43,15 +37,10 @@ class _Group:
     hits: tuple[Hit, ...]
 
 
-def effect_of(severity: Severity, level, ctx: Context) -> Verdict | None:
+def effect_of(severity: Severity, level: LevelId, ctx: Context) -> Verdict | None:
     """The verdict a finding gives its characteristic's level at least."""
-    if severity == Severity.SERIOUS:
-        return ctx.rules.serious_verdict[level]
-    return {
-        Severity.CONCERN: Verdict.PAUSE,
-        Severity.NOT_JUDGED: Verdict.INCOMPLETE,
-        Severity.WORK: Verdict.CONDITIONS,
-    }.get(severity)
+    band = severity_band(severity)
+    return None if band is None else band_verdict(band, level, ctx)
 
 
 def rule_text(rule: FindingRule, ctx: Context) -> str:
@@ -268,7 +257,7 @@ def _coverage(ctx: Context, c: CharacteristicResult) -> Finding | None:
     total = len(c.items)
     if short:
         parts = [
-            f"{ctx.names[s.partner]} rated {round(s.answered_share * total)} of its {total}"
+            f"{ctx.names[s.partner]} rated {round(s.answered_share * total)} of the {total}"
             for s in sorted(short, key=lambda s: (ctx.names[s.partner].casefold(), s.partner))
         ]
         sentence = (

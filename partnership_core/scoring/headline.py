@@ -43,6 +43,13 @@ def write_headline(
             "Ready to partner: the partners are aligned and ready at every level.",
             "Write the partnership agreement and set a date to review it together.",
         )
+    if overall == Verdict.INCOMPLETE and all(
+        s.readiness is None for lv in levels for c in lv.characteristics for s in c.partners
+    ):
+        return Headline(
+            "Not enough answers yet to judge the partnership.",
+            "Ask every partner to answer the statements, then look again.",
+        )
     level = next(lv for lv in sorted(levels, key=lambda lv: lv.order) if lv.verdict == overall)
     char = _worst_characteristic(level)
     apart = _stands_apart(ctx, char, level, checks)
@@ -125,7 +132,7 @@ def _sentences(
     if overall == Verdict.STOP and level.id == LevelId.ENTRY:
         return (
             f"Do not proceed yet: {char.name} is a serious concern at {where}{aside}.",
-            f"Meet to resolve the differences on {char.name} first. Entry-level differences are "
+            f"Meet to resolve the concerns on {char.name} first. Entry-level differences are "
             "the hardest to reconcile; if they cannot be resolved, it may be wiser not to partner.",
         )
     if overall == Verdict.STOP:
@@ -138,10 +145,11 @@ def _sentences(
         return (
             f"Cause for pause: {char.name} at {where} needs talking through{aside}.",
             _capital(
-                f"{first}work through the agenda for the {where}, starting with {char.name}, "
-                "before moving on; levels are cleared in order."
-                if not first
-                else f"{first}work through {char.name} and the rest of the agenda for the {where}."
+                f"{first}talk through {char.name} and the other points of the {where} "
+                "before moving on."
+                if first
+                else f"Talk through {char.name} and the other points of the {where} before "
+                "moving on; levels are cleared in order."
             ),
         )
     if overall == Verdict.CONDITIONS:
@@ -161,11 +169,6 @@ def _incomplete(ctx: Context, level: LevelResult, char: CharacteristicResult) ->
             f"Not enough to judge yet: no chosen question bank has a statement on {char.name} "
             f"at {where}.",
             f"Add {bank} to the assessment, then look again.",
-        )
-    if all(s.readiness is None for c in level.characteristics for s in c.partners):
-        return (
-            "Not enough answers yet to judge the partnership.",
-            "Ask every partner to answer the remaining statements, then look again.",
         )
     short = [s.partner for s in char.partners if s.answered_share < ctx.rules.min_answered_share]
     who = names(ctx, sorted(short, key=lambda p: ctx.names[p].casefold())) or "every partner"

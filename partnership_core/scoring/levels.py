@@ -5,24 +5,11 @@ from __future__ import annotations
 from ..bank import BandId, Level, LevelId
 from ..results import VERDICT_LABELS, CharacteristicResult, Finding, LevelResult, Verdict
 from ..text import join_names
-from .findings import VERDICT_SEVERITY
 from .tally import Context
+from .verdicts import CLEARED, VERDICT_SEVERITY, band_verdict
 from .wording import verb
 
-__all__ = ["band_verdict", "score_levels", "overall_verdict", "CLEARED"]
-
-CLEARED = frozenset({Verdict.CLEAR, Verdict.CONDITIONS})
-
-
-def band_verdict(band: BandId, level: LevelId, ctx: Context) -> Verdict:
-    if band == BandId.SERIOUS:
-        return ctx.rules.serious_verdict[level]
-    return {
-        BandId.PAUSE: Verdict.PAUSE,
-        BandId.INSUFFICIENT: Verdict.INCOMPLETE,
-        BandId.WORKABLE: Verdict.CONDITIONS,
-        BandId.STRONG: Verdict.CLEAR,
-    }[band]
+__all__ = ["score_levels", "overall_verdict"]
 
 
 def score_levels(
