@@ -887,14 +887,14 @@ def _mou_inputs(pdf: _ReportPDF, s: MouSection) -> None:
     pdf.cell(24, 5, "Informed by:")
     for inp in s.informed_by:
         label = f"{inp.characteristic_name} ({inp.band_label}{', OPEN' if inp.open else ''})"
-        pdf.font(8.5)
+        # Measured in the font it is drawn in: an open point is bold, so wider.
+        pdf.font(8.5, inp.open, OPEN_RED if inp.open else INK)
         wlab = pdf.get_string_width(label) + 8
         if pdf.get_x() + wlab > pdf.w - pdf.r_margin:
             pdf.ln(5)
             pdf.set_x(pdf.l_margin + 24)
         pdf.chip(pdf.get_x(), pdf.get_y() + 1, inp.band_colour, 2.8, 2.8)
         pdf.set_x(pdf.get_x() + 4)
-        pdf.font(8.5, inp.open, OPEN_RED if inp.open else INK)
         pdf.cell(wlab - 4, 5, label)
     pdf.ln(6.5)
 
