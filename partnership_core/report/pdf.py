@@ -209,8 +209,10 @@ class _ReportPDF(FPDF):
         for line in self.wrap(text, width):
             if self.will_page_break(h):
                 self.add_page()
-            self.set_x(x)
-            self.cell(width, h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            # `text` at the baseline `cell` would use: `cell` re-lays out every line, which
+            # made long reports slow; these lines are wrapped already and carry no links.
+            self.text(x + self.c_margin, self.y + 0.5 * h + 0.3 * self.font_size, line)
+            self.set_xy(self.l_margin, self.y + h)
 
     def gap(self, h: float = 3) -> None:
         self.ln(h)
