@@ -61,10 +61,12 @@ class CoverageSection:
                 f"Every partner rated at least {self.min_share:.0%} of the statements of every "
                 "assessed characteristic."
             )
+        one = short == 1
         return (
-            f"{plural(short, 'characteristic')} {'has' if short == 1 else 'have'} too few "
-            f"ratings from at least one partner (under {self.min_share:.0%} of its "
-            "statements): those are “not enough answers”, whatever the other partners said."
+            f"{plural(short, 'characteristic')} {'has' if one else 'have'} too few ratings from "
+            f"at least one partner (fewer than {self.min_share:.0%} of {'its' if one else 'their'}"
+            f" statements rated): {'it is' if one else 'they are'} “not enough answers”, "
+            "whatever the other partners said."
         )
 
 

@@ -455,7 +455,7 @@ def _agenda(d: ReportData) -> str:
     for group in d.agenda_groups:
         body += (
             f"<h4>{_e(group.characteristic_name)} ({_e(group.level_name.lower())})</h4><ul>"
-            + "".join(f"<li>{a.rank}. {_e(a.text)} — {_e(a.why)}</li>" for a in group.items)
+            + "".join(f"<li>{a.rank}. {_e(a.brief)}</li>" for a in group.items)
             + "</ul>"
         )
     return f'<section class="page" id="agenda"><h2>Discussion agenda</h2>{body}</section>'
@@ -471,7 +471,7 @@ def _agenda_item(d: ReportData, a: AgendaRow) -> str:
         f"<strong>{_e(a.text)}</strong></div>"
         f'<div class="small muted">{_e(a.characteristic_name)} · {_e(a.level_name)} · '
         f"about {a.minutes} min · {scores}</div>"
-        f"<p>Why: {_e(a.why)}. {_e(a.reason)}</p>{_ul(a.prompts)}</div>"
+        f"<p>{_e(a.explanation)}</p>{_ul(a.prompts)}</div>"
     )
 
 

@@ -244,6 +244,16 @@ class AgendaRow:
         return "; ".join(CAUSE_LABELS[c] for c in self.causes)
 
     @property
+    def brief(self) -> str:
+        """The statement and, after a dash, why it is on the agenda."""
+        return f"{self.text} — {self.why}" if self.causes else self.text
+
+    @property
+    def explanation(self) -> str:
+        """Why it is on the agenda: its causes, then the figures behind them."""
+        return f"Why: {self.why}. {self.reason}" if self.causes else self.reason
+
+    @property
     def settled_in_the_answers(self) -> bool:
         """Only a misreading: the partners' own answers agree, one side expected otherwise."""
         return bool(self.causes) and set(self.causes) == {AgendaCause.MISREADING}

@@ -686,7 +686,7 @@ def _agenda(pdf: _ReportPDF, d: ReportData) -> None:
         pdf.keep(16)
         pdf.para(f"{group.characteristic_name} ({group.level_name.lower()})", 9.5, bold=True)
         for a in group.items:
-            pdf.bullet(f"{a.text} — {a.why}", size=8.5, indent=2, mark=f"{a.rank}.")
+            pdf.bullet(a.brief, size=8.5, indent=2, mark=f"{a.rank}.")
         pdf.gap(1.5)
 
 
@@ -714,7 +714,7 @@ def _agenda_item(pdf: _ReportPDF, d: ReportData, a: AgendaRow) -> None:
             pdf.set_x(pdf.l_margin + 9)
         pdf.cell(pdf.get_string_width(txt), 4.5, txt)
     pdf.ln(5)
-    pdf.para(f"Why: {a.why}. {a.reason}", 9.5, indent=9)
+    pdf.para(a.explanation, 9.5, indent=9)
     for prompt in a.prompts:
         pdf.bullet(prompt, size=9, indent=11)
     pdf.gap(3)
