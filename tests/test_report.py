@@ -615,3 +615,22 @@ def test_generated_sentences_read_cleanly(workshop_case, banks):
             assert bad not in flat, bad
             assert bad not in html, bad
         assert not re.search(r"\b(\w+) \1\b", " ".join(f.sentence for f in data.findings))
+
+
+def test_coverage_summary_agrees_in_number():
+    from partnership_core.report.coverage import CharacteristicCoverageRow, CoverageSection
+
+    def section(short_rows: int) -> CoverageSection:
+        rows = tuple(
+            CharacteristicCoverageRow(f"C{i}", "Entry level", (1.0, 0.2), (False, True), True)
+            for i in range(short_rows)
+        )
+        return CoverageSection((), rows, 0.5, (), ())
+
+    assert section(0).summary.startswith("Every partner rated at least 50%")
+    one = section(1).summary
+    assert one.startswith("1 characteristic has too few") and "of its statements" in one
+    assert "it is “not enough answers”" in one
+    two = section(2).summary
+    assert two.startswith("2 characteristics have too few") and "of their statements" in two
+    assert "they are “not enough answers”" in two
