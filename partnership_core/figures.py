@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from .bank import BandId, LevelId
 from .palette import BAND_COLOURS, VERDICT_COLOURS, band_label, partner_colour, partner_symbol
 from .results import AssessmentResult, CharacteristicResult, Verdict
-from .text import format_score, plural
+from .text import format_score, join_names, plural
 
 __all__ = [
     "PartnerStyle",
@@ -263,7 +263,7 @@ def radar_data(result: AssessmentResult, include_alignment: bool = False) -> Rad
     chars = _characteristics_in_level_order(result)
     partners = _partner_styles(result)
     readiness = tuple(tuple(_readiness(c, p.id) for c in chars) for p in partners)
-    names = ", ".join(p.name for p in partners)
+    names = join_names([p.name for p in partners])
     return RadarData(
         title="Readiness by characteristic",
         description=(

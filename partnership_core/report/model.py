@@ -29,7 +29,7 @@ from ..results import (
     LevelResult,
     Verdict,
 )
-from ..text import format_score, plural
+from ..text import format_score, join_names, plural
 from .coverage import CoverageSection, coverage_section, not_assessed_sentence
 from .method import MethodSummary, method_summary
 from .mou import MouSection, mou_outline
@@ -565,7 +565,9 @@ def _estimate_note(
 ) -> str | None:
     if not (result.uses_estimates or assessment.uses_estimates):
         return None
-    parts = [f"{p.name} (estimated by {', '.join(p.estimate_by)})" for p in partners if p.estimates]
+    parts = [
+        f"{p.name} (estimated by {join_names(p.estimate_by)})" for p in partners if p.estimates
+    ]
     return (
         "Some answers are estimates: they were given on behalf of "
         + "; ".join(parts)
