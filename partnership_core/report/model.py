@@ -2,7 +2,8 @@
 
 `build_report_model` is the one source of truth for both renderers (HTML and PDF): texts,
 numbers, colours (from `palette`, partner order = assessment order) and ordering are all
-decided here, so the two outputs cannot drift apart.
+decided here, with the help of `why` (the findings), `coverage` and `mou`; the fixed
+sentences both renderers print are in `wording`. So the two outputs cannot drift apart.
 """
 
 from __future__ import annotations
