@@ -65,6 +65,7 @@ td.num, th.num { text-align: center; }
   padding: .05rem .35rem; border-radius: 2px; margin-right: .35rem; }
 .open-text { color: var(--open); font-weight: bold; }
 .finding { margin: .8rem 0 1rem; }
+ul.ranked { list-style: none; padding-left: .6rem; }
 .finding p { margin: .3rem 0 .2rem; }
 .agenda-item { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
 .rank { display: inline-block; min-width: 1.6rem; text-align: center; background: var(--accent);
@@ -454,7 +455,8 @@ def _agenda(d: ReportData) -> str:
         body += f"<h3>{_e(wording.AGENDA_REST)}</h3>"
     for group in d.agenda_groups:
         body += (
-            f"<h4>{_e(group.characteristic_name)} ({_e(group.level_name.lower())})</h4><ul>"
+            f"<h4>{_e(group.characteristic_name)} ({_e(group.level_name.lower())})</h4>"
+            '<ul class="ranked">'
             + "".join(f"<li>{a.rank}. {_e(a.brief)}</li>" for a in group.items)
             + "</ul>"
         )
