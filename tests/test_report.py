@@ -500,6 +500,14 @@ def test_why_this_verdict_lists_the_rules_that_fired_with_statements_and_partner
             assert _flat(row.rule_text) in flat
             for line in row.evidence:
                 assert _flat(line)[:60] in flat
+    # Each rule is printed in full once in the list of rules that fired; findings cite its name.
+    from html import escape
+
+    from partnership_core.report.why import rules_of
+
+    for name, rule_text in rules_of(data.verdict_findings):
+        assert f"Rule: {name}" in flat
+        assert 1 <= html.count(escape(rule_text, quote=True)) <= 3  # why, splits, misreadings
     verdict_setting = [f for f in result.findings if f.effect is not None]
     assert len(data.verdict_findings) == len(verdict_setting) > 0
     # The why section comes straight after the verdict, before the levels.

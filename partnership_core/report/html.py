@@ -18,7 +18,7 @@ from .charts import PT, marker_points
 from .coverage import CharacteristicCoverageRow
 from .model import AgendaRow, LevelSection, ReportData
 from .mou import mou_summary
-from .why import FindingRow
+from .why import FindingRow, rules_of
 
 __all__ = ["render_html"]
 
@@ -293,9 +293,23 @@ def _why(d: ReportData) -> str:
             + "</ul>"
         )
     findings = "".join(_finding(f) for f in d.verdict_findings)
+    rules = rules_of(d.verdict_findings)
+    table = (
+        f"<h3>{_e(wording.WHY_RULES)}</h3>"
+        + _table(["Rule", "What it says"], [[_e(n), _e(t)] for n, t in rules])
+        if rules
+        else ""
+    )
     return (
         '<section class="page" id="why"><h2>Why this verdict</h2>'
-        f"<p>{_e(intro)}</p>{findings}{also}</section>"
+        f"<p>{_e(intro)}</p>{table}{findings}{also}</section>"
+    )
+
+
+def _rule_texts(findings: tuple[FindingRow, ...]) -> str:
+    """The rules behind a section's findings, in full, once above them."""
+    return "".join(
+        f'<p class="small muted">{_e(name)}: {_e(text)}</p>' for name, text in rules_of(findings)
     )
 
 
@@ -308,14 +322,14 @@ def _finding(f: FindingRow) -> str:
         f'<div class="finding keep"><div>{_badge(f.severity_label, f.colour)}'
         f'<span class="small muted">{effect}{_e(f.where)}</span></div>'
         f"<p><strong>{_e(f.sentence)}</strong></p>"
-        f'<div class="small muted">Rule: {_e(f.rule_text)}</div>{who}'
+        f'<div class="small muted">Rule: {_e(f.rule_label)}</div>{who}'
         f"{_ul(f.evidence, 'small')}</div>"
     )
 
 
 def _splits(d: ReportData) -> str:
     if d.splits:
-        body = "".join(_finding(f) for f in d.splits)
+        body = _rule_texts(d.splits) + "".join(_finding(f) for f in d.splits)
     else:
         single = all(p.respondents <= 1 for p in d.partners)
         none = wording.SPLITS_SINGLE_VOICE if single else wording.SPLITS_NONE
@@ -427,7 +441,9 @@ def _perception(d: ReportData) -> str:
         "between prediction and answer, the more the partners misjudge each other on that point: "
         "worth raising before it surprises anyone.</p>"
         + (
-            "<h3>Misreadings to talk through</h3>" + "".join(_finding(f) for f in d.misreadings)
+            "<h3>Misreadings to talk through</h3>"
+            + _rule_texts(d.misreadings)
+            + "".join(_finding(f) for f in d.misreadings)
             if d.misreadings
             else ""
         )

@@ -25,7 +25,7 @@ from .model import (
 )
 from .mou import MouSection, mou_summary
 from .pdf_canvas import ACCENT, INK, MUTED, OPEN_RED, ReportCanvas
-from .why import FindingRow
+from .why import FindingRow, rules_of
 
 __all__ = ["PAPER_SIZES", "render_pdf"]
 
@@ -199,6 +199,10 @@ def _why(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("Why this verdict")
     pdf.para(wording.WHY_INTRO if d.verdict_findings else wording.WHY_NONE, 10)
     pdf.gap(3)
+    rules = rules_of(d.verdict_findings)
+    if rules:
+        pdf.subheading(wording.WHY_RULES, keep=40)
+        pdf.table_(["Rule", "What it says"], [list(rule) for rule in rules], [40, 134])
     for f in d.verdict_findings:
         _finding(pdf, f)
     if d.agenda_findings:
@@ -219,7 +223,7 @@ def _finding(pdf: ReportCanvas, f: FindingRow) -> None:
     pdf.cell(0, 8.5 * PT * 1.6, f"{effect}{f.where}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.gap(0.8)
     pdf.para(f.sentence, 10, bold=True)
-    pdf.para(f"Rule: {f.rule_text}", 8.5, MUTED)
+    pdf.para(f"Rule: {f.rule_label}", 8.5, MUTED)
     if f.who:
         pdf.para(f"Who: {f.who}", 8.5, MUTED)
     for line in f.evidence:
@@ -227,10 +231,18 @@ def _finding(pdf: ReportCanvas, f: FindingRow) -> None:
     pdf.gap(2.5)
 
 
+def _rule_texts(pdf: ReportCanvas, findings: tuple[FindingRow, ...]) -> None:
+    """The rules behind a section's findings, in full, once above them."""
+    for name, text in rules_of(findings):
+        pdf.para(f"{name}: {text}", 9, MUTED)
+        pdf.gap(2)
+
+
 def _splits(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("Where a partner’s own people differ")
     pdf.para(wording.SPLITS_INTRO, 10)
     pdf.gap(3)
+    _rule_texts(pdf, d.splits)
     for f in d.splits:
         _finding(pdf, f)
     if not d.splits:
@@ -328,6 +340,7 @@ def _perception(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.gap(3)
     if d.misreadings:
         pdf.subheading("Misreadings to talk through")
+        _rule_texts(pdf, d.misreadings)
         for f in d.misreadings:
             _finding(pdf, f)
     pdf.chart(charts.perception_chart(d.perception_gaps, d.partners, 170))

@@ -10,7 +10,9 @@ from ..results import VERDICT_LABELS, AssessmentResult, Finding, FindingRule, Se
 from ..text import join_names
 
 __all__ = [
+    "RULE_LABELS",
     "SEVERITY_LABELS",
+    "rules_of",
     "FindingRow",
     "finding_rows",
 ]
@@ -23,12 +25,26 @@ SEVERITY_LABELS: dict[Severity, str] = {
     Severity.DISCUSS: "To discuss",
 }
 
+# What each rule is called where a finding cites it; its full text is printed once, beside
+# the name, in a list of the rules that fired.
+RULE_LABELS: dict[FindingRule, str] = {
+    FindingRule.PARTNERS_DIFFER: "Partners differ",
+    FindingRule.LOW_RATING: "Low rating",
+    FindingRule.INTERNAL_SPLIT: "Split inside a partner",
+    FindingRule.AGGREGATE: "Characteristic figure",
+    FindingRule.NOT_ENOUGH_ANSWERS: "Not enough answers",
+    FindingRule.NOT_ASSESSED: "Not assessed",
+    FindingRule.MISREADING: "Misreading",
+    FindingRule.EVERYONE_UNSURE: "Nobody sure yet",
+}
+
 
 @dataclass(frozen=True)
 class FindingRow:
     """One reason behind the verdict, ready to print."""
 
     rule: FindingRule
+    rule_label: str
     rule_text: str
     severity: Severity
     severity_label: str
@@ -69,6 +85,7 @@ def _finding_row(
     evidence = finding.details or tuple(f"“{text}”" for text in finding.statement_texts)
     return FindingRow(
         rule=finding.rule,
+        rule_label=RULE_LABELS[finding.rule],
         rule_text=finding.rule_text,
         severity=finding.severity,
         severity_label=SEVERITY_LABELS[finding.severity],
@@ -81,3 +98,11 @@ def _finding_row(
         respondents=finding.respondents,
         evidence=evidence,
     )
+
+
+def rules_of(findings: tuple[FindingRow, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, text) of each rule behind `findings`, once, in the order they first appear."""
+    seen: dict[str, str] = {}
+    for f in findings:
+        seen.setdefault(f.rule_label, f.rule_text)
+    return tuple(seen.items())

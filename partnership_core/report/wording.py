@@ -18,14 +18,16 @@ __all__ = [
     "WHY_AGENDA_HEADING",
     "WHY_AGENDA_ONLY",
     "WHY_INTRO",
+    "WHY_RULES",
     "WHY_NONE",
     "talk_first_heading",
 ]
 
 WHY_INTRO = (
-    "The rules of the method that fired, worst first. Each names the statements and the "
-    "partners behind it, and the verdict it gives its level at the least."
+    "What the method found, worst first. Each finding names the rule behind it, the "
+    "statements and the partners, and the verdict it gives its level at the least."
 )
+WHY_RULES = "The rules that fired"
 WHY_NONE = (
     "No rule of the method fired: no statement and no characteristic holds the partnership back."
 )
