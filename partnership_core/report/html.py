@@ -316,7 +316,7 @@ def _rule_texts(findings: tuple[FindingRow, ...]) -> str:
 def _finding(f: FindingRow) -> str:
     """A finding: severity and what it does to the verdict, what was found, the rule, who
     and which statements, with their figures."""
-    effect = f" → at least “{_e(f.effect_label)}” · " if f.effect_label else " "
+    effect = f" → {_e(f.effect_note)} · " if f.effect_note else " "
     who = f'<div class="small muted">Who: {_e(f.who)}</div>' if f.who else ""
     return (
         f'<div class="finding keep"><div>{_badge(f.severity_label, f.colour)}'

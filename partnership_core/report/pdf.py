@@ -219,7 +219,7 @@ def _finding(pdf: ReportCanvas, f: FindingRow) -> None:
     pdf.keep(26)
     pdf.badge(f.severity_label, f.colour, 8.5)
     pdf.font(8.5, False, MUTED)
-    effect = f" → at least “{f.effect_label}” · " if f.effect_label else "  "
+    effect = f" → {f.effect_note} · " if f.effect_note else "  "
     pdf.cell(0, 8.5 * PT * 1.6, f"{effect}{f.where}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.gap(0.8)
     pdf.para(f.sentence, 10, bold=True)

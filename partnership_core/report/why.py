@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..palette import SEVERITY_COLOURS
-from ..results import VERDICT_LABELS, AssessmentResult, Finding, FindingRule, Severity
+from ..results import VERDICT_LABELS, AssessmentResult, Finding, FindingRule, Severity, Verdict
 from ..text import join_names
 
 __all__ = [
@@ -49,13 +49,23 @@ class FindingRow:
     severity: Severity
     severity_label: str
     colour: str
-    effect_label: str | None  # the verdict it gives its level at least; None: agenda only
+    effect: Verdict | None  # the verdict it gives its level at least; None: agenda only
+    effect_label: str | None
     sentence: str
     level_name: str
     characteristic_name: str
     partners: tuple[str, ...]  # names
     respondents: tuple[str, ...]  # names: a split partner's people, or the predictors
     evidence: tuple[str, ...]  # one line a statement: the statement and its figures
+
+    @property
+    def effect_note(self) -> str:
+        """What the finding does to its level's verdict, in words; '' for agenda only."""
+        if self.effect is None:
+            return ""
+        if self.effect == Verdict.INCOMPLETE:
+            return f"“{self.effect_label}” unless something worse holds"
+        return f"at least “{self.effect_label}”"
 
     @property
     def where(self) -> str:
@@ -90,6 +100,7 @@ def _finding_row(
         severity=finding.severity,
         severity_label=SEVERITY_LABELS[finding.severity],
         colour=SEVERITY_COLOURS[finding.severity],
+        effect=finding.effect,
         effect_label=VERDICT_LABELS[finding.effect] if finding.effect else None,
         sentence=finding.sentence,
         level_name=level_names.get(finding.level, str(finding.level)),
