@@ -117,6 +117,9 @@ class _ChartPainter:
 
 
 class ReportCanvas(FPDF):
+    """An fpdf2 document set up for the report (fonts, margins, running header and footer)
+    with the few drawing steps the sections are built from."""
+
     def __init__(self, data: ReportData, paper: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=paper)
         self.data = data
