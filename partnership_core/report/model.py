@@ -69,7 +69,7 @@ MIN_PERCEPTION_ROWS = 5
 # Why a statement is on the agenda, as the agenda prints it after the statement.
 CAUSE_LABELS: dict[AgendaCause, str] = {
     AgendaCause.PARTNERS_DIFFER: "the partners differ",
-    AgendaCause.LOW_RATING: "a partner disagrees",
+    AgendaCause.LOW_RATING: "a low rating",
     AgendaCause.EVERYONE_LOW: "every partner disagrees",
     AgendaCause.INTERNAL_SPLIT: "one side’s people are split",
     AgendaCause.MISREADING: "a misreading",
