@@ -280,8 +280,9 @@ class ReportCanvas(FPDF):
             self.cell(1.5, size * PT * 1.45, "")
             x = self.get_x()
         else:
-            self.cell(max(4.0, self.get_string_width(mark) + 1.5), size * PT * 1.45, mark)
-            x = self.get_x()
+            h = size * PT * 1.45
+            self.text(self.x + self.c_margin, self.y + 0.5 * h + 0.3 * self.font_size, mark)
+            x = self.x + max(4.0, self.get_string_width(mark) + 1.5)
         self.lines_at(x, text, size * PT * 1.45)
         self.gap(0.8)
 
