@@ -498,8 +498,11 @@ def test_why_this_verdict_lists_the_rules_that_fired_with_statements_and_partner
         if row.effect_label:
             assert _flat(row.sentence) in flat
             assert _flat(row.rule_text) in flat
-            for line in row.evidence:
+            for line in row.evidence_shown:
                 assert _flat(line)[:60] in flat
+            if row.evidence_more:
+                assert len(row.evidence) > len(row.evidence_shown)
+                assert row.evidence_more in flat
     # Each rule is printed in full once in the list of rules that fired; findings cite its name.
     from html import escape
 
@@ -642,3 +645,33 @@ def test_coverage_summary_agrees_in_number():
     two = section(2).summary
     assert two.startswith("2 characteristics have too few") and "of their statements" in two
     assert "they are “not enough answers”" in two
+
+
+def test_a_long_finding_shows_its_first_statements_and_counts_the_rest():
+    from partnership_core.report.why import MAX_EVIDENCE, FindingRow
+    from partnership_core.results import FindingRule, Severity, Verdict
+
+    def finding(lines: int) -> FindingRow:
+        return FindingRow(
+            rule=FindingRule.PARTNERS_DIFFER,
+            rule_label="Partners differ",
+            rule_text="Partners 2 or more steps apart on a statement are a concern.",
+            severity=Severity.CONCERN,
+            severity_label="Concern",
+            colour="#FDAE61",
+            effect=Verdict.PAUSE,
+            effect_label="Cause for pause",
+            sentence="On Scope, the partners are 2 or more steps apart on many statements.",
+            level_name="Decision level",
+            characteristic_name="Scope",
+            partners=("A", "B"),
+            respondents=(),
+            evidence=tuple(f"“Statement {i}”: A 4.0, B 2.0" for i in range(lines)),
+        )
+
+    assert finding(MAX_EVIDENCE).evidence_more == ""
+    long = finding(MAX_EVIDENCE + 3)
+    assert long.evidence_shown == long.evidence[:MAX_EVIDENCE]
+    assert long.evidence_more == "… and 3 more, all on the discussion agenda."
+    assert long.effect_note == "at least “Cause for pause”"
+    assert long.who == "A and B"

@@ -323,7 +323,9 @@ def _finding(f: FindingRow) -> str:
         f'<span class="small muted">{effect}{_e(f.where)}</span></div>'
         f"<p><strong>{_e(f.sentence)}</strong></p>"
         f'<div class="small muted">Rule: {_e(f.rule_label)}</div>{who}'
-        f"{_ul(f.evidence, 'small')}</div>"
+        f"{_ul(f.evidence_shown, 'small')}"
+        + (f'<p class="small muted">{_e(f.evidence_more)}</p>' if f.evidence_more else "")
+        + "</div>"
     )
 
 

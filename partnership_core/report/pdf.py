@@ -226,8 +226,10 @@ def _finding(pdf: ReportCanvas, f: FindingRow) -> None:
     pdf.para(f"Rule: {f.rule_label}", 8.5, MUTED)
     if f.who:
         pdf.para(f"Who: {f.who}", 8.5, MUTED)
-    for line in f.evidence:
+    for line in f.evidence_shown:
         pdf.bullet(line, size=8.5, indent=3)
+    if f.evidence_more:
+        pdf.para(f.evidence_more, 8.5, MUTED, indent=7)
     pdf.gap(2.5)
 
 

@@ -10,6 +10,7 @@ from ..results import VERDICT_LABELS, AssessmentResult, Finding, FindingRule, Se
 from ..text import join_names
 
 __all__ = [
+    "MAX_EVIDENCE",
     "RULE_LABELS",
     "SEVERITY_LABELS",
     "rules_of",
@@ -25,6 +26,9 @@ SEVERITY_LABELS: dict[Severity, str] = {
     Severity.DISCUSS: "To discuss",
 }
 
+# A finding prints the figures of its first few statements; the sentence counts them all and
+# every one of them is on the discussion agenda, so a long list would only repeat the agenda.
+MAX_EVIDENCE = 5
 # What each rule is called where a finding cites it; its full text is printed once, beside
 # the name, in a list of the rules that fired.
 RULE_LABELS: dict[FindingRule, str] = {
@@ -57,6 +61,16 @@ class FindingRow:
     partners: tuple[str, ...]  # names
     respondents: tuple[str, ...]  # names: a split partner's people, or the predictors
     evidence: tuple[str, ...]  # one line a statement: the statement and its figures
+
+    @property
+    def evidence_shown(self) -> tuple[str, ...]:
+        return self.evidence[:MAX_EVIDENCE]
+
+    @property
+    def evidence_more(self) -> str:
+        """'… and 3 more, all on the discussion agenda.', or '' when every line is shown."""
+        more = len(self.evidence) - MAX_EVIDENCE
+        return f"… and {more} more, all on the discussion agenda." if more > 0 else ""
 
     @property
     def effect_note(self) -> str:
