@@ -12,7 +12,8 @@ The package, from the outside in:
 - `service`: the use cases, each one unit of work (one transaction) of repository calls;
 - `rules`: join codes, names, what each state allows, the automatic reveal, which offline
   files fit a workshop;
-- `throttle`: the growing wait after wrong join codes;
+- `throttle`: token buckets that bound how fast join codes can be guessed (the bound and
+  its arithmetic are in its docstring);
 - `repository`: all SQL and row mapping, on top of `storage.Store.run`;
 - `models`: what the service returns, and the records the repository returns to it.
 """
@@ -20,22 +21,32 @@ The package, from the outside in:
 from __future__ import annotations
 
 from .models import (
+    ActionItem,
+    AnonymityOptions,
     Dashboard,
+    Discussion,
     ParticipantProgress,
     ParticipantSession,
     ParticipantView,
+    RoomState,
     WorkshopCreated,
     WorkshopInfo,
     WorkshopState,
 )
 from .rules import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, format_join_code, normalise_join_code
-from .service import WorkshopService
-from .throttle import FREE_WRONG_CODES, wrong_code_wait_seconds
+from .service import FAILED_SAVES_WINDOW, WorkshopService
+from .throttle import SERVER_BURST, SERVER_RATE, expected_years_to_hit
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
     "JOIN_CODE_LENGTH",
-    "FREE_WRONG_CODES",
+    "FAILED_SAVES_WINDOW",
+    "SERVER_BURST",
+    "SERVER_RATE",
+    "ActionItem",
+    "AnonymityOptions",
+    "Discussion",
+    "RoomState",
     "WorkshopState",
     "WorkshopInfo",
     "WorkshopCreated",
@@ -46,5 +57,5 @@ __all__ = [
     "WorkshopService",
     "format_join_code",
     "normalise_join_code",
-    "wrong_code_wait_seconds",
+    "expected_years_to_hit",
 ]

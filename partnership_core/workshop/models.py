@@ -7,16 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..assessment import Answer, Partner, Respondent
+from ..assessment import Action, AgreedItem, Answer, Partner, Respondent
 from ..bank import PartnershipType
 
 __all__ = [
+    "ActionItem",
+    "AnonymityOptions",
     "Dashboard",
+    "Discussion",
     "ParticipantProgress",
     "ParticipantSession",
     "ParticipantView",
+    "RoomState",
     "StoredParticipant",
     "StoredWorkshop",
     "WorkshopCreated",
@@ -35,10 +39,36 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class AnonymityOptions(_Frozen):
+    """Chosen at creation; the UI, the export and the report honour them.
+
+    `hide_names`: shared screens (the room view) show counts, not names.
+    `anonymous_comments`: comments are exported and shown without who wrote them.
+    `min_group_size`: a partner with fewer respondents shows neither its internal spread
+    nor attributed comments.
+    """
+
+    hide_names: bool = True
+    anonymous_comments: bool = False
+    min_group_size: int = Field(default=3, ge=1, le=50)
+
+
+class RoomState(_Frozen):
+    """What a waiting screen polls: `version` changes whenever the state, the current
+    discussion item, its timer, an agreement or an action changes."""
+
+    version: int
+    state: WorkshopState
+    current_statement: str | None = None
+    timer_started_at: datetime | None = None
+    timer_seconds: int | None = None
+
+
 class WorkshopInfo(_Frozen):
     """What anyone holding the join code may know about a workshop (no answers).
 
-    `statements` are the applicable qualified statement ids, in bank order.
+    `statements` are the applicable qualified statement ids, in bank order;
+    `expected_headcounts`: partner id -> people expected (empty: none set).
     """
 
     workshop_id: str
@@ -52,6 +82,8 @@ class WorkshopInfo(_Frozen):
     statements: list[str]
     created_at: datetime
     revealed_at: datetime | None = None
+    anonymity: AnonymityOptions = AnonymityOptions()
+    expected_headcounts: dict[str, int] = {}
 
 
 class WorkshopCreated(_Frozen):
@@ -78,13 +110,16 @@ class ParticipantProgress(_Frozen):
 class Dashboard(_Frozen):
     """The facilitator's view before the reveal: counts, never answers.
 
-    `join_code` is grouped for display, "ABCDE-FGHJK".
+    `join_code` is grouped for display, "ABCDE-FGHJK". `failed_saves`: participants'
+    saves this server process could not store in the last `FAILED_SAVES_WINDOW`.
     """
 
     workshop: WorkshopInfo
     participants: list[ParticipantProgress]
     state: WorkshopState
     join_code: str
+    room: RoomState
+    failed_saves: int = 0
 
 
 class ParticipantSession(_Frozen):
@@ -96,11 +131,33 @@ class ParticipantSession(_Frozen):
 
 
 class ParticipantView(_Frozen):
+    """`answer_versions`: statement -> version of the caller's stored answer; pass it back
+    when saving (`save_answer(..., version=)`) so a stale tab cannot overwrite it."""
+
     workshop: WorkshopInfo
     respondent: Respondent
     own_answers: dict[str, Answer]
     finished: bool
     state: WorkshopState
+    answer_versions: dict[str, int] = {}
+    room: RoomState | None = None
+
+
+class ActionItem(_Frozen):
+    """An action with its stable id (for `remove_action`)."""
+
+    id: str
+    action: Action
+
+
+class Discussion(_Frozen):
+    """The discussion after the reveal: the room state, what was agreed (with each
+    agreement's version, statement -> version) and the actions with their ids."""
+
+    room: RoomState
+    agreed: list[AgreedItem]
+    agreement_versions: dict[str, int]
+    actions: list[ActionItem]
 
 
 @dataclass(frozen=True)
@@ -117,6 +174,8 @@ class StoredWorkshop:
     join_code: str
     created_at: datetime
     revealed_at: datetime | None
+    anonymity: AnonymityOptions = AnonymityOptions()
+    room: RoomState | None = None
 
 
 @dataclass(frozen=True)

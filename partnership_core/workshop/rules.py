@@ -14,7 +14,7 @@ from typing import Literal
 from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, Partner, Respondent
 from ..bank import PartnershipType
 from ..errors import WorkshopError
-from ..text import InvalidNameError, check_name, name_key, possessive
+from ..text import InvalidNameError, check_name, confusable_skeleton, name_key, possessive
 from .models import StoredParticipant, StoredWorkshop, WorkshopInfo, WorkshopState
 
 __all__ = [
@@ -25,9 +25,15 @@ __all__ = [
     "JOIN_CODE_LENGTH",
     "Change",
     "check_allowed",
+    "MAX_HEADCOUNT",
+    "MAX_TIMER_SECONDS",
     "check_banks",
+    "check_headcounts",
+    "check_look_alike",
+    "check_timer",
+    "check_version",
     "duplicate_name",
-    "everyone_finished",
+    "expected_people_finished",
     "fits_file",
     "format_join_code",
     "is_join_code",
@@ -56,6 +62,8 @@ BAD_PARTICIPANT = (
     "Join the workshop again with its code."
 )
 HIDDEN_FROM_PARTICIPANTS = "Answers stay hidden until the facilitator reveals them."
+MAX_HEADCOUNT = 500
+MAX_TIMER_SECONDS = 4 * 3600
 
 
 # --------------------------------------------------------------------------- join codes
@@ -122,6 +130,19 @@ def duplicate_name(name: str) -> WorkshopError:
     )
 
 
+def check_look_alike(name: str, others: Iterable[str], partner_name: str) -> None:
+    """Refuse a name that looks like one already used for the same partner (Cyrillic or
+    Greek letters for Latin ones, 0 for O, accents: see `text.confusable_skeleton`)."""
+    skeleton = confusable_skeleton(name)
+    for other in others:
+        if confusable_skeleton(other) == skeleton:
+            raise WorkshopError(
+                f"'{name}' looks just like '{other}', who has already joined for "
+                f"{partner_name}. If that is you, open your own link; otherwise add an "
+                "initial or your role, typed on an ordinary keyboard."
+            )
+
+
 # --------------------------------------------------------------------------- set-up
 
 
@@ -145,11 +166,58 @@ def check_banks(banks: Iterable[object] | None) -> list[str]:
     return chosen
 
 
+def check_headcounts(counts: Mapping[str, object], partner_ids: Sequence[str]) -> dict[str, int]:
+    """Partner id -> people expected: known partners, whole numbers 1 to MAX_HEADCOUNT."""
+    checked: dict[str, int] = {}
+    for partner, count in counts.items():
+        if partner not in partner_ids:
+            raise WorkshopError(f"There is no partner '{partner}' in this workshop.")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise WorkshopError("Give the number of people each partner brings as a whole number.")
+        if not 1 <= count <= MAX_HEADCOUNT:
+            raise WorkshopError(
+                f"Each partner brings 1 to {MAX_HEADCOUNT} people; {count} was given."
+            )
+        checked[partner] = count
+    return checked
+
+
+def check_timer(seconds: object) -> int | None:
+    """A discussion timer's length: None (no timer) or 1 s to MAX_TIMER_SECONDS."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        raise WorkshopError("Give the timer's length in whole seconds.")
+    if not 1 <= seconds <= MAX_TIMER_SECONDS:
+        raise WorkshopError(f"A timer runs 1 second to {MAX_TIMER_SECONDS // 3600} hours.")
+    return seconds
+
+
+# What each kind of versioned edit says when the copy it was made on is out of date.
+_STALE: dict[str, str] = {
+    "answer": (
+        "Your answer was NOT saved: this page showed an older copy of it (it was changed "
+        "on another device or tab since). Reload the page to see the current answer, then "
+        "change it again if you still want to."
+    ),
+    "agreement": (
+        "The agreement was NOT saved: someone changed it in another tab since this page "
+        "was loaded. Reload to see the current agreement, then make your change again."
+    ),
+}
+
+
+def check_version(given: int | None, stored: int, what: Literal["answer", "agreement"]) -> None:
+    """Refuse an edit made on a copy older than the stored one (`given` None: no check)."""
+    if given is not None and given != stored:
+        raise WorkshopError(_STALE[what])
+
+
 # --------------------------------------------------------------------------- states
 
 
 # What each state refuses, and what the refusal says. An open workshop allows everything.
-Change = Literal["join", "answer", "lock"]
+Change = Literal["join", "answer", "lock", "move"]
 _REFUSALS: dict[Change, dict[WorkshopState, str]] = {
     "join": {
         WorkshopState.LOCKED: (
@@ -166,12 +234,17 @@ _REFUSALS: dict[Change, dict[WorkshopState, str]] = {
     "lock": {
         WorkshopState.REVEALED: "The answers are already revealed; the workshop stays closed.",
     },
+    "move": {
+        WorkshopState.REVEALED: (
+            "The answers are already revealed; participants cannot be moved any more."
+        ),
+    },
 }
 
 
 def check_allowed(change: Change, state: WorkshopState) -> None:
-    """Refuse `change` (joining; changing an answer or finishing; locking or unlocking)
-    in a workshop that is in `state`."""
+    """Refuse `change` (joining; changing an answer or finishing; locking or unlocking;
+    moving a participant) in a workshop that is in `state`."""
     refusal = _REFUSALS[change].get(state)
     if refusal is not None:
         raise WorkshopError(refusal)
@@ -182,14 +255,18 @@ def may_auto_reveal(workshop: StoredWorkshop) -> bool:
     return workshop.auto_reveal and workshop.state != WorkshopState.REVEALED
 
 
-def everyone_finished(people: Sequence[StoredParticipant], partner_ids: set[str]) -> bool:
-    """Every partner has someone and all have finished (a lone early finisher must not
-    reveal an empty room)."""
-    return (
-        bool(people)
-        and all(p.finished for p in people)
-        and partner_ids <= {p.partner_id for p in people}
-    )
+def expected_people_finished(
+    people: Sequence[StoredParticipant], expected: Mapping[str, int], partner_ids: set[str]
+) -> bool:
+    """Every partner has a number of people expected, and that many of its participants
+    have finished. Anyone else (strays, late joiners) neither counts nor blocks."""
+    if not partner_ids or not partner_ids <= set(expected):
+        return False
+    finished: dict[str, int] = {}
+    for p in people:
+        if p.finished:
+            finished[p.partner_id] = finished.get(p.partner_id, 0) + 1
+    return all(finished.get(pid, 0) >= expected[pid] for pid in partner_ids)
 
 
 # --------------------------------------------------------------------------- offline files
