@@ -355,13 +355,15 @@ class WorkshopRepository:
                 counts[pid] = counts.get(pid, 0) + 1
         return counts
 
-    def save_answer(self, participant_id: int, answer: Answer) -> None:
-        """Insert (version 1) or replace (next version) the answer to `answer.statement`."""
-        _upsert(
+    def save_answer(self, participant_id: int, answer: Answer, expected: int | None) -> bool:
+        """Insert (version 1) or replace (next version) the answer to `answer.statement`;
+        with `expected`, only over that version (0: none yet). Whether it was saved."""
+        return _upsert(
             self.conn,
             answers,
             {"participant_id": participant_id, "statement": answer.statement},
             _answer_values(answer, self.stamp),
+            expected,
         )
 
     def add_answers(self, rows: Sequence[tuple[int, Answer]]) -> None:
@@ -414,17 +416,17 @@ class WorkshopRepository:
         value = self.conn.execute(select(agreements.c.version).where(where)).scalar()
         return int(value or 0)
 
-    def save_agreement(self, workshop_id: str, item: AgreedItem) -> None:
-        """Insert or replace what was agreed about `item.statement`."""
+    def save_agreement(self, workshop_id: str, item: AgreedItem, expected: int | None) -> bool:
+        """Insert or replace what was agreed about `item.statement` (`expected`: as in
+        `save_answer`). Whether it was saved."""
         values = {
             "agreed_rating": item.agreed_rating,
             "disagreement": item.disagreement,
             "notes": item.notes,
             "updated_at": self.stamp,
         }
-        _upsert(
-            self.conn, agreements, {"workshop_id": workshop_id, "statement": item.statement}, values
-        )
+        keys = {"workshop_id": workshop_id, "statement": item.statement}
+        return _upsert(self.conn, agreements, keys, values, expected)
 
     def actions(self, workshop_id: str) -> list[Action]:
         """In the order they were added."""
@@ -578,12 +580,29 @@ def _dialect_insert(conn: Connection) -> Callable[[Table], Any]:
     return dialect_insert
 
 
-def _upsert(conn: Connection, table: Table, keys: dict[str, Any], values: dict[str, Any]) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE, atomic on both SQLite and PostgreSQL; a replaced
-    row's `version` moves on by one (a new row starts at 1)."""
-    statement = _dialect_insert(conn)(table).values(**keys, **values)
-    replace = {**values, "version": table.c.version + 1}
-    conn.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=replace))
+def _upsert(
+    conn: Connection,
+    table: Table,
+    keys: dict[str, Any],
+    values: dict[str, Any],
+    expected: int | None = None,
+) -> bool:
+    """Insert a versioned row (version 1) or replace it (its version moves on by one), in
+    one atomic statement on SQLite and PostgreSQL. With `expected` the row is written only
+    if its stored version is that (0: no row yet), compared under the row's lock, so two
+    saves of one copy cannot both land. Returns whether it was written."""
+    insert_row = _dialect_insert(conn)(table).values(**keys, **values)
+    bumped = {**values, "version": table.c.version + 1}
+    if expected is None:
+        conn.execute(insert_row.on_conflict_do_update(index_elements=list(keys), set_=bumped))
+        return True
+    if expected == 0:
+        statement = insert_row.on_conflict_do_nothing(index_elements=list(keys))
+    else:
+        where = [table.c[k] == v for k, v in keys.items()] + [table.c.version == expected]
+        statement = update(table).where(and_(*where)).values(**bumped)
+    # RETURNING, not rowcount: drivers differ in what an INSERT ... DO NOTHING reports.
+    return conn.execute(statement.returning(table.c.version)).first() is not None
 
 
 def _insert_if_missing(

@@ -46,6 +46,7 @@ __all__ = [
     "parse_partnership_type",
     "partner_id",
     "partner_names",
+    "stale_copy",
     "valid_name",
 ]
 
@@ -207,10 +208,18 @@ _STALE: dict[str, str] = {
 }
 
 
-def check_version(given: int | None, stored: int, what: Literal["answer", "agreement"]) -> None:
+Versioned = Literal["answer", "agreement"]
+
+
+def stale_copy(what: Versioned) -> WorkshopError:
+    """The refusal of an edit made on an out-of-date copy."""
+    return WorkshopError(_STALE[what])
+
+
+def check_version(given: int | None, stored: int, what: Versioned) -> None:
     """Refuse an edit made on a copy older than the stored one (`given` None: no check)."""
     if given is not None and given != stored:
-        raise WorkshopError(_STALE[what])
+        raise stale_copy(what)
 
 
 # --------------------------------------------------------------------------- states

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar, Unpack
 
+from pydantic import ValidationError
+
 from ..assessment import (
     Action,
     AgreedItem,
@@ -183,7 +185,7 @@ class WorkshopService(DatabaseService):
             "banks": banks,
             "ask_predictions": bool(ask_predictions),
             "auto_reveal": bool(auto_reveal),
-            "anonymity": AnonymityOptions.model_validate(anonymity or AnonymityOptions()),
+            "anonymity": _anonymity(anonymity),
         }
 
         def create(repo: WorkshopRepository) -> WorkshopCreated:
@@ -305,7 +307,8 @@ class WorkshopService(DatabaseService):
             self._check_statement(w, item.statement)
             stored = repo.agreement_version(w.id, item.statement)
             rules.check_version(version, stored, "agreement")
-            repo.save_agreement(w.id, item)
+            if not repo.save_agreement(w.id, item, version):
+                raise rules.stale_copy("agreement")
             repo.change_room(w.id)
             return stored + 1
 
@@ -632,7 +635,8 @@ class WorkshopService(DatabaseService):
             self._check_statement(w, answer.statement, then="; reload the page.")
             rules.check_version(version, repo.answer_version(p.id, answer.statement), "answer")
             stored = _as_asked(answer.model_copy(update={"respondent": p.respondent_id}), w)
-            repo.save_answer(p.id, stored)
+            if not repo.save_answer(p.id, stored, version):
+                raise rules.stale_copy("answer")  # another save of this copy came first
             repo.touch(p.id)
             return stored
 
@@ -869,6 +873,16 @@ def _headcounts_by_partner(
     return rules.check_headcounts(
         {p.id: n for p, n in zip(listed, counts, strict=True)}, [p.id for p in listed]
     )
+
+
+def _anonymity(options: AnonymityOptions | Mapping[str, object] | None) -> AnonymityOptions:
+    try:
+        return AnonymityOptions.model_validate(options or {})
+    except ValidationError:
+        raise WorkshopError(
+            "The anonymity options are not valid: the minimum group size is a whole number "
+            "from 1 to 50."
+        ) from None
 
 
 def _found(found: T | str | None) -> T:
