@@ -231,8 +231,6 @@ def test_one_client_is_held_back_without_holding_back_others(
 
 
 def test_auto_reveal_needs_the_expected_headcount(svc: WorkshopService) -> None:
-    with pytest.raises(WorkshopError, match="how many people each partner brings"):
-        _create(svc, auto_reveal=True)
     with pytest.raises(WorkshopError, match="each of the 2 partners"):
         _create(svc, auto_reveal=True, expected_headcounts=[2])
     with pytest.raises(WorkshopError, match="1 to 500 people"):
@@ -252,6 +250,15 @@ def test_auto_reveal_needs_the_expected_headcount(svc: WorkshopService) -> None:
     late = svc.join(created.join_code, "p2", "Late and slow", "k")  # never finishes
     assert svc.finish(last.participant_token) is WorkshopState.REVEALED
     assert svc.participant(late.participant_token).state is WorkshopState.REVEALED
+
+
+def test_auto_reveal_without_headcounts_waits_for_them(svc: WorkshopService) -> None:
+    created = _create(svc, auto_reveal=True)
+    assert svc.dashboard(created.facilitator_token).workshop.expected_headcounts == {}
+    people = [svc.join(created.join_code, p, f"P {p}", "k") for p in ("p1", "p2")]
+    assert [svc.finish(s.participant_token) for s in people] == [WorkshopState.OPEN] * 2
+    state = svc.set_expected_headcounts(created.facilitator_token, {"p1": 1, "p2": 1})
+    assert state is WorkshopState.REVEALED
 
 
 def test_headcount_set_by_hand_later(svc: WorkshopService) -> None:

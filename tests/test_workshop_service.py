@@ -463,7 +463,8 @@ def test_tokens_are_stored_only_as_hashes(svc: WorkshopService, db_url: str) -> 
 
 def test_auto_reveal_when_everyone_has_finished(svc: WorkshopService) -> None:
     # Issue 11 (point 5): the automatic reveal now waits for the headcount the facilitator
-    # expects; here the people who join are exactly those expected.
+    # expects (before, anyone joining once per partner could reveal); here the people who
+    # join are exactly those expected.
     created = _create(svc, auto_reveal=True, expected_headcounts=[1, 2])
     a = svc.join(created.join_code, "p1", "Ann", "k")
     # Alone in the room: finishing must not reveal (partner 2 has nobody yet).

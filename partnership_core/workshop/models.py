@@ -174,8 +174,8 @@ class StoredWorkshop:
     join_code: str
     created_at: datetime
     revealed_at: datetime | None
-    anonymity: AnonymityOptions = AnonymityOptions()
-    room: RoomState | None = None
+    anonymity: AnonymityOptions
+    room: RoomState
 
 
 @dataclass(frozen=True)

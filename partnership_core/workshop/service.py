@@ -155,8 +155,8 @@ class WorkshopService(DatabaseService):
         """Create a workshop with its partners, in one transaction.
 
         Args:
-            auto_reveal: reveal by itself once the expected people have all finished; needs
-                `expected_headcounts`.
+            auto_reveal: reveal by itself once the people expected for every partner have
+                finished; without `expected_headcounts` it waits until they are set.
             expected_headcounts: people expected per partner, in the order of
                 `partner_names` (can be set later with `set_expected_headcounts`).
             anonymity: what shared screens and exports show (default: names hidden,
@@ -178,7 +178,7 @@ class WorkshopService(DatabaseService):
             Partner(id=rules.partner_id(i), name=n)
             for i, n in enumerate(rules.partner_names(partner_names))
         ]
-        headcounts = _headcounts_by_partner(listed, expected_headcounts, bool(auto_reveal))
+        headcounts = _headcounts_by_partner(listed, expected_headcounts)
         settings = {
             "name": name,
             "partnership_type": ptype,
@@ -187,6 +187,12 @@ class WorkshopService(DatabaseService):
             "auto_reveal": bool(auto_reveal),
             "anonymity": _anonymity(anonymity),
         }
+        return self._insert_workshop(settings, listed, headcounts)
+
+    def _insert_workshop(
+        self, settings: dict[str, object], listed: list[Partner], headcounts: dict[str, int]
+    ) -> WorkshopCreated:
+        """Store a checked workshop with a fresh join code (another on a collision)."""
 
         def create(repo: WorkshopRepository) -> WorkshopCreated:
             created = WorkshopCreated(
@@ -243,7 +249,7 @@ class WorkshopService(DatabaseService):
                 ],
                 state=info.state,
                 join_code=rules.format_join_code(w.join_code),
-                room=_room(w),
+                room=w.room,
                 failed_saves=self._save_failures.recent(w.id),
             )
 
@@ -375,7 +381,7 @@ class WorkshopService(DatabaseService):
                 timer_started_at=None if seconds is None else repo.stamp,
                 timer_seconds=seconds,
             )
-            return _room(self._facilitated(repo, token))
+            return self._facilitated(repo, token).room
 
         return self._unit_of_work(write, failed="The discussion item was not changed.")
 
@@ -583,7 +589,7 @@ class WorkshopService(DatabaseService):
                 answer_versions={a.statement: v for a, v in own},
                 finished=p.finished,
                 state=info.state,
-                room=_room(w),
+                room=w.room,
             )
 
         view = self._unit_of_work(read, write=False, failed="Your answers could not be loaded.")
@@ -595,7 +601,7 @@ class WorkshopService(DatabaseService):
         `version` changed."""
 
         def read(repo: WorkshopRepository) -> RoomState:
-            return _room(self._participant(repo, participant_token)[1])
+            return self._participant(repo, participant_token)[1].room
 
         return self._unit_of_work(read, write=False, failed="The workshop could not be read.")
 
@@ -854,15 +860,10 @@ def _progress(
 
 
 def _headcounts_by_partner(
-    listed: Sequence[Partner], counts: Sequence[int] | None, auto_reveal: bool
+    listed: Sequence[Partner], counts: Sequence[int] | None
 ) -> dict[str, int]:
     """Partner id -> people expected, from numbers in the order of the partners."""
     if counts is None:
-        if auto_reveal:
-            raise WorkshopError(
-                "For the automatic reveal, say how many people each partner brings: the "
-                "answers then reveal themselves once that many of each have finished."
-            )
         return {}
     counts = list(counts)
     if len(counts) != len(listed):
@@ -893,11 +894,6 @@ def _found(found: T | str | None) -> T:
     return found
 
 
-def _room(w: StoredWorkshop) -> RoomState:
-    assert w.room is not None  # the repository always reads it
-    return w.room
-
-
 def _someone(repo: WorkshopRepository, w: StoredWorkshop, respondent_id: str) -> StoredParticipant:
     person = repo.by_respondent(w.id, respondent_id) if isinstance(respondent_id, str) else None
     if person is None:
@@ -921,7 +917,7 @@ def _action_row(repo: WorkshopRepository, workshop_id: str, action: str | int) -
 def _discussion(repo: WorkshopRepository, w: StoredWorkshop) -> Discussion:
     versioned = repo.versioned_agreements(w.id)
     return Discussion(
-        room=_room(w),
+        room=w.room,
         agreed=[item for item, _ in versioned],
         agreement_versions={item.statement: v for item, v in versioned},
         actions=[ActionItem(id=str(i), action=a) for i, a in repo.actions_with_ids(w.id)],
