@@ -590,3 +590,78 @@ def test_look_alike_of_someone_in_the_same_partner_is_refused(
         )
     board = svc.dashboard(created.facilitator_token).participants
     assert [(p.name, p.partner_id) for p in board] == [("Anna Berg", "p1"), (look_alike, "p2")]
+
+
+# --------------------------------------------------------------------------- the room view
+
+
+def test_room_view_shows_progress_without_names_or_secrets(svc: WorkshopService) -> None:
+    created = _create(svc, expected_headcounts=[2, 1])
+    q = _statements(svc, created)
+    secret = "NOBODY-MAY-READ-THIS"
+    a = svc.join(created.join_code, "p1", "Ann Named", "k")
+    svc.join(created.join_code, "p1", "Bo Named", "k")
+    c = svc.join(created.join_code, "p2", "Cy Named", "k")
+    for s in (a, c):
+        svc.save_answer(
+            s.participant_token,
+            Answer(respondent="x", statement=q[0], rating=2, comment=secret),
+        )
+    svc.finish(c.participant_token)
+    room_token = svc.room_token(created.facilitator_token)
+    assert room_token == created.room_token
+    assert room_token == svc.room_token(created.facilitator_token)  # the same link every time
+    view = svc.room_view(room_token)
+    dumped = view.model_dump_json()
+    for hidden in (created.facilitator_token, secret, "Named", a.participant_token):
+        assert hidden not in dumped
+    assert view.people == []
+    assert view.join_code.replace("-", "") == created.join_code
+    assert [(p.name, p.joined, p.finished, p.expected, p.answered) for p in view.partners] == [
+        ("Harbour Trust", 2, 0, 2, 1),
+        ("Northwind Ltd", 1, 1, 1, 1),
+    ]
+    assert view.partners[0].possible == 2 * len(q)
+    with pytest.raises(WorkshopError, match="facilitator link is not valid"):
+        svc.dashboard(room_token)
+    with pytest.raises(WorkshopError, match="hidden until the facilitator reveals"):
+        svc.room_results(room_token)
+    with pytest.raises(WorkshopError, match="room view link is not valid"):
+        svc.room_view("x" * 43)
+
+    svc.reveal(created.facilitator_token)
+    svc.set_discussion_item(created.facilitator_token, q[0], timer_seconds=120)
+    view = svc.room_view(room_token)
+    assert view.room.state is WorkshopState.REVEALED
+    assert view.room.current_statement == q[0] and view.room.timer_seconds == 120
+    results = svc.room_results(room_token)
+    assert "Named" not in results.model_dump_json()  # names hidden on shared screens
+    assert len(results.answers) == 2
+    svc.delete_workshop(created.facilitator_token)
+    with pytest.raises(WorkshopError, match="room view link is not valid"):
+        svc.room_view(room_token)
+
+
+def test_room_view_names_people_when_the_workshop_shows_names(svc: WorkshopService) -> None:
+    created = _create(svc, anonymity=AnonymityOptions(hide_names=False))
+    svc.join(created.join_code, "p2", "Dee", "k")
+    view = svc.room_view(created.room_token)
+    assert [(p.name, p.partner_name, p.answered) for p in view.people] == [
+        ("Dee", "Northwind Ltd", 0)
+    ]
+    svc.reveal(created.facilitator_token)
+    assert [r.name for r in svc.room_results(created.room_token).respondents] == ["Dee"]
+
+
+def test_workshop_from_before_room_views_gets_its_link_on_first_use(
+    svc: WorkshopService, db_url: str
+) -> None:
+    created = _create(svc)
+    engine = create_engine(db_url)
+    with engine.begin() as conn:  # as the v4 migration leaves an older workshop
+        conn.execute(text("UPDATE workshops SET room_token_hash = NULL"))
+    engine.dispose()
+    with pytest.raises(WorkshopError, match="room view link is not valid"):
+        svc.room_view(created.room_token)
+    assert svc.room_token(created.facilitator_token) == created.room_token
+    assert svc.room_view(created.room_token).workshop.name == "Room test"

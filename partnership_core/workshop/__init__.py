@@ -12,6 +12,7 @@ The package, from the outside in:
 - `service`: the use cases, each one unit of work (one transaction) of repository calls;
 - `rules`: join codes, names, what each state allows, the automatic reveal, which offline
   files fit a workshop;
+- `health`: saves that failed lately, for the facilitator's dashboard;
 - `throttle`: token buckets that bound how fast join codes can be guessed (the bound and
   its arithmetic are in its docstring);
 - `repository`: all SQL and row mapping, on top of `storage.Store.run`;
@@ -20,6 +21,7 @@ The package, from the outside in:
 
 from __future__ import annotations
 
+from .health import FAILED_SAVES_WINDOW
 from .models import (
     ActionItem,
     AnonymityOptions,
@@ -28,13 +30,15 @@ from .models import (
     ParticipantProgress,
     ParticipantSession,
     ParticipantView,
+    PartnerProgress,
     RoomState,
+    RoomView,
     WorkshopCreated,
     WorkshopInfo,
     WorkshopState,
 )
 from .rules import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, format_join_code, normalise_join_code
-from .service import FAILED_SAVES_WINDOW, WorkshopService
+from .service import WorkshopService
 from .throttle import SERVER_BURST, SERVER_RATE, expected_years_to_hit
 
 __all__ = [
@@ -46,7 +50,9 @@ __all__ = [
     "ActionItem",
     "AnonymityOptions",
     "Discussion",
+    "PartnerProgress",
     "RoomState",
+    "RoomView",
     "WorkshopState",
     "WorkshopInfo",
     "WorkshopCreated",

@@ -20,7 +20,9 @@ __all__ = [
     "ParticipantProgress",
     "ParticipantSession",
     "ParticipantView",
+    "PartnerProgress",
     "RoomState",
+    "RoomView",
     "StoredParticipant",
     "StoredWorkshop",
     "WorkshopCreated",
@@ -87,9 +89,13 @@ class WorkshopInfo(_Frozen):
 
 
 class WorkshopCreated(_Frozen):
+    """`room_token`: the key of the room view (projector), no facilitator power; the same
+    as `WorkshopService.room_token(facilitator_token)` returns."""
+
     workshop_id: str
     facilitator_token: str
     join_code: str  # normalised, 10 characters; show it with `format_join_code`
+    room_token: str
 
 
 class ParticipantProgress(_Frozen):
@@ -120,6 +126,33 @@ class Dashboard(_Frozen):
     join_code: str
     room: RoomState
     failed_saves: int = 0
+
+
+class PartnerProgress(_Frozen):
+    """One partner on a shared screen: how many joined and finished, of how many expected
+    (None: no number set), and answers given of those possible for the people joined."""
+
+    partner_id: str
+    name: str
+    joined: int
+    finished: int
+    expected: int | None
+    answered: int
+    possible: int
+
+
+class RoomView(_Frozen):
+    """The projector's view: the code to join, progress per partner, and the discussion.
+
+    `people` is empty when the workshop hides names on shared screens; it never holds
+    answers. `join_code` is grouped for display.
+    """
+
+    workshop: WorkshopInfo
+    join_code: str
+    partners: list[PartnerProgress]
+    people: list[ParticipantProgress]
+    room: RoomState
 
 
 class ParticipantSession(_Frozen):
@@ -176,6 +209,7 @@ class StoredWorkshop:
     revealed_at: datetime | None
     anonymity: AnonymityOptions
     room: RoomState
+    has_room_link: bool
 
 
 @dataclass(frozen=True)

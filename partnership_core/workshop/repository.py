@@ -91,6 +91,7 @@ class WorkshopRepository:
         *,
         workshop_id: str,
         facilitator_token: str,
+        room_token: str,
         join_code: str,
         name: str,
         partnership_type: PartnershipType,
@@ -110,6 +111,7 @@ class WorkshopRepository:
                 auto_reveal=auto_reveal,
                 state=WorkshopState.OPEN.value,
                 facilitator_token_hash=hash_secret(facilitator_token),
+                room_token_hash=hash_secret(room_token),
                 join_code=join_code,
                 created_at=self.stamp,
                 revealed_at=None,
@@ -140,6 +142,18 @@ class WorkshopRepository:
             query = query.with_for_update()
         row = self.conn.execute(query).first()
         return None if row is None else _workshop_from_row(row._mapping)
+
+    def by_room(self, room_token: str) -> StoredWorkshop | None:
+        query = select(workshops).where(workshops.c.room_token_hash == hash_secret(room_token))
+        row = self.conn.execute(query).first()
+        return None if row is None else _workshop_from_row(row._mapping)
+
+    def set_room_token(self, workshop_id: str, room_token: str) -> None:
+        self.conn.execute(
+            update(workshops)
+            .where(workshops.c.id == workshop_id)
+            .values(room_token_hash=hash_secret(room_token))
+        )
 
     def by_join_code(self, code: str, lock: bool = False) -> StoredWorkshop | None:
         query = select(workshops).where(workshops.c.join_code == code)
@@ -532,6 +546,7 @@ def _workshop_from_row(m: Mapping[str, Any]) -> StoredWorkshop:
             timer_started_at=from_db(m["timer_started_at"]),
             timer_seconds=m["timer_seconds"],
         ),
+        has_room_link=m["room_token_hash"] is not None,
     )
 
 

@@ -6,20 +6,29 @@ Every check raises `WorkshopError` with a message the person can act on.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
-from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, Partner, Respondent
+from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Answer, Assessment, Partner, Respondent
 from ..bank import PartnershipType
 from ..errors import WorkshopError
 from ..text import InvalidNameError, check_name, confusable_skeleton, name_key, possessive
-from .models import StoredParticipant, StoredWorkshop, WorkshopInfo, WorkshopState
+from .models import (
+    PartnerProgress,
+    StoredParticipant,
+    StoredWorkshop,
+    WorkshopInfo,
+    WorkshopState,
+)
 
 __all__ = [
     "BAD_FACILITATOR",
     "BAD_PARTICIPANT",
+    "BAD_ROOM",
     "HIDDEN_FROM_PARTICIPANTS",
     "JOIN_CODE_ALPHABET",
     "JOIN_CODE_LENGTH",
@@ -46,7 +55,10 @@ __all__ = [
     "parse_partnership_type",
     "partner_id",
     "partner_names",
+    "partner_progress",
+    "room_token_of",
     "stale_copy",
+    "unattributed",
     "valid_name",
 ]
 
@@ -61,6 +73,10 @@ BAD_FACILITATOR = (
 BAD_PARTICIPANT = (
     "This participant link is not valid any more (the workshop may have been deleted). "
     "Join the workshop again with its code."
+)
+BAD_ROOM = (
+    "This room view link is not valid (the workshop may have been deleted). Open the room "
+    "view again from the facilitator's page."
 )
 HIDDEN_FROM_PARTICIPANTS = "Answers stay hidden until the facilitator reveals them."
 MAX_HEADCOUNT = 500
@@ -92,6 +108,13 @@ def new_join_code() -> str:
 
 def new_respondent_id() -> str:
     return f"r-{secrets.token_hex(6)}"
+
+
+def room_token_of(facilitator_token: str) -> str:
+    """The room view's key, derived one way from the facilitator's: the same every time,
+    and it tells nothing about the facilitator token."""
+    digest = hashlib.sha256(f"partnership-fit room view\0{facilitator_token}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 def partner_id(position: int) -> str:
@@ -352,3 +375,45 @@ def new_participant_names(
         taken.add(key)
         named.append((r, name, key))
     return named
+
+
+# --------------------------------------------------------------------------- shared screens
+
+
+def partner_progress(
+    info: WorkshopInfo, people: Sequence[StoredParticipant], answered: Mapping[int, int]
+) -> list[PartnerProgress]:
+    """Per partner, in set-up order: joined, finished, expected, answers given of possible
+    (`answered`: participant row id -> answers given)."""
+    progress = []
+    for partner in info.partners:
+        own = [p for p in people if p.partner_id == partner.id]
+        progress.append(
+            PartnerProgress(
+                partner_id=partner.id,
+                name=partner.name,
+                joined=len(own),
+                finished=sum(p.finished for p in own),
+                expected=info.expected_headcounts.get(partner.id),
+                answered=sum(answered.get(p.id, 0) for p in own),
+                possible=len(own) * len(info.statements),
+            )
+        )
+    return progress
+
+
+def unattributed(
+    respondents: list[Respondent], answers: list[Answer], partners: Sequence[Partner]
+) -> tuple[list[Respondent], list[Answer]]:
+    """Respondents renamed "Harbour Trust, respondent 2" with fresh ids, so that no comment
+    (nor rating) can be traced to a named person; partner and estimate flags stay."""
+    partner_names = {p.id: p.name for p in partners}
+    numbered: dict[str, int] = {}
+    new_ids: dict[str, str] = {}
+    renamed = []
+    for r in respondents:
+        numbered[r.partner] = numbered.get(r.partner, 0) + 1
+        new_ids[r.id] = f"respondent-{len(new_ids) + 1}"
+        name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
+        renamed.append(r.model_copy(update={"id": new_ids[r.id], "name": name}))
+    return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]

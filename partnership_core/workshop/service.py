@@ -8,10 +8,8 @@ facilitator's dashboard shows counts, not answers.
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar, Unpack
 
@@ -23,14 +21,14 @@ from ..assessment import (
     Answer,
     Assessment,
     Partner,
-    Respondent,
     WorkshopRecord,
 )
 from ..bank import QUESTIONS_DIR, PartnershipType, load_bank_set
 from ..errors import QuestionBankError, StorageError, WorkshopError
-from ..storage import DatabaseService, ServiceOptions, hash_secret
+from ..storage import DatabaseService, ServiceOptions
 from ..text import name_key
 from . import rules
+from .health import SaveFailures
 from .models import (
     ActionItem,
     AnonymityOptions,
@@ -40,6 +38,7 @@ from .models import (
     ParticipantSession,
     ParticipantView,
     RoomState,
+    RoomView,
     StoredParticipant,
     StoredWorkshop,
     WorkshopCreated,
@@ -49,46 +48,10 @@ from .models import (
 from .repository import Lock, UnitOfWork, WorkshopRepository, is_unique_conflict
 from .throttle import Gate, checked_client_key, take_wrong_code, wrong_code_refused
 
-__all__ = ["FAILED_SAVES_WINDOW", "WorkshopService"]
+__all__ = ["WorkshopService"]
 
 T = TypeVar("T")
 _JOIN_CODE_ATTEMPTS = 5  # a join code collision (about 1 in 10^13) just draws another code
-FAILED_SAVES_WINDOW = timedelta(minutes=10)
-_REMEMBERED_LINKS = 10_000  # participant links whose workshop a failed save is counted for
-
-
-class _SaveFailures:
-    """Saves that failed in this process, per workshop, for the facilitator's dashboard.
-
-    A failed save cannot look its workshop up (the database failed), so the workshop of
-    each participant link is remembered when the link last worked.
-    """
-
-    def __init__(self, clock: Callable[[], datetime]) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._workshop_of: OrderedDict[str, str] = OrderedDict()
-        self._failures: dict[str, deque[datetime]] = {}
-
-    def remember(self, participant_token: str, workshop_id: str) -> None:
-        key = hash_secret(participant_token)
-        with self._lock:
-            self._workshop_of[key] = workshop_id
-            self._workshop_of.move_to_end(key)
-            while len(self._workshop_of) > _REMEMBERED_LINKS:
-                self._workshop_of.popitem(last=False)
-
-    def failed(self, participant_token: str) -> None:
-        with self._lock:
-            workshop_id = self._workshop_of.get(hash_secret(participant_token))
-            if workshop_id is not None:
-                self._failures.setdefault(workshop_id, deque(maxlen=1000)).append(self._clock())
-
-    def recent(self, workshop_id: str) -> int:
-        """Failed saves of the workshop in the last FAILED_SAVES_WINDOW."""
-        since = self._clock() - FAILED_SAVES_WINDOW
-        with self._lock:
-            return sum(1 for t in self._failures.get(workshop_id, ()) if t >= since)
 
 
 class _Statements:
@@ -136,7 +99,7 @@ class WorkshopService(DatabaseService):
         self._statements = _Statements(self.questions_dir)
         super().__init__(database_url, **options)
         self._unit_of_work = UnitOfWork(self.store, self._now)
-        self._save_failures = _SaveFailures(self._clock)
+        self._save_failures = SaveFailures(self._clock)
 
     # ------------------------------------------------------------------ facilitator
 
@@ -195,14 +158,17 @@ class WorkshopService(DatabaseService):
         """Store a checked workshop with a fresh join code (another on a collision)."""
 
         def create(repo: WorkshopRepository) -> WorkshopCreated:
+            facilitator_token = secrets.token_urlsafe(24)
             created = WorkshopCreated(
                 workshop_id=secrets.token_hex(16),
-                facilitator_token=secrets.token_urlsafe(24),
+                facilitator_token=facilitator_token,
                 join_code=rules.new_join_code(),
+                room_token=rules.room_token_of(facilitator_token),
             )
             repo.add_workshop(
                 workshop_id=created.workshop_id,
                 facilitator_token=created.facilitator_token,
+                room_token=created.room_token,
                 join_code=created.join_code,
                 **settings,
             )
@@ -384,6 +350,59 @@ class WorkshopService(DatabaseService):
             return self._facilitated(repo, token).room
 
         return self._unit_of_work(write, failed="The discussion item was not changed.")
+
+    # ------------------------------------------------------------------ room view
+
+    def room_token(self, token: str) -> str:
+        """The key of the workshop's room view, for the projector: the code, progress per
+        partner and, after the reveal, the results; no facilitator power, no answers
+        before the reveal. Always the same for a workshop."""
+        room_token = rules.room_token_of(token) if isinstance(token, str) else ""
+
+        def read(repo: WorkshopRepository) -> bool:
+            return self._facilitated(repo, token).has_room_link
+
+        def write(repo: WorkshopRepository) -> None:
+            # Workshops created before room views existed get their link on first use.
+            repo.set_room_token(self._facilitated(repo, token, lock=True).id, room_token)
+
+        if not self._unit_of_work(read, write=False, failed="The room link is not ready."):
+            self._unit_of_work(write, failed="The room link is not ready.")
+        return room_token
+
+    def room_view(self, room_token: str) -> RoomView:
+        """What the projector shows: counts per partner (names only when the workshop
+        shows names on shared screens), the join code and the discussion state."""
+
+        def read(repo: WorkshopRepository) -> RoomView:
+            w = self._projected(repo, room_token)
+            info = self._info(repo, w)
+            people = repo.participants(w.id)
+            counts = repo.answer_counts(w.id, info.statements)
+            names = {p.id: p.name for p in info.partners}
+            total = len(info.statements)
+            shown = [] if w.anonymity.hide_names else people
+            return RoomView(
+                workshop=info,
+                join_code=rules.format_join_code(w.join_code),
+                partners=rules.partner_progress(info, people, counts),
+                people=[_progress(p, names, counts.get(p.id, 0), total) for p in shown],
+                room=w.room,
+            )
+
+        return self._unit_of_work(read, write=False, failed="The room view could not be loaded.")
+
+    def room_results(self, room_token: str) -> Assessment:
+        """Everyone's answers for the projector, once revealed; nobody named when the
+        workshop hides names on shared screens or keeps comments anonymous."""
+
+        def read(repo: WorkshopRepository) -> Assessment:
+            w = self._projected(repo, room_token)
+            if w.state != WorkshopState.REVEALED:
+                raise WorkshopError(rules.HIDDEN_FROM_PARTICIPANTS)
+            return self._assessment(repo, w, shared_screen=True)
+
+        return self._unit_of_work(read, write=False, failed="The results could not be loaded.")
 
     # ------------------------------------------------------------------ people
 
@@ -709,6 +728,13 @@ class WorkshopService(DatabaseService):
         return w
 
     @staticmethod
+    def _projected(repo: WorkshopRepository, room_token: str) -> StoredWorkshop:
+        w = repo.by_room(room_token) if isinstance(room_token, str) and room_token else None
+        if w is None:
+            raise WorkshopError(rules.BAD_ROOM)
+        return w
+
+    @staticmethod
     def _participant(
         repo: WorkshopRepository, token: str, lock: Lock = None
     ) -> tuple[StoredParticipant, StoredWorkshop]:
@@ -804,8 +830,11 @@ class WorkshopService(DatabaseService):
             return WorkshopState.REVEALED
         return w.state
 
-    def _assessment(self, repo: WorkshopRepository, w: StoredWorkshop) -> Assessment:
-        """Everything stored for the workshop; answers and agreements in statement order."""
+    def _assessment(
+        self, repo: WorkshopRepository, w: StoredWorkshop, shared_screen: bool = False
+    ) -> Assessment:
+        """Everything stored for the workshop; answers and agreements in statement order;
+        nobody named where the anonymity options (and a `shared_screen`) say so."""
         info = self._info(repo, w)
         order = {q: i for i, q in enumerate(info.statements)}
 
@@ -819,8 +848,8 @@ class WorkshopService(DatabaseService):
         )
         respondents = [p.respondent() for p in people]
         answer_list = [a for _, a in answers]
-        if w.anonymity.anonymous_comments:
-            respondents, answer_list = _unattributed(respondents, answer_list, info.partners)
+        if w.anonymity.anonymous_comments or (shared_screen and w.anonymity.hide_names):
+            respondents, answer_list = rules.unattributed(respondents, answer_list, info.partners)
         return Assessment(
             name=info.name,
             partnership_type=info.partnership_type,
@@ -922,20 +951,3 @@ def _discussion(repo: WorkshopRepository, w: StoredWorkshop) -> Discussion:
         agreement_versions={item.statement: v for item, v in versioned},
         actions=[ActionItem(id=str(i), action=a) for i, a in repo.actions_with_ids(w.id)],
     )
-
-
-def _unattributed(
-    respondents: list[Respondent], answers: list[Answer], partners: Sequence[Partner]
-) -> tuple[list[Respondent], list[Answer]]:
-    """Respondents renamed "Harbour Trust, respondent 2" with fresh ids, so that no comment
-    (nor rating) can be traced to a named person; partner and estimate flags stay."""
-    partner_names = {p.id: p.name for p in partners}
-    numbered: dict[str, int] = {}
-    new_ids: dict[str, str] = {}
-    renamed = []
-    for r in respondents:
-        numbered[r.partner] = numbered.get(r.partner, 0) + 1
-        new_ids[r.id] = f"respondent-{len(new_ids) + 1}"
-        name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
-        renamed.append(r.model_copy(update={"id": new_ids[r.id], "name": name}))
-    return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]
