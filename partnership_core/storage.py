@@ -148,6 +148,8 @@ workshops = Table(
     Column("room_version", Integer, nullable=False, server_default=text("0")),
     # The projector's link: it shows progress and results, and carries no facilitator power.
     Column("room_token_hash", String(64), nullable=True, unique=True),
+    # The QR code's join link: a long key that joins without the throttle a typed code meets.
+    Column("join_key_hash", String(64), nullable=True, unique=True),
 )
 
 # The partner organisations of a workshop, in the order the facilitator listed them.
@@ -403,9 +405,9 @@ def _v3_drafts(conn: Connection) -> None:
 
 
 def _v4_room(conn: Connection) -> None:
-    # Workshops that hold up in a room: anonymity options, discussion state, the room
-    # view's link, expected headcounts, versions for edits, the token-bucket join throttle
-    # and the database id.
+    # Workshops that hold up in a room: anonymity options, discussion state, the keys of
+    # the room view's and the QR code's links, expected headcounts, versions for edits,
+    # the token-bucket join throttle and the database id.
     for table, column in (
         ("workshops", "hide_names BOOLEAN NOT NULL DEFAULT TRUE"),
         ("workshops", "anonymous_comments BOOLEAN NOT NULL DEFAULT FALSE"),
@@ -418,10 +420,15 @@ def _v4_room(conn: Connection) -> None:
         ("answers", "version INTEGER NOT NULL DEFAULT 1"),
         ("agreements", "version INTEGER NOT NULL DEFAULT 1"),
         ("workshops", "room_token_hash VARCHAR(64)"),
+        ("workshops", "join_key_hash VARCHAR(64)"),
     ):
         conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column}"))
     # SQLite cannot add a UNIQUE column; a unique index does the same on both databases.
-    conn.execute(text("CREATE UNIQUE INDEX uq_workshops_room_token ON workshops (room_token_hash)"))
+    for index, column in (
+        ("uq_workshops_room_token", "room_token_hash"),
+        ("uq_workshops_join_key", "join_key_hash"),
+    ):
+        conn.execute(text(f"CREATE UNIQUE INDEX {index} ON workshops ({column})"))
     conn.execute(text("DROP TABLE join_attempts"))
     md = MetaData()
     Table(

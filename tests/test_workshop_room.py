@@ -227,6 +227,36 @@ def test_one_client_is_held_back_without_holding_back_others(
     assert _outcome(lambda: svc.lookup_code(bad, "one-script")) == "wrong"
 
 
+def test_the_join_link_gets_in_while_guessers_hold_the_server_bucket(
+    svc: WorkshopService,
+) -> None:
+    created = _create(svc)
+    bad = _wrong(created.join_code)
+    i = 0
+    while _outcome(lambda i=i: svc.lookup_code(bad, f"guesser-{i}")) == "wrong":
+        i += 1
+    assert i == SERVER_BURST
+    # A typed code waits now, but the QR code's link joins at once.
+    assert _outcome(lambda: svc.lookup_code(created.join_code, "phone")) == "throttled"
+    assert svc.lookup_code("", "phone", join_key=created.join_key).name == "Room test"
+    session = svc.join("", "p1", "Scanned QR", "phone", join_key=created.join_key)
+    assert session.workshop_id == created.workshop_id
+    # A wrong join key is a wrong code like any other (and waits like one now).
+    assert _outcome(lambda: svc.lookup_code("", "phone", join_key="x" * 43)) == "throttled"
+    with pytest.raises(WorkshopError, match="facilitator link is not valid"):
+        svc.links(created.join_key)  # the shared keys carry no facilitator power
+    with pytest.raises(WorkshopError, match="facilitator link is not valid"):
+        svc.links(created.room_token)
+
+
+def test_a_wrong_join_key_counts_as_a_wrong_code(svc: WorkshopService) -> None:
+    created = _create(svc)
+    wrong_end = "A" if not created.join_key.endswith("A") else "B"
+    with pytest.raises(WorkshopError, match="code is not valid"):
+        svc.lookup_code("", "k", join_key=created.join_key[:-1] + wrong_end)
+    assert svc.lookup_code("", "k", join_key=created.join_key).workshop_id == created.workshop_id
+
+
 # --------------------------------------------------------------------------- 3. auto reveal
 
 
@@ -608,9 +638,9 @@ def test_room_view_shows_progress_without_names_or_secrets(svc: WorkshopService)
             Answer(respondent="x", statement=q[0], rating=2, comment=secret),
         )
     svc.finish(c.participant_token)
-    room_token = svc.room_token(created.facilitator_token)
+    room_token = svc.links(created.facilitator_token).room_token
     assert room_token == created.room_token
-    assert room_token == svc.room_token(created.facilitator_token)  # the same link every time
+    assert svc.links(created.facilitator_token).room_token == room_token  # the same every time
     view = svc.room_view(room_token)
     dumped = view.model_dump_json()
     for hidden in (created.facilitator_token, secret, "Named", a.participant_token):
@@ -659,9 +689,11 @@ def test_workshop_from_before_room_views_gets_its_link_on_first_use(
     created = _create(svc)
     engine = create_engine(db_url)
     with engine.begin() as conn:  # as the v4 migration leaves an older workshop
-        conn.execute(text("UPDATE workshops SET room_token_hash = NULL"))
+        conn.execute(text("UPDATE workshops SET room_token_hash = NULL, join_key_hash = NULL"))
     engine.dispose()
     with pytest.raises(WorkshopError, match="room view link is not valid"):
         svc.room_view(created.room_token)
-    assert svc.room_token(created.facilitator_token) == created.room_token
+    links = svc.links(created.facilitator_token)
+    assert (links.room_token, links.join_key) == (created.room_token, created.join_key)
     assert svc.room_view(created.room_token).workshop.name == "Room test"
+    assert svc.lookup_code("", "k", join_key=created.join_key).name == "Room test"

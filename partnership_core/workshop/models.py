@@ -27,6 +27,7 @@ __all__ = [
     "StoredWorkshop",
     "WorkshopCreated",
     "WorkshopInfo",
+    "WorkshopLinks",
     "WorkshopState",
 ]
 
@@ -89,13 +90,15 @@ class WorkshopInfo(_Frozen):
 
 
 class WorkshopCreated(_Frozen):
-    """`room_token`: the key of the room view (projector), no facilitator power; the same
-    as `WorkshopService.room_token(facilitator_token)` returns."""
+    """`room_token`: the key of the room view (projector), no facilitator power.
+    `join_key`: the key for the QR code's join link (joins without the wrong-code
+    throttle). Both are also what `WorkshopService.links(facilitator_token)` returns."""
 
     workshop_id: str
     facilitator_token: str
     join_code: str  # normalised, 10 characters; show it with `format_join_code`
     room_token: str
+    join_key: str
 
 
 class ParticipantProgress(_Frozen):
@@ -155,6 +158,13 @@ class RoomView(_Frozen):
     room: RoomState
 
 
+class WorkshopLinks(_Frozen):
+    """The keys of a workshop's shared links: the room view's and the QR join link's."""
+
+    room_token: str
+    join_key: str
+
+
 class ParticipantSession(_Frozen):
     participant_token: str
     workshop_id: str
@@ -209,7 +219,7 @@ class StoredWorkshop:
     revealed_at: datetime | None
     anonymity: AnonymityOptions
     room: RoomState
-    has_room_link: bool
+    has_links: bool  # room view and join link keys stored (older workshops: not yet)
 
 
 @dataclass(frozen=True)

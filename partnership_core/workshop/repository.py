@@ -32,7 +32,14 @@ from ..storage import (
     partners,
     workshops,
 )
-from .models import AnonymityOptions, RoomState, StoredParticipant, StoredWorkshop, WorkshopState
+from .models import (
+    AnonymityOptions,
+    RoomState,
+    StoredParticipant,
+    StoredWorkshop,
+    WorkshopLinks,
+    WorkshopState,
+)
 
 __all__ = ["Lock", "UnitOfWork", "WorkshopRepository", "is_unique_conflict"]
 
@@ -91,7 +98,7 @@ class WorkshopRepository:
         *,
         workshop_id: str,
         facilitator_token: str,
-        room_token: str,
+        links: WorkshopLinks,
         join_code: str,
         name: str,
         partnership_type: PartnershipType,
@@ -111,7 +118,8 @@ class WorkshopRepository:
                 auto_reveal=auto_reveal,
                 state=WorkshopState.OPEN.value,
                 facilitator_token_hash=hash_secret(facilitator_token),
-                room_token_hash=hash_secret(room_token),
+                room_token_hash=hash_secret(links.room_token),
+                join_key_hash=hash_secret(links.join_key),
                 join_code=join_code,
                 created_at=self.stamp,
                 revealed_at=None,
@@ -148,11 +156,21 @@ class WorkshopRepository:
         row = self.conn.execute(query).first()
         return None if row is None else _workshop_from_row(row._mapping)
 
-    def set_room_token(self, workshop_id: str, room_token: str) -> None:
+    def by_join_key(self, join_key: str, lock: bool = False) -> StoredWorkshop | None:
+        query = select(workshops).where(workshops.c.join_key_hash == hash_secret(join_key))
+        if lock:
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return None if row is None else _workshop_from_row(row._mapping)
+
+    def set_links(self, workshop_id: str, links: WorkshopLinks) -> None:
         self.conn.execute(
             update(workshops)
             .where(workshops.c.id == workshop_id)
-            .values(room_token_hash=hash_secret(room_token))
+            .values(
+                room_token_hash=hash_secret(links.room_token),
+                join_key_hash=hash_secret(links.join_key),
+            )
         )
 
     def by_join_code(self, code: str, lock: bool = False) -> StoredWorkshop | None:
@@ -546,7 +564,7 @@ def _workshop_from_row(m: Mapping[str, Any]) -> StoredWorkshop:
             timer_started_at=from_db(m["timer_started_at"]),
             timer_seconds=m["timer_seconds"],
         ),
-        has_room_link=m["room_token_hash"] is not None,
+        has_links=m["room_token_hash"] is not None and m["join_key_hash"] is not None,
     )
 
 

@@ -22,6 +22,7 @@ from .models import (
     StoredParticipant,
     StoredWorkshop,
     WorkshopInfo,
+    WorkshopLinks,
     WorkshopState,
 )
 
@@ -56,7 +57,7 @@ __all__ = [
     "partner_id",
     "partner_names",
     "partner_progress",
-    "room_token_of",
+    "links_of",
     "stale_copy",
     "unattributed",
     "valid_name",
@@ -110,11 +111,15 @@ def new_respondent_id() -> str:
     return f"r-{secrets.token_hex(6)}"
 
 
-def room_token_of(facilitator_token: str) -> str:
-    """The room view's key, derived one way from the facilitator's: the same every time,
-    and it tells nothing about the facilitator token."""
-    digest = hashlib.sha256(f"partnership-fit room view\0{facilitator_token}".encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+def links_of(facilitator_token: str) -> WorkshopLinks:
+    """The keys of the shared links, derived one way from the facilitator's: the same every
+    time, and neither tells anything about the facilitator token."""
+
+    def derived(purpose: str) -> str:
+        digest = hashlib.sha256(f"partnership-fit {purpose}\0{facilitator_token}".encode())
+        return base64.urlsafe_b64encode(digest.digest()).decode("ascii").rstrip("=")
+
+    return WorkshopLinks(room_token=derived("room view"), join_key=derived("join link"))
 
 
 def partner_id(position: int) -> str:

@@ -43,6 +43,7 @@ from .models import (
     StoredWorkshop,
     WorkshopCreated,
     WorkshopInfo,
+    WorkshopLinks,
     WorkshopState,
 )
 from .repository import Lock, UnitOfWork, WorkshopRepository, is_unique_conflict
@@ -159,16 +160,17 @@ class WorkshopService(DatabaseService):
 
         def create(repo: WorkshopRepository) -> WorkshopCreated:
             facilitator_token = secrets.token_urlsafe(24)
+            links = rules.links_of(facilitator_token)
             created = WorkshopCreated(
                 workshop_id=secrets.token_hex(16),
                 facilitator_token=facilitator_token,
                 join_code=rules.new_join_code(),
-                room_token=rules.room_token_of(facilitator_token),
+                **links.model_dump(),
             )
             repo.add_workshop(
                 workshop_id=created.workshop_id,
                 facilitator_token=created.facilitator_token,
-                room_token=created.room_token,
+                links=links,
                 join_code=created.join_code,
                 **settings,
             )
@@ -353,22 +355,29 @@ class WorkshopService(DatabaseService):
 
     # ------------------------------------------------------------------ room view
 
-    def room_token(self, token: str) -> str:
-        """The key of the workshop's room view, for the projector: the code, progress per
-        partner and, after the reveal, the results; no facilitator power, no answers
-        before the reveal. Always the same for a workshop."""
-        room_token = rules.room_token_of(token) if isinstance(token, str) else ""
+    def links(self, token: str) -> WorkshopLinks:
+        """The keys of the workshop's shared links, always the same for a workshop:
+
+        - `room_token`, for the projector's room view (`room_view`, `room_results`): the
+          code, progress per partner and, after the reveal, the results; no facilitator
+          power, no answers before the reveal;
+        - `join_key`, for the QR code's join link (`lookup_code`/`join` with `join_key=`):
+          it is too long to guess, so it joins without the wrong-code throttle.
+        """
+        if not isinstance(token, str) or not token:
+            raise WorkshopError(rules.BAD_FACILITATOR)
+        links = rules.links_of(token)
 
         def read(repo: WorkshopRepository) -> bool:
-            return self._facilitated(repo, token).has_room_link
+            return self._facilitated(repo, token).has_links
 
         def write(repo: WorkshopRepository) -> None:
-            # Workshops created before room views existed get their link on first use.
-            repo.set_room_token(self._facilitated(repo, token, lock=True).id, room_token)
+            # Workshops created before these links existed get them on first use.
+            repo.set_links(self._facilitated(repo, token, lock=True).id, links)
 
-        if not self._unit_of_work(read, write=False, failed="The room link is not ready."):
-            self._unit_of_work(write, failed="The room link is not ready.")
-        return room_token
+        if not self._unit_of_work(read, write=False, failed="The links are not ready."):
+            self._unit_of_work(write, failed="The links are not ready.")
+        return links
 
     def room_view(self, room_token: str) -> RoomView:
         """What the projector shows: counts per partner (names only when the workshop
@@ -530,8 +539,14 @@ class WorkshopService(DatabaseService):
 
     # ------------------------------------------------------------------ participant
 
-    def lookup_code(self, join_code: str, client_key: str) -> WorkshopInfo:
+    def lookup_code(
+        self, join_code: str, client_key: str, *, join_key: str | None = None
+    ) -> WorkshopInfo:
         """The workshop a code opens (name, partners, state), without any answers.
+
+        Args:
+            join_key: from the QR code's join link (`links`); a right one opens the
+                workshop whatever the throttle says, a wrong one counts as a wrong code.
 
         Raises:
             WorkshopError: wrong code; or too many wrong codes were tried lately, by this
@@ -541,16 +556,23 @@ class WorkshopService(DatabaseService):
         code = rules.normalise_join_code(join_code)
 
         def read(repo: WorkshopRepository) -> WorkshopInfo | str | None:
-            w = self._by_code(repo, code, client_key)
+            w = self._by_code(repo, code, client_key, join_key=join_key)
             return w if not isinstance(w, StoredWorkshop) else self._info(repo, w)
 
         return _found(self._unit_of_work(read, failed="The code could not be checked."))
 
     def join(
-        self, join_code: str, partner_id: str, name: str, client_key: str
+        self,
+        join_code: str,
+        partner_id: str,
+        name: str,
+        client_key: str,
+        *,
+        join_key: str | None = None,
     ) -> ParticipantSession:
         """Join an open workshop for a partner under a name unique in the workshop (and not
-        a look-alike of a name already used for that partner).
+        a look-alike of a name already used for that partner); `join_key` as in
+        `lookup_code`.
 
         Returns:
             The session; its `participant_token` is the participant's only key (keep it in
@@ -561,7 +583,7 @@ class WorkshopService(DatabaseService):
         name = rules.valid_name(name, "Your name")
 
         def write(repo: WorkshopRepository) -> ParticipantSession | str | None:
-            w = self._by_code(repo, code, client_key, lock=True)
+            w = self._by_code(repo, code, client_key, lock=True, join_key=join_key)
             if not isinstance(w, StoredWorkshop):
                 return w
             rules.check_allowed("join", w.state)
@@ -764,10 +786,19 @@ class WorkshopService(DatabaseService):
 
     @staticmethod
     def _by_code(
-        repo: WorkshopRepository, code: str, client_key: str, lock: bool = False
+        repo: WorkshopRepository,
+        code: str,
+        client_key: str,
+        lock: bool = False,
+        join_key: str | None = None,
     ) -> StoredWorkshop | str | None:
-        """The workshop of a normalised code; None for a wrong code (counted against the
-        throttle's buckets); the refusal's message when the buckets let no code through."""
+        """The workshop of a join link's key, else of a normalised code; None for a wrong
+        code (counted against the throttle's buckets); the refusal's message when the
+        buckets let no code through. A join key is 256 bits: guessing it needs no throttle."""
+        if isinstance(join_key, str) and join_key:
+            w = repo.by_join_key(join_key, lock)
+            if w is not None:
+                return w
         gate = Gate.open(repo, client_key)
         if gate.refusal is not None:
             return gate.refusal
