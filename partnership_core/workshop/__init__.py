@@ -6,7 +6,12 @@ link) or `StorageError` (database unavailable after a few retries; nothing was s
 again).
 
 BLIND IS ENFORCED HERE: no participant-side method returns anyone else's answers before
-the facilitator reveals them, and the facilitator's dashboard shows counts, not answers.
+the facilitator reveals them, and the facilitator's dashboard and the projector's room view
+show counts, not answers.
+
+Three kinds of key open a workshop: the facilitator token (everything), the room view's
+token (what the projector shows; no power) and the join code or the QR link's join key
+(joining). Participants hold their own link.
 
 The package, from the outside in:
 - `service`: the use cases, each one unit of work (one transaction) of repository calls;

@@ -19,8 +19,10 @@ right codes must wait a few seconds; a person typing codes by hand never gets th
 While a bucket is empty, right and wrong codes alike are refused unchecked: a refusal that
 let right codes through would tell an attacker nothing they did not learn from success, and
 bound nothing. So an attacker who keeps the server bucket empty also delays the joins typed
-by hand elsewhere (by seconds at a time, for as long as the attack lasts); participants
-already in keep their links, and nobody's answers are touched.
+by hand elsewhere (by seconds at a time, for as long as the attack lasts). The QR code's
+join link is not delayed: it carries a 256-bit key (`WorkshopService.links`), looked up
+before the buckets, which no one can guess; participants already in keep their links, and
+nobody's answers are touched.
 
 THE BOUND. However many sessions or addresses an attacker rotates through, at most
 `SERVER_BURST + SERVER_RATE * t` wrong codes are checked in any `t` seconds, server-wide:
