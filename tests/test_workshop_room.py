@@ -446,6 +446,59 @@ def test_page_loads_while_saves_fail_and_the_dashboard_counts_them(
         assert svc.dashboard(created.facilitator_token).failed_saves == 0  # "recently"
 
 
+def test_page_loads_from_a_read_only_database(db_url: str, clock: Clock) -> None:
+    # Any database (PostgreSQL here made read-only, SQLite's file locked by a writer): the
+    # participant page is reads only; saves fail loudly and are counted for the dashboard.
+    with closing(WorkshopService(db_url, clock=clock, busy_timeout_ms=50, retry_attempts=2)) as svc:
+        created = _create(svc)
+        s = svc.join(created.join_code, "p1", "Ann", "k")
+        q = _statements(svc, created)[0]
+        svc.save_answer(s.participant_token, _answer(q, 2))
+        undo = _make_read_only(db_url)
+        svc.store.engine.dispose()
+        try:
+            with pytest.raises(StorageError, match="NOT saved"):
+                svc.save_answer(s.participant_token, _answer(q, 3))
+            assert svc.participant(s.participant_token).own_answers[q].rating == 2
+            assert svc.dashboard(created.facilitator_token).failed_saves == 1
+        finally:
+            undo()
+            svc.store.engine.dispose()
+        svc.save_answer(s.participant_token, _answer(q, 3))
+        assert svc.participant(s.participant_token).own_answers[q].rating == 3
+
+
+def _make_read_only(db_url: str):
+    """Make the database refuse writes from new connections; returns the undo."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        blocker = _hold_write_lock(url.database)
+
+        def release() -> None:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+
+        return release
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+    def read_only(on: bool) -> None:
+        with admin.connect() as conn:
+            setting = "on" if on else "off"
+            conn.execute(
+                text(
+                    f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = {setting}'
+                )
+            )
+
+    read_only(True)
+
+    def undo() -> None:
+        read_only(False)
+        admin.dispose()
+
+    return undo
+
+
 def test_deleted_database_file_is_refused_not_recreated(tmp_path: Path) -> None:
     path = tmp_path / "data" / "gone.sqlite3"
     with closing(WorkshopService(f"sqlite:///{path}")) as svc:

@@ -248,7 +248,9 @@ class WorkshopService(DatabaseService):
         return self._unit_of_work(write, failed="The answers were not revealed.")
 
     def assessment(self, token: str) -> Assessment:
-        """The whole workshop as a core `Assessment`; only after the reveal."""
+        """The whole workshop as a core `Assessment`; only after the reveal. When the
+        workshop keeps comments anonymous, respondents are "Harbour Trust, respondent 1"
+        and so on, with fresh ids (`rules.unattributed`)."""
 
         def read(repo: WorkshopRepository) -> Assessment:
             w = self._facilitated(repo, token)
