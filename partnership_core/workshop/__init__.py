@@ -40,6 +40,7 @@ from .models import (
     RoomView,
     WorkshopCreated,
     WorkshopInfo,
+    WorkshopLinks,
     WorkshopState,
 )
 from .rules import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, format_join_code, normalise_join_code
@@ -60,6 +61,7 @@ __all__ = [
     "RoomView",
     "WorkshopState",
     "WorkshopInfo",
+    "WorkshopLinks",
     "WorkshopCreated",
     "ParticipantProgress",
     "Dashboard",

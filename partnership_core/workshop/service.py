@@ -15,14 +15,7 @@ from typing import TypeVar, Unpack
 
 from pydantic import ValidationError
 
-from ..assessment import (
-    Action,
-    AgreedItem,
-    Answer,
-    Assessment,
-    Partner,
-    WorkshopRecord,
-)
+from ..assessment import Action, AgreedItem, Answer, Assessment, Partner, WorkshopRecord
 from ..bank import QUESTIONS_DIR, PartnershipType, load_bank_set
 from ..errors import QuestionBankError, StorageError, WorkshopError
 from ..storage import DatabaseService, ServiceOptions
@@ -114,7 +107,7 @@ class WorkshopService(DatabaseService):
         auto_reveal: bool = False,
         *,
         expected_headcounts: Sequence[int] | None = None,
-        anonymity: AnonymityOptions | None = None,
+        anonymity: AnonymityOptions | Mapping[str, object] | None = None,
     ) -> WorkshopCreated:
         """Create a workshop with its partners, in one transaction.
 
@@ -308,9 +301,9 @@ class WorkshopService(DatabaseService):
     def remove_action(self, token: str, action: str | int) -> None:
         """Remove an action by its id (`ActionItem.id`, a string).
 
-        An int is the action's position in `assessment().workshop.actions`, as pages
-        passed it before ids existed; a tab showing an older list removes the wrong one
-        that way, so pass the id.
+        An int is taken as the action's position in `assessment().workshop.actions`; a
+        tab showing an older list then removes another action than the one shown, so pass
+        the id.
         """
 
         def write(repo: WorkshopRepository) -> None:
