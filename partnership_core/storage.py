@@ -224,7 +224,7 @@ actions = Table(
 )
 
 # Token buckets of the join throttle: one per client (sha256 of what the UI passes) and
-# one for the whole server (GLOBAL_BUCKET).
+# one for the whole server (`workshop.throttle.SERVER_BUCKET`).
 join_buckets = Table(
     "join_buckets",
     metadata,
@@ -233,8 +233,8 @@ join_buckets = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
-# One row, written when the schema is first created: a database that does not hold the
-# id a service read at start is another database (replaced or recreated under it).
+# One row, written by the migration that added it: a database that does not hold the id a
+# service read at start is another database (replaced or recreated under it).
 database_identity = Table(
     "database_identity",
     metadata,
@@ -430,24 +430,21 @@ def _v4_room(conn: Connection) -> None:
     ):
         conn.execute(text(f"CREATE UNIQUE INDEX {index} ON workshops ({column})"))
     conn.execute(text("DROP TABLE join_attempts"))
-    md = MetaData()
-    Table(
-        "join_buckets",
-        md,
-        Column("bucket", String(64), primary_key=True),
-        Column("tokens", Float, nullable=False),
-        Column("updated_at", DateTime, nullable=False),
-    )
-    identity = Table(
-        "database_identity",
-        md,
-        Column("id", Integer, primary_key=True, autoincrement=False),
-        Column("identity", String(36), nullable=False),
-        Column("created_at", DateTime, nullable=False),
-    )
-    md.create_all(conn)
     conn.execute(
-        identity.insert().values(id=1, identity=str(uuid.uuid4()), created_at=to_db(utc_now()))
+        text(
+            "CREATE TABLE join_buckets (bucket VARCHAR(64) PRIMARY KEY, tokens FLOAT NOT NULL, "
+            "updated_at TIMESTAMP NOT NULL)"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE TABLE database_identity (id INTEGER PRIMARY KEY, identity VARCHAR(36) "
+            "NOT NULL, created_at TIMESTAMP NOT NULL)"
+        )
+    )
+    conn.execute(
+        text("INSERT INTO database_identity (id, identity, created_at) VALUES (1, :i, :t)"),
+        {"i": str(uuid.uuid4()), "t": to_db(utc_now())},
     )
 
 

@@ -144,24 +144,22 @@ class WorkshopRepository:
             ],
         )
 
-    def by_facilitator(self, token: str, lock: bool = False) -> StoredWorkshop | None:
-        query = select(workshops).where(workshops.c.facilitator_token_hash == hash_secret(token))
+    def _workshop(self, where: Any, lock: bool = False) -> StoredWorkshop | None:
+        """The one workshop `where` finds (locked for update when `lock`)."""
+        query = select(workshops).where(where)
         if lock:
             query = query.with_for_update()
         row = self.conn.execute(query).first()
         return None if row is None else _workshop_from_row(row._mapping)
+
+    def by_facilitator(self, token: str, lock: bool = False) -> StoredWorkshop | None:
+        return self._workshop(workshops.c.facilitator_token_hash == hash_secret(token), lock)
 
     def by_room(self, room_token: str) -> StoredWorkshop | None:
-        query = select(workshops).where(workshops.c.room_token_hash == hash_secret(room_token))
-        row = self.conn.execute(query).first()
-        return None if row is None else _workshop_from_row(row._mapping)
+        return self._workshop(workshops.c.room_token_hash == hash_secret(room_token))
 
     def by_join_key(self, join_key: str, lock: bool = False) -> StoredWorkshop | None:
-        query = select(workshops).where(workshops.c.join_key_hash == hash_secret(join_key))
-        if lock:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
-        return None if row is None else _workshop_from_row(row._mapping)
+        return self._workshop(workshops.c.join_key_hash == hash_secret(join_key), lock)
 
     def set_links(self, workshop_id: str, links: WorkshopLinks) -> None:
         self.conn.execute(
@@ -174,11 +172,7 @@ class WorkshopRepository:
         )
 
     def by_join_code(self, code: str, lock: bool = False) -> StoredWorkshop | None:
-        query = select(workshops).where(workshops.c.join_code == code)
-        if lock:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
-        return None if row is None else _workshop_from_row(row._mapping)
+        return self._workshop(workshops.c.join_code == code, lock)
 
     def expected_headcounts(self, workshop_id: str) -> dict[str, int]:
         """Partner id -> people expected, for the partners that have a number."""
