@@ -19,7 +19,7 @@ from db_helpers import Clock
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from partnership_core.assessment import Action, AgreedItem, Answer
+from partnership_core.assessment import Action, AgreedItem, Answer, Assessment, Partner, Respondent
 from partnership_core.errors import StorageError, WorkshopError
 from partnership_core.text import confusable_skeleton
 from partnership_core.workshop import (
@@ -750,3 +750,25 @@ def test_workshop_from_before_room_views_gets_its_link_on_first_use(
     assert (links.room_token, links.join_key) == (created.room_token, created.join_key)
     assert svc.room_view(created.room_token).workshop.name == "Room test"
     assert svc.lookup_code("", "k", join_key=created.join_key).name == "Room test"
+
+
+def test_imported_look_alikes_are_refused_and_nothing_is_imported(svc: WorkshopService) -> None:
+    created = _create(svc)
+    q = _statements(svc, created)[0]
+    svc.join(created.join_code, "p1", "Olga Berg", "k")
+
+    def file(*names: str) -> Assessment:
+        return Assessment(
+            name="Offline",
+            partnership_type="other",
+            banks=BANKS,
+            partners=[Partner(id="x", name="Harbour Trust"), Partner(id="y", name="Other")],
+            respondents=[Respondent(id=f"f{i}", name=n, partner="x") for i, n in enumerate(names)],
+            answers=[Answer(respondent=f"f{i}", statement=q, rating=2) for i in range(len(names))],
+        )
+
+    for names in (("\u041elga Berg",), ("Pat", "Kim Lee", "K\u0456m Lee")):
+        with pytest.raises(WorkshopError, match="looks just like .*Nothing was imported"):
+            svc.import_assessment(created.facilitator_token, file(*names))
+    assert [p.name for p in svc.dashboard(created.facilitator_token).participants] == ["Olga Berg"]
+    assert svc.import_assessment(created.facilitator_token, file("Pat", "Kim Lee")) == 2

@@ -39,6 +39,7 @@ __all__ = [
     "MAX_TIMER_SECONDS",
     "check_banks",
     "check_headcounts",
+    "check_imported_look_alike",
     "check_look_alike",
     "check_timer",
     "check_version",
@@ -58,6 +59,7 @@ __all__ = [
     "partner_names",
     "partner_progress",
     "links_of",
+    "look_alike_of",
     "stale_copy",
     "unattributed",
     "valid_name",
@@ -72,8 +74,8 @@ BAD_FACILITATOR = (
     "workshop was deleted). Open the link you were given when the workshop was created."
 )
 BAD_PARTICIPANT = (
-    "This participant link is not valid any more (the workshop may have been deleted). "
-    "Join the workshop again with its code."
+    "This participant link is not valid any more (the facilitator may have removed you, or "
+    "deleted the workshop). Join the workshop again with its code."
 )
 BAD_ROOM = (
     "This room view link is not valid (the workshop may have been deleted). Open the room "
@@ -159,17 +161,32 @@ def duplicate_name(name: str) -> WorkshopError:
     )
 
 
-def check_look_alike(name: str, others: Iterable[str], partner_name: str) -> None:
-    """Refuse a name that looks like one already used for the same partner (Cyrillic or
-    Greek letters for Latin ones, 0 for O, accents: see `text.confusable_skeleton`)."""
+def look_alike_of(name: str, others: Iterable[str]) -> str | None:
+    """The first of `others` that looks just like `name` (Cyrillic or Greek letters for
+    Latin ones, 0 for O, accents: see `text.confusable_skeleton`), if any."""
     skeleton = confusable_skeleton(name)
-    for other in others:
-        if confusable_skeleton(other) == skeleton:
-            raise WorkshopError(
-                f"'{name}' looks just like '{other}', who has already joined for "
-                f"{partner_name}. If that is you, open your own link; otherwise add an "
-                "initial or your role, typed on an ordinary keyboard."
-            )
+    return next((o for o in others if confusable_skeleton(o) == skeleton), None)
+
+
+def check_look_alike(name: str, others: Iterable[str], partner_name: str) -> None:
+    """Refuse a name that looks like one already used for the same partner."""
+    other = look_alike_of(name, others)
+    if other is not None:
+        raise WorkshopError(
+            f"'{name}' looks just like '{other}', who has already joined for "
+            f"{partner_name}. If that is you, open your own link; otherwise add an "
+            "initial or your role, typed on an ordinary keyboard."
+        )
+
+
+def check_imported_look_alike(name: str, others: Iterable[str], partner_name: str) -> None:
+    """Refuse a respondent of a file whose name looks like a participant's of its partner."""
+    other = look_alike_of(name, others)
+    if other is not None:
+        raise WorkshopError(
+            f"The file's respondent '{name}' looks just like '{other}', a participant for "
+            f"{partner_name}; rename the respondent in the file. Nothing was imported."
+        )
 
 
 # --------------------------------------------------------------------------- set-up

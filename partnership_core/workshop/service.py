@@ -492,19 +492,22 @@ class WorkshopService(DatabaseService):
             rules.fits_file(info, assessment)
             mapping = rules.match_partners(assessment, info.partners, partner_map)
             named = rules.new_participant_names(assessment.respondents, repo.name_keys(w.id))
-            new_ids = {
-                r.id: repo.add_participant(
+            partner_names = {p.id: p.name for p in info.partners}
+            new_ids = {}
+            for r, name, key in named:
+                target = mapping[r.partner]
+                others = repo.names_of_partner(w.id, target)  # this file's earlier ones too
+                rules.check_imported_look_alike(name, others, partner_names[target])
+                new_ids[r.id] = repo.add_participant(
                     w.id,
                     respondent_id=rules.new_respondent_id(),
                     name=name,
                     name_key=key,
-                    partner_id=mapping[r.partner],
+                    partner_id=target,
                     token=None,
                     finished=True,
                     is_estimate=r.is_estimate,
                 )
-                for r, name, key in named
-            }
             repo.add_answers([(new_ids[a.respondent], _as_asked(a, w)) for a in assessment.answers])
             self._reveal_if_due(repo, w)
             return len(new_ids)
