@@ -39,7 +39,6 @@ __all__ = [
     "MAX_TIMER_SECONDS",
     "check_banks",
     "check_headcounts",
-    "check_imported_look_alike",
     "check_look_alike",
     "check_timer",
     "check_version",
@@ -168,25 +167,31 @@ def look_alike_of(name: str, others: Iterable[str]) -> str | None:
     return next((o for o in others if confusable_skeleton(o) == skeleton), None)
 
 
-def check_look_alike(name: str, others: Iterable[str], partner_name: str) -> None:
+# What a look-alike refusal says, when someone joins (or moves) and when a file is imported.
+_LOOK_ALIKE = {
+    "join": (
+        "'{name}' looks just like '{other}', who has already joined for {partner}. If that "
+        "is you, open your own link; otherwise add an initial or your role, typed on an "
+        "ordinary keyboard."
+    ),
+    "import": (
+        "The file's respondent '{name}' looks just like '{other}', a participant for "
+        "{partner}; rename the respondent in the file. Nothing was imported."
+    ),
+}
+
+
+def check_look_alike(
+    name: str,
+    others: Iterable[str],
+    partner_name: str,
+    source: Literal["join", "import"] = "join",
+) -> None:
     """Refuse a name that looks like one already used for the same partner."""
     other = look_alike_of(name, others)
     if other is not None:
-        raise WorkshopError(
-            f"'{name}' looks just like '{other}', who has already joined for "
-            f"{partner_name}. If that is you, open your own link; otherwise add an "
-            "initial or your role, typed on an ordinary keyboard."
-        )
-
-
-def check_imported_look_alike(name: str, others: Iterable[str], partner_name: str) -> None:
-    """Refuse a respondent of a file whose name looks like a participant's of its partner."""
-    other = look_alike_of(name, others)
-    if other is not None:
-        raise WorkshopError(
-            f"The file's respondent '{name}' looks just like '{other}', a participant for "
-            f"{partner_name}; rename the respondent in the file. Nothing was imported."
-        )
+        message = _LOOK_ALIKE[source].format(name=name, other=other, partner=partner_name)
+        raise WorkshopError(message)
 
 
 # --------------------------------------------------------------------------- set-up

@@ -497,7 +497,7 @@ class WorkshopService(DatabaseService):
             for r, name, key in named:
                 target = mapping[r.partner]
                 others = repo.names_of_partner(w.id, target)  # this file's earlier ones too
-                rules.check_imported_look_alike(name, others, partner_names[target])
+                rules.check_look_alike(name, others, partner_names[target], "import")
                 new_ids[r.id] = repo.add_participant(
                     w.id,
                     respondent_id=rules.new_respondent_id(),
