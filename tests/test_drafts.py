@@ -16,7 +16,8 @@ from db_helpers import Clock, flaky_connect
 from sqlalchemy import create_engine, inspect, text
 
 from partnership_core import storage
-from partnership_core.assessment import Answer, Assessment, dump_assessment
+from partnership_core.assessment import Assessment, dump_assessment
+from partnership_core.bank import PartnershipType, load_bank_set
 from partnership_core.drafts import DraftNotFoundError, DraftStore
 from partnership_core.errors import AssessmentFileError, PartnershipFitError, StorageError
 from partnership_core.storage import LATEST_VERSION, Store, hash_secret
@@ -263,41 +264,68 @@ def test_from_environment_uses_the_workshop_database(
 
 
 def test_upgrade_from_version_2_keeps_workshops_and_adds_drafts(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, example: Assessment
+    db_url: str, example: Assessment
 ) -> None:
-    # The app as released before drafts: migrations 1 and 2 only.
-    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS[:2])
-    monkeypatch.setattr(storage, "LATEST_VERSION", 2)
-    old = WorkshopService(db_url)
-    assert old.store.version() == 2
-    created = old.create_workshop("Old workshop", "other", ["three-levels"], ["A", "B"])
-    session = old.join(created.join_code, "p1", "Ann", "k")
-    first = old.participant(session.participant_token).workshop.statements[0]
-    old.save_answer(session.participant_token, Answer(respondent="x", statement=first, rating=5))
-    old.close()
-    monkeypatch.undo()
+    # The database as the app released before drafts left it: migrations 1 and 2 only,
+    # its rows written as that app wrote them (today's service needs today's schema).
+    old = Store(db_url)
+    assert old.migrate(target=2) == 2
+    old.dispose()
+    first = _insert_v2_workshop(db_url)
     engine = create_engine(db_url)
     assert "drafts" not in inspect(engine).get_table_names()
     engine.dispose()
 
     drafts = DraftStore(db_url)  # start-up migrates to the latest version
-    assert drafts.store.version() == LATEST_VERSION == 3
+    assert drafts.store.version() == LATEST_VERSION
     token = drafts.create(example, UI)
     assert drafts.load(token) == (example, UI)
     drafts.close()
 
     svc = WorkshopService(db_url)
-    board = svc.dashboard(created.facilitator_token)
+    board = svc.dashboard("old-facilitator")
     assert board.workshop.name == "Old workshop"
     assert [(p.name, p.answered) for p in board.participants] == [("Ann", 1)]
-    assert svc.participant(session.participant_token).own_answers[first].rating == 5
+    assert svc.participant("old-participant").own_answers[first].rating == 5
     svc.close()
 
     engine = create_engine(db_url)
     with engine.connect() as conn:
         versions = [r[0] for r in conn.execute(text("SELECT version FROM schema_version"))]
     engine.dispose()
-    assert sorted(versions) == [1, 2, 3]
+    assert sorted(versions) == list(range(1, LATEST_VERSION + 1))
+
+
+def _insert_v2_workshop(url: str) -> str:
+    """One workshop with one participant and one answer, as schema version 2 held them;
+    returns the answered statement."""
+    first = load_bank_set(["three-levels"]).applicable(PartnershipType.OTHER)[0]
+    now = datetime(2029, 5, 1, 10, 0)
+    rows = [
+        "INSERT INTO workshops (id, name, partnership_type, banks, ask_predictions, "
+        "auto_reveal, state, facilitator_token_hash, join_code, created_at) VALUES ('w1', "
+        "'Old workshop', 'other', '[\"three-levels\"]', TRUE, FALSE, 'open', :fh, "
+        "'ACDEFHJKMN', :now)",
+        "INSERT INTO partners (workshop_id, partner_id, name, position) VALUES "
+        "('w1', 'p1', 'A', 0), ('w1', 'p2', 'B', 1)",
+        "INSERT INTO participants (workshop_id, respondent_id, name, name_key, partner_id, "
+        "token_hash, finished, joined_at, last_seen, is_estimate) VALUES ('w1', 'r1', 'Ann', "
+        "'ann', 'p1', :ph, FALSE, :now, :now, FALSE)",
+        "INSERT INTO answers (participant_id, statement, rating, updated_at) "
+        "SELECT id, :q, '5', :now FROM participants",
+    ]
+    values = {
+        "fh": hash_secret("old-facilitator"),
+        "ph": hash_secret("old-participant"),
+        "now": now,
+        "q": first,
+    }
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for row in rows:
+            conn.execute(text(row), values)
+    engine.dispose()
+    return first
 
 
 def test_drafts_table_matches_the_code(db_url: str) -> None:

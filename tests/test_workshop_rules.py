@@ -17,7 +17,7 @@ from partnership_core.workshop import WorkshopService, WorkshopState
 from partnership_core.workshop.models import StoredParticipant
 from partnership_core.workshop.rules import (
     check_allowed,
-    everyone_finished,
+    expected_people_finished,
     is_join_code,
     match_partners,
     new_join_code,
@@ -76,11 +76,17 @@ def test_what_each_state_refuses(change, state, refused) -> None:
             check_allowed(change, state)
 
 
-def test_everyone_finished_needs_someone_for_every_partner() -> None:
-    assert not everyone_finished([], {"p1", "p2"})
-    assert not everyone_finished([_person("p1", True)], {"p1", "p2"})
-    assert not everyone_finished([_person("p1", True), _person("p2", False)], {"p1", "p2"})
-    assert everyone_finished([_person("p1", True), _person("p2", True)], {"p1", "p2"})
+def test_expected_people_finished_needs_someone_for_every_partner() -> None:
+    # Was `everyone_finished`; issue 11 (point 5): the facilitator's headcount decides now.
+    one_each = {"p1": 1, "p2": 1}
+    assert not expected_people_finished([], one_each, {"p1", "p2"})
+    assert not expected_people_finished([_person("p1", True)], one_each, {"p1", "p2"})
+    people = [_person("p1", True), _person("p2", False)]
+    assert not expected_people_finished(people, one_each, {"p1", "p2"})
+    people = [_person("p1", True), _person("p2", True)]
+    assert expected_people_finished(people, one_each, {"p1", "p2"})
+    assert not expected_people_finished(people, {"p1": 1}, {"p1", "p2"})  # p2 has no number
+    assert not expected_people_finished(people, {"p1": 2, "p2": 1}, {"p1", "p2"})
 
 
 def test_join_codes_are_drawn_from_the_alphabet() -> None:
