@@ -1,5 +1,5 @@
 """The reusable questionnaire renderer on its own (as the workshop pages use it), and the
-pure solo helpers in `partnership_ui.merge`."""
+pure solo helpers in `partnership_core.solo`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from partnership_core.assessment import Answer, Assessment, Partner, Respondent
-from partnership_core.bank import PartnershipType, load_bank_set
+from partnership_core.bank import PartnershipType, load_bank_set, questionnaire_steps
 from partnership_core.errors import AssessmentFileError
 from partnership_core.solo import (
     SetupError,
@@ -18,7 +18,7 @@ from partnership_core.solo import (
     new_assessment,
     validate_partner_names,
 )
-from partnership_ui.questionnaire import questionnaire_steps, widget_key
+from partnership_ui.widgets.questionnaire import widget_key
 
 BANKS = load_bank_set(["three-levels"])
 
@@ -27,7 +27,7 @@ def _script(read_only: bool) -> None:
     import streamlit as st
 
     from partnership_ui.data import bank_set
-    from partnership_ui.questionnaire import render_questionnaire
+    from partnership_ui.widgets.questionnaire import render_questionnaire
 
     banks = bank_set(("three-levels",))
     answers = st.session_state.setdefault("answers", {})

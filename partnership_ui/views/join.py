@@ -7,62 +7,27 @@ answers live in the database, written the moment they change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import streamlit as st
 
+from partnership_core import links
 from partnership_core.assessment import Answer
 from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
-from partnership_core.workshop import (
-    WorkshopInfo,
-    WorkshopService,
-    WorkshopState,
-    format_join_code,
-)
+from partnership_core.text import normalise_name
+from partnership_core.workshop import WorkshopService, WorkshopState, format_join_code
 
-from .data import bank_set
-from .questionnaire import render_questionnaire
-from .workshop_common import (
-    client_key,
-    resume_link,
-    score,
-    show_error,
-    workshop_service,
-)
-from .workshop_results import render_results
+from ..context import base_url, client_key
+from ..data import bank_set, workshop_service
+from ..state import JoinState, join_state
+from ..widgets.questionnaire import render_questionnaire
+from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from .workshop_common import score, show_error
 
-__all__ = ["JoinState", "join_state", "render_join_page", "WAIT_POLL"]
+__all__ = ["render_join_page", "WAIT_POLL"]
 
-_STATE_KEY = "pf_ws_join"
 _Q_PREFIX = "pf_ws_q_"
 WAIT_POLL = "3s"
-
-
-@dataclass
-class JoinState:
-    """One participant's session: the workshop found by code, then their own answers.
-
-    `answers` is the questionnaire's live dict, loaded from the database once per token.
-    `pending` holds changes the database refused (qid -> answer, or None for a cleared one);
-    they are written again at the start of the next interaction.
-    """
-
-    code: str | None = None
-    info: WorkshopInfo | None = None
-    auto_looked_up: str | None = None
-    token: str | None = None
-    loaded_for: str | None = None
-    answers: dict[str, Answer] = field(default_factory=dict)
-    pending: dict[str, Answer | None] = field(default_factory=dict)
-    saved_at: datetime | None = None
-    hold_retry: bool = False  # a write failed in this very interaction: retry on the next
-    save_error: str | None = None
-    notice: str | None = None
-
-
-def join_state() -> JoinState:
-    return st.session_state.setdefault(_STATE_KEY, JoinState())
 
 
 def render_join_page() -> None:
@@ -73,7 +38,7 @@ def render_join_page() -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
-    token = st.query_params.get("p") or state.token
+    token = st.query_params.get(links.PARTICIPANT_PARAM) or state.token
     if token:
         _participant(svc, state, token)
     else:
@@ -85,34 +50,42 @@ def render_join_page() -> None:
 
 def _join_form(svc: WorkshopService, state: JoinState) -> None:
     st.title("Join a workshop")
-    url_code = st.query_params.get("code")
+    url_code = st.query_params.get(links.CODE_PARAM)
     # Arriving by link or QR code: look the code up once, so people go straight to step 2.
     if url_code and state.auto_looked_up != url_code and state.info is None:
         state.auto_looked_up = url_code
         st.session_state["pf_ws_code"] = url_code
         _lookup(svc, state, url_code)
     if state.info is None:
-        st.markdown("Type the code the facilitator shows on the screen.")
-        with st.form("pf_ws_code_form", border=False):
-            st.text_input(
-                "Workshop code",
-                placeholder="ABCDE-FGHJK",
-                max_chars=24,
-                key="pf_ws_code",
-            )
-            submitted = st.form_submit_button("Find the workshop", type="primary")
-        if submitted:
-            code = (st.session_state.get("pf_ws_code") or "").strip()
-            if not code:
-                state.notice = "Type the workshop code first."
-            elif _lookup(svc, state, code):
-                st.rerun()
-        if state.notice:
-            show_error(WorkshopError(state.notice))
-            state.notice = None
-        return
+        _code_form(svc, state)
+    else:
+        _partner_form(svc, state)
 
+
+def _code_form(svc: WorkshopService, state: JoinState) -> None:
+    st.markdown("Type the code the facilitator shows on the screen.")
+    with st.form("pf_ws_code_form", border=False):
+        st.text_input(
+            "Workshop code",
+            placeholder="ABCDE-FGHJK",
+            max_chars=24,
+            key="pf_ws_code",
+        )
+        submitted = st.form_submit_button("Find the workshop", type="primary")
+    if submitted:
+        code = (st.session_state.get("pf_ws_code") or "").strip()
+        if not code:
+            state.notice = "Type the workshop code first."
+        elif _lookup(svc, state, code):
+            st.rerun()
+    if state.notice:
+        show_error(WorkshopError(state.notice))
+        state.notice = None
+
+
+def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     info = state.info
+    assert info is not None
     st.markdown(f"### {info.name}")
     st.caption(f"Code {format_join_code(state.code or '')}")
     if info.state != WorkshopState.OPEN:
@@ -140,30 +113,34 @@ def _join_form(svc: WorkshopService, state: JoinState) -> None:
         submitted = st.form_submit_button("Join", type="primary")
     if st.button("Use another code", key="pf_ws_other_code", type="tertiary"):
         state.info, state.code = None, None
-        st.query_params.pop("code", None)
+        st.query_params.pop(links.CODE_PARAM, None)
         st.rerun()
     if submitted:
-        partner = st.session_state.get("pf_ws_partner")
-        name = (st.session_state.get("pf_ws_name") or "").strip()
-        if partner is None:
-            st.error("Choose the organisation you answer for.", icon=":material/error:")
-            return
-        if not name:
-            st.error(
-                "Give your name, so the facilitator can tell who has finished.",
-                icon=":material/error:",
-            )
-            return
-        try:
-            session = svc.join(state.code or "", partner, name, client_key())
-        except PartnershipFitError as exc:
-            show_error(exc)
-            return
-        state.token = session.participant_token
-        state.info = None
-        st.query_params.clear()
-        st.query_params["p"] = session.participant_token
-        st.rerun()
+        _join(svc, state)
+
+
+def _join(svc: WorkshopService, state: JoinState) -> None:
+    partner = st.session_state.get("pf_ws_partner")
+    name = normalise_name(st.session_state.get("pf_ws_name") or "")
+    if partner is None:
+        st.error("Choose the organisation you answer for.", icon=":material/error:")
+        return
+    if not name:
+        st.error(
+            "Give your name, so the facilitator can tell who has finished.",
+            icon=":material/error:",
+        )
+        return
+    try:
+        session = svc.join(state.code or "", partner, name, client_key())
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    state.token = session.participant_token
+    state.info = None
+    st.query_params.clear()
+    st.query_params[links.PARTICIPANT_PARAM] = session.participant_token
+    st.rerun()
 
 
 def _lookup(svc: WorkshopService, state: JoinState, code: str) -> bool:
@@ -183,8 +160,8 @@ def _lookup(svc: WorkshopService, state: JoinState, code: str) -> bool:
 
 
 def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
-    if st.query_params.get("p") != token:
-        st.query_params["p"] = token
+    if st.query_params.get(links.PARTICIPANT_PARAM) != token:
+        st.query_params[links.PARTICIPANT_PARAM] = token
     if state.hold_retry:
         state.hold_retry = False
     else:
@@ -218,7 +195,7 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
             ":material/bookmark: **Your personal link** — bookmark it to come back on any device. "
             "Keep it to yourself: it opens your answers."
         )
-        st.code(resume_link(token), language=None, wrap_lines=True)
+        st.code(links.resume_link(base_url(), token), language=None, wrap_lines=True)
 
     if view.state == WorkshopState.REVEALED:
         _revealed(svc, token)
@@ -282,8 +259,12 @@ def _save_indicator(state: JoinState) -> None:
 
 
 def _on_change(svc: WorkshopService, token: str, answer: Answer | None, qid: str) -> None:
-    """Questionnaire callback: write the change now; keep it as a draft if the DB refuses."""
+    """Questionnaire callback: keep the change, write it now, retry it if the DB refuses."""
     state = join_state()
+    if answer is None:
+        state.answers.pop(qid, None)
+    else:
+        state.answers[qid] = answer
     state.pending[qid] = answer
     _flush_pending(svc, state, token)
     state.hold_retry = bool(state.pending)
@@ -362,7 +343,7 @@ def _revealed(svc: WorkshopService, token: str) -> None:
         show_error(exc)
         return
     st.success("The facilitator has revealed the results.", icon=":material/celebration:")
-    render_results(assessment, result, key_prefix="pf_ws_join_res_")
+    render_result_view(result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_join_res_")
     record = assessment.workshop
     if record and (record.agreed or record.actions):
         st.subheader("Agreed so far")

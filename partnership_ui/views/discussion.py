@@ -9,84 +9,28 @@ the warning sign) the more cautious position is the higher rating.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
 
-from partnership_core.assessment import Action, AgreedItem, Assessment
+from partnership_core.assessment import (
+    Action,
+    AgreedItem,
+    Assessment,
+    cautious_agreed_rating,
+    partner_positions,
+)
+from partnership_core.bank import AnswerScale
 from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AgendaItem, AssessmentResult
+from partnership_core.text import format_score, join_names
 from partnership_core.workshop import WorkshopService
 
-from .data import bank_set
-from .workshop_results import partner_label
+from ..data import bank_set
+from ..state import discussion_state
+from ..widgets.result_view import partner_label
 
-__all__ = [
-    "DiscussionState",
-    "discussion_state",
-    "partner_positions",
-    "agreed_rating",
-    "render_discussion",
-    "render_actions",
-]
-
-_STATE_KEY = "pf_ws_discussion"
-_RATING_LABELS = {
-    1: "1 · Strongly disagree",
-    2: "2 · Disagree",
-    3: "3 · Neither",
-    4: "4 · Agree",
-    5: "5 · Strongly agree",
-}
-
-
-@dataclass
-class DiscussionState:
-    """Where the facilitator is in the agenda, and the last outcome to show."""
-
-    index: int = 0
-    message: str | None = None
-    error: str | None = None
-
-
-def discussion_state() -> DiscussionState:
-    return st.session_state.setdefault(_STATE_KEY, DiscussionState())
-
-
-def partner_positions(
-    assessment: Assessment, statement: str, reverse: bool = False
-) -> dict[str, int]:
-    """Each partner's position on a statement: its respondents' mean rating, rounded to the
-    cautious side (down; up on a reverse-worded statement).
-
-    Rounded cautiously for the same reason the cautious rating is taken on a disagreement:
-    half a point of optimism should not decide the record. Partners whose people all
-    answered "not sure" have no position.
-    """
-    partner_of = {r.id: r.partner for r in assessment.respondents}
-    ratings: dict[str, list[int]] = {}
-    for a in assessment.answers:
-        if a.statement == statement and isinstance(a.rating, int):
-            ratings.setdefault(partner_of[a.respondent], []).append(a.rating)
-    rounding = math.ceil if reverse else math.floor
-    return {
-        p.id: int(rounding(sum(ratings[p.id]) / len(ratings[p.id])))
-        for p in assessment.partners
-        if ratings.get(p.id)
-    }
-
-
-def agreed_rating(
-    chosen: int, could_not_agree: bool, positions: dict[str, int], reverse: bool = False
-) -> int:
-    """The rating to record: the room's choice, or on a disagreement the most cautious
-    partner position (the lowest rating; the highest on a reverse-worded statement). The
-    choice stands when no partner has a position."""
-    if could_not_agree and positions:
-        return max(positions.values()) if reverse else min(positions.values())
-    return chosen
+__all__ = ["render_discussion", "render_actions"]
 
 
 def render_discussion(
@@ -169,7 +113,9 @@ def _render_item(
     item: AgendaItem,
     existing: AgreedItem | None,
 ) -> None:
-    reverse = bank_set(tuple(assessment.banks)).statements[item.statement][1].reverse
+    banks = bank_set(tuple(assessment.banks))
+    reverse = banks.statements[item.statement][1].reverse
+    scale = banks.scale_of(item.statement)
     positions = partner_positions(assessment, item.statement, reverse)
     with st.container(border=True):
         st.caption(f"#{item.rank} · {item.characteristic_name} · {item.level.value} level")
@@ -181,11 +127,11 @@ def _render_item(
             position = positions.get(partner_id)
             col.metric(
                 partner_label(result, partner_id),
-                "–" if score is None else f"{score:.0f}/100",
+                format_score(score) if score is None else f"{format_score(score)}/100",
                 help="Score 0-100 (reverse-worded statements flipped).",
             )
             col.caption(
-                "no rating" if position is None else f"their rating ≈ {_RATING_LABELS[position]}"
+                "no rating" if position is None else f"their rating ≈ {scale.option(position)}"
             )
         if item.prompts:
             st.markdown("**To talk about**")
@@ -195,12 +141,16 @@ def _render_item(
     key = f"pf_ws_agree|{item.statement}"
     with st.form(key=f"{key}|form", border=True):
         st.markdown("**What the partners agree**" + (" · ✓ recorded" if existing else ""))
-        default = existing.agreed_rating if existing else agreed_rating(3, True, positions, reverse)
+        default = (
+            existing.agreed_rating
+            if existing
+            else cautious_agreed_rating(3, True, positions, reverse)
+        )
         st.radio(
             "Agreed rating",
-            options=list(_RATING_LABELS),
+            options=list(scale.labels),
             index=default - 1,
-            format_func=_RATING_LABELS.__getitem__,
+            format_func=scale.option,
             horizontal=True,
             key=f"{key}|rating",
         )
@@ -226,7 +176,7 @@ def _render_item(
             "Record agreement",
             type="primary",
             on_click=_record,
-            args=(svc, token, item.statement, key, positions, dict(result.partner_names), reverse),
+            args=(svc, token, item.statement, key, positions, result, reverse, scale),
         )
     render_actions(svc, token, assessment, statement=item.statement)
 
@@ -237,13 +187,14 @@ def _record(
     statement: str,
     key: str,
     positions: dict[str, int],
-    names: dict[str, str],
+    result: AssessmentResult,
     reverse: bool,
+    scale: AnswerScale,
 ) -> None:
     state = discussion_state()
     chosen = int(st.session_state[f"{key}|rating"])
     disagree = bool(st.session_state[f"{key}|disagree"])
-    rating = agreed_rating(chosen, disagree, positions, reverse)
+    rating = cautious_agreed_rating(chosen, disagree, positions, reverse)
     notes = (st.session_state.get(f"{key}|notes") or "").strip()
     try:
         svc.record_agreement(
@@ -256,14 +207,13 @@ def _record(
         state.error = str(exc)
         return
     if disagree and positions:
-        lowest = [names.get(p, p) for p, r in positions.items() if r == rating]
+        cautious = [result.partner_names.get(p, p) for p, r in positions.items() if r == rating]
         state.message = (
-            f"Recorded as a disagreement; the more cautious rating was taken: "
-            f"{_RATING_LABELS[rating]} "
-            f"({', '.join(lowest)})."
+            "Recorded as a disagreement; the more cautious rating was taken: "
+            f"{scale.option(rating)} ({join_names(cautious)})."
         )
     else:
-        state.message = f"Agreement recorded: {_RATING_LABELS[rating]}."
+        state.message = f"Agreement recorded: {scale.option(rating)}."
     # The recorded value wins over what the form showed before.
     st.session_state[f"{key}|rating"] = rating
 

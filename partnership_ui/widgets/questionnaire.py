@@ -1,15 +1,16 @@
 """The reusable questionnaire: one characteristic per step, level by level.
 
-Used by the solo flow and by the workshop participant page. The caller owns the answers
-(a plain dict it keeps in its own state, or loads from the database) and learns about
-every change through `on_change` at the moment it happens, so it can save it.
+Used by the solo flow and by the workshop participant page. The caller owns the answers:
+it hands in a dict of them (which the questionnaire keeps current while it is drawn) and
+learns about every change through `on_change`, which carries the changed answer at the
+moment it happens, so the caller can keep and save exactly that.
 
 Example::
 
     render_questionnaire(
         banks=bank_set,
         statement_ids=bank_set.applicable(assessment.partnership_type),
-        answers=my_answers,                 # dict[qualified id, Answer], updated in place
+        answers=my_answers,                 # dict[qualified id, Answer], kept current
         respondent_id="r1",
         key_prefix="ws_",                   # unique per questionnaire on the page
         ask_prediction=True,
@@ -25,14 +26,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from partnership_core.assessment import NOT_SURE, Answer, Importance
-from partnership_core.bank import BankSet, Characteristic, Level, LevelId
+from partnership_core.bank import BankSet, LevelId, QuestionnaireStep
 
-from .state import QuestionnaireNav, questionnaire_nav
+from ..state import QuestionnaireNav, questionnaire_nav
 
 __all__ = [
-    "Step",
+    "LEVEL_ICONS",
     "QuestionnaireOutcome",
-    "questionnaire_steps",
     "render_questionnaire",
     "widget_key",
 ]
@@ -41,19 +41,6 @@ _RATINGS: tuple[int | str, ...] = (1, 2, 3, 4, 5, NOT_SURE)
 _IMPORTANCE_LABELS = {Importance.LOW: "Low", Importance.MEDIUM: "Medium", Importance.HIGH: "High"}
 # Shown as an icon with the level name, so a level is never told apart by colour alone.
 LEVEL_ICONS = {LevelId.ENTRY: "①", LevelId.DECISION: "②", LevelId.OPERATIONAL: "③"}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One page of the questionnaire: a characteristic and its statements."""
-
-    level: Level
-    characteristic: Characteristic
-    statement_ids: tuple[str, ...]
-
-    @property
-    def title(self) -> str:
-        return f"{self.level.name} · {self.characteristic.name}"
 
 
 @dataclass(frozen=True)
@@ -68,20 +55,6 @@ class QuestionnaireOutcome:
     @property
     def complete(self) -> bool:
         return self.answered == self.total
-
-
-def questionnaire_steps(banks: BankSet, statement_ids: list[str]) -> list[Step]:
-    """The steps for the given statements: spine order (entry first), empty ones left out."""
-    by_characteristic: dict[str, list[str]] = {}
-    for qid in statement_ids:
-        by_characteristic.setdefault(banks.spine_characteristic(qid).id, []).append(qid)
-    levels = sorted(banks.spine.levels, key=lambda lv: lv.order)
-    steps: list[Step] = []
-    for level in levels:
-        for ch in banks.spine.characteristics:
-            if ch.level == level.id and by_characteristic.get(ch.id):
-                steps.append(Step(level, ch, tuple(by_characteristic[ch.id])))
-    return steps
 
 
 def widget_key(key_prefix: str, respondent_id: str, qid: str, part: str) -> str:
@@ -108,7 +81,7 @@ def render_questionnaire(
     Args:
         banks: the bank set the statements come from.
         statement_ids: qualified ids to ask (e.g. `banks.applicable(type)`), in bank order.
-        answers: qualified id -> Answer of this respondent; updated in place on every change.
+        answers: qualified id -> Answer of this respondent; kept current on every change.
         respondent_id: written into new answers; also part of every widget key.
         key_prefix: makes widget keys unique; also names the navigation state.
         ask_prediction: also ask how the other partner(s) would rate each statement.
@@ -123,7 +96,7 @@ def render_questionnaire(
     Returns:
         Counts of answered and total statements and the current step.
     """
-    steps = questionnaire_steps(banks, statement_ids)
+    steps = banks.steps(statement_ids)
     nav = questionnaire_nav(key_prefix)
     total = sum(len(s.statement_ids) for s in steps)
     if not steps:
@@ -172,7 +145,7 @@ def render_questionnaire(
     return QuestionnaireOutcome(answered, total, nav.step, len(steps))
 
 
-def _step_option(step: Step, index: int) -> str:
+def _step_option(step: QuestionnaireStep, index: int) -> str:
     # Option labels must not change between reruns: Streamlit matches the chosen option by
     # its label, so a label with a live answer count would stop matching after an answer.
     return f"{index + 1}. {step.title}"
@@ -203,7 +176,7 @@ def _render_statement(
     other_label: str,
 ) -> None:
     bank, statement = banks.statements[qid]
-    labels = bank.scale.labels
+    scale = bank.scale
     answer = answers.get(qid)
     keys = {p: widget_key(key_prefix, respondent_id, qid, p) for p in _PARTS}
     _push(keys["rating"], answer.rating if answer else None)
@@ -217,7 +190,7 @@ def _render_statement(
             f"**{statement.text}**",
             options=_RATINGS,
             index=None,
-            format_func=lambda r: bank.scale.not_sure if r == NOT_SURE else f"{r} · {labels[r]}",
+            format_func=lambda r: scale.not_sure if r == NOT_SURE else scale.option(r),
             horizontal=True,
             key=keys["rating"],
             help=statement.hint,
@@ -245,7 +218,7 @@ def _render_statement(
                 options=[1, 2, 3, 4, 5],
                 index=None,
                 placeholder="No guess",
-                format_func=lambda r: f"{r} · {labels[r]}",
+                format_func=scale.option,
                 key=keys["prediction"],
                 disabled=read_only or no_rating,
                 on_change=_on_answer,
@@ -293,12 +266,14 @@ def _on_answer(
         on_change(new, qid)
 
 
-def _unanswered(step_list: list[Step], answers: dict[str, Answer]) -> list[tuple[int, str]]:
+def _unanswered(
+    step_list: list[QuestionnaireStep], answers: dict[str, Answer]
+) -> list[tuple[int, str]]:
     return [(i, q) for i, s in step_list for q in s.statement_ids if q not in answers]
 
 
 def _render_navigation(
-    steps: list[Step],
+    steps: list[QuestionnaireStep],
     nav: QuestionnaireNav,
     answers: dict[str, Answer],
     key_prefix: str,
@@ -331,7 +306,7 @@ def _render_navigation(
             key=f"{key_prefix}confirm_next",
             type="primary",
             on_click=_advance,
-            args=(nav, len(steps), on_finish, True),
+            args=(nav, len(steps), on_finish),
             width="stretch",
         )
         return
@@ -362,7 +337,7 @@ def _render_navigation(
             key=f"{key_prefix}next",
             type="primary",
             on_click=_advance,
-            args=(nav, len(steps), on_finish, False),
+            args=(nav, len(steps), on_finish),
             width="stretch",
         )
 
@@ -376,9 +351,7 @@ def _ask_confirm(nav: QuestionnaireNav, level_id: str) -> None:
     nav.confirm_level = level_id
 
 
-def _advance(
-    nav: QuestionnaireNav, n_steps: int, on_finish: Callable[[], None] | None, _confirmed: bool
-) -> None:
+def _advance(nav: QuestionnaireNav, n_steps: int, on_finish: Callable[[], None] | None) -> None:
     nav.confirm_level = None
     if nav.step >= n_steps - 1:
         if on_finish is not None:

@@ -8,16 +8,17 @@ The same link also deletes the workshop for good, after the join code is typed a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
 
-from partnership_core.assessment import Assessment, dump_assessment, parse_assessment
+from partnership_core import links
+from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, parse_assessment
 from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
 from partnership_core.errors import PartnershipFitError, WorkshopError
 from partnership_core.results import AssessmentResult
+from partnership_core.text import name_key, normalise_name
 from partnership_core.workshop import (
     Dashboard,
     WorkshopService,
@@ -25,54 +26,33 @@ from partnership_core.workshop import (
     normalise_join_code,
 )
 
-from . import notify
-from .data import available_banks
-from .workshop_common import (
-    facilitator_link,
-    join_link,
-    qr_png,
-    score,
-    show_error,
-    workshop_service,
-)
-from .workshop_discussion import render_discussion
-from .workshop_report import render_report_downloads
-from .workshop_results import render_results
+from .. import notify
+from ..context import base_url
+from ..data import available_banks, bank_set, workshop_service
+from ..state import WORKSHOP_STATE_KEYS, facilitator_state
+from ..widgets.downloads import DownloadKeys, render_downloads
+from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from .discussion import render_discussion
+from .workshop_common import qr_png, score, show_error
 
 __all__ = [
     "DASHBOARD_POLL",
-    "FacilitatorState",
-    "facilitator_state",
     "token_from_link",
     "render_facilitator_page",
 ]
 
 DASHBOARD_POLL = "3s"
-_STATE_KEY = "pf_ws_fac"
-_MIN_PARTNERS, _MAX_PARTNERS = 2, 6
+_DOWNLOAD_KEYS = DownloadKeys(
+    json="pf_ws_export",
+    prepare="pf_ws_report_make",
+    pdf="pf_ws_report_pdf",
+    html="pf_ws_report_html",
+)
 _VIEWS = {
     "results": ":material/insights: Results",
     "discussion": ":material/forum: Discussion",
     "export": ":material/download: Export and files",
 }
-# Session entries that hold a workshop's data (answers in a prepared report, the agenda
-# position): forgotten when the workshop is deleted. Widget values go by themselves once
-# their widgets are no longer drawn.
-_WORKSHOP_STATE_KEYS = (_STATE_KEY, "pf_ws_discussion", "pf_ws_report")
-
-
-@dataclass
-class FacilitatorState:
-    """What the facilitator's page remembers between reruns (not the workshop itself)."""
-
-    just_created: bool = False
-    message: str | None = None
-    import_round: int = 0  # bumping it empties the file uploader after a successful import
-    partner_names: list[str] = field(default_factory=lambda: ["", ""])
-
-
-def facilitator_state() -> FacilitatorState:
-    return st.session_state.setdefault(_STATE_KEY, FacilitatorState())
 
 
 def _kept_open_expander(label: str, key: str):  # noqa: ANN202 - a Streamlit container
@@ -90,7 +70,7 @@ def token_from_link(text: str) -> str | None:
     if not text:
         return None
     if "?" in text or "://" in text:
-        values = parse_qs(urlsplit(text).query).get("t")
+        values = parse_qs(urlsplit(text).query).get(links.FACILITATOR_PARAM)
         return values[0] if values else None
     return text if re.fullmatch(r"[A-Za-z0-9_-]{16,128}", text) else None
 
@@ -102,7 +82,7 @@ def render_facilitator_page() -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
-    token = st.query_params.get("t")
+    token = st.query_params.get(links.FACILITATOR_PARAM)
     if not token:
         _create_form(svc)
         return
@@ -175,9 +155,9 @@ def _create_form(svc: WorkshopService) -> None:
         )
         count = st.number_input(
             "Number of partner organisations",
-            min_value=_MIN_PARTNERS,
-            max_value=_MAX_PARTNERS,
-            value=max(len(state.partner_names), _MIN_PARTNERS),
+            min_value=MIN_PARTNERS,
+            max_value=MAX_PARTNERS,
+            value=max(len(state.partner_names), MIN_PARTNERS),
             step=1,
             key="pf_ws_new_count",
         )
@@ -213,14 +193,14 @@ def _create_form(svc: WorkshopService) -> None:
                     icon=":material/error:",
                 )
             else:
-                st.query_params["t"] = found
+                st.query_params[links.FACILITATOR_PARAM] = found
                 st.rerun()
 
 
 def _create(svc: WorkshopService, count: int) -> None:
-    name = (st.session_state.get("pf_ws_new_name") or "").strip()
+    name = normalise_name(st.session_state.get("pf_ws_new_name") or "")
     partner_names = [
-        (st.session_state.get(f"pf_ws_new_partner_{i}") or "").strip() for i in range(count)
+        normalise_name(st.session_state.get(f"pf_ws_new_partner_{i}") or "") for i in range(count)
     ]
     bank_ids = list(st.session_state.get("pf_ws_new_banks") or [])
     problems = []
@@ -231,7 +211,7 @@ def _create(svc: WorkshopService, count: int) -> None:
     empty = [str(i + 1) for i, n in enumerate(partner_names) if not n]
     if empty:
         problems.append(f"name partner {', '.join(empty)}")
-    keys = [n.casefold() for n in partner_names if n]
+    keys = [name_key(n) for n in partner_names if n]
     if len(set(keys)) != len(keys):
         problems.append("give every partner its own name")
     if problems:
@@ -255,7 +235,7 @@ def _create(svc: WorkshopService, count: int) -> None:
     state.just_created = True
     state.message = "Workshop created. Show the code or the QR code to the room."
     st.query_params.clear()
-    st.query_params["t"] = created.facilitator_token
+    st.query_params[links.FACILITATOR_PARAM] = created.facilitator_token
     st.rerun()
 
 
@@ -266,7 +246,7 @@ def _facilitator_link_box(token: str, *, expanded: bool) -> None:
             "Bookmark it now and keep it to yourself: it is the only way back in.",
             icon=":material/lock:",
         )
-        st.code(facilitator_link(token), language=None, wrap_lines=True)
+        st.code(links.facilitator_link(base_url(), token), language=None, wrap_lines=True)
 
 
 # ---------------------------------------------------------------------------- before reveal
@@ -274,7 +254,7 @@ def _facilitator_link_box(token: str, *, expanded: bool) -> None:
 
 def _invite(dash: Dashboard) -> None:
     """What the room sees: the code in large type, the join link and its QR code."""
-    link = join_link(dash.join_code)
+    link = links.join_link(base_url(), dash.join_code)
     with st.container(border=True):
         st.markdown(
             '<div style="text-align:center">Join on your phone or laptop with the code</div>'
@@ -419,7 +399,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         )
         return
     workshop_partners = {p.id: p.name for p in dash.workshop.partners}
-    by_name = {n.casefold(): pid for pid, n in workshop_partners.items()}
+    by_name = {name_key(n): pid for pid, n in workshop_partners.items()}
     partner_map: dict[str, str] = {}
     st.markdown(
         f"**{upload.name}**: {len(offline.respondents)} respondent(s), "
@@ -430,7 +410,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         if not people:
             continue
         options = list(workshop_partners)
-        default = by_name.get(partner.name.strip().casefold())
+        default = by_name.get(name_key(partner.name))
         chosen = st.selectbox(
             f"{', '.join(people)} answered for '{partner.name}' — add them to",
             options=options,
@@ -490,24 +470,26 @@ def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
             _import_form(svc, token, dash)
     else:
-        render_results(assessment, result, key_prefix="pf_ws_fac_res_")
+        render_result_view(
+            result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_fac_res_"
+        )
 
 
 def _export(assessment: Assessment, result: AssessmentResult) -> None:
-    slug = re.sub(r"[^a-z0-9]+", "-", assessment.name.casefold()).strip("-")[:60] or "workshop"
     st.markdown(
         "The whole workshop — partners, everyone's answers, agreements and actions — as one "
-        "assessment file. It opens again in this tool and in the command line."
+        "assessment file. It opens again in this tool and in the command line. The summary "
+        "report has the verdict, charts, agenda, agreements and actions."
     )
-    st.download_button(
-        "Download the workshop (.json)",
-        data=dump_assessment(assessment),
-        file_name=f"{slug}.json",
-        mime="application/json",
-        key="pf_ws_export",
-        icon=":material/download:",
+    render_downloads(
+        assessment,
+        result,
+        bank_set(tuple(assessment.banks)),
+        keys=_DOWNLOAD_KEYS,
+        json_label="Download the workshop (.json)",
+        json_help="Open it again from Home, or in the command line.",
+        fallback_stem="workshop",
     )
-    render_report_downloads(assessment, result, slug)
     if assessment.workshop and assessment.workshop.actions:
         st.markdown("**All actions**")
         render_actions_table(assessment)
@@ -577,7 +559,7 @@ def _delete(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
-    for key in _WORKSHOP_STATE_KEYS:
+    for key in WORKSHOP_STATE_KEYS:
         st.session_state.pop(key, None)
     notify(
         f"The workshop “{dash.workshop.name}” and everything stored for it are deleted. "
