@@ -29,12 +29,12 @@ from .context import base_url
 from .data import draft_store
 from .routing import in_legacy_pages_mode
 from .state import (
-    DRAFT_KEY,
     DraftState,
     SetupState,
     draft_state,
     questionnaire_navs,
     replace_setup,
+    reset_draft,
     set_questionnaire_step,
     setup_state,
     solo_state,
@@ -251,7 +251,7 @@ def forget_draft() -> str | None:
                 f"The saved copy could not be deleted ({exc}). Its link keeps working until "
                 "it is removed automatically after a long time without changes."
             )
-    st.session_state[DRAFT_KEY] = DraftState(link_checked=True, page=draft.page)
+    reset_draft(draft.page)
     if DRAFT_PARAM in st.query_params:
         del st.query_params[DRAFT_PARAM]
     return problem

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from partnership_core.assessment import Answer, Assessment, RespondentKind, parse_assessment
 from partnership_core.bank import PartnershipType
 from partnership_core.solo import (
@@ -16,7 +14,7 @@ from partnership_core.solo import (
 
 from . import notify
 from .autosave import forget_draft, save_draft
-from .state import SOLO_KEY, SetupState, SoloState, replace_setup, solo_state
+from .state import SetupState, replace_setup, reset_solo, solo_state
 
 __all__ = [
     "work_in_progress",
@@ -136,8 +134,5 @@ def start_over() -> str | None:
         A problem to show when the saved copy could not be deleted, else None.
     """
     problem = forget_draft()
-    st.session_state[SOLO_KEY] = SoloState()
-    replace_setup(SetupState())
-    for key in [k for k in st.session_state if str(k).startswith("q_")]:
-        del st.session_state[key]  # questionnaire steps and widget values
+    reset_solo()
     return problem

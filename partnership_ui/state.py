@@ -49,6 +49,9 @@ __all__ = [
     "facilitator_state",
     "discussion_state",
     "session_client_id",
+    "reset_solo",
+    "reset_draft",
+    "forget_workshop_state",
 ]
 
 SETUP_KEY = "pf_setup"
@@ -204,9 +207,17 @@ class SoloState:
 
 @dataclass
 class UiState:
-    """Messages carried across a page switch (shown once on the next page)."""
+    """What carries across reruns and page switches outside any one assessment.
+
+    `notice` is shown once on the next page; `route` is a page (and its query) to go to
+    once app.py has registered the navigation (see `routing`); `confirm_start_over` and
+    `start_over_problem` belong to Home's "Start over".
+    """
 
     notice: str | None = None
+    route: tuple[str, dict[str, Any]] | None = None
+    confirm_start_over: bool = False
+    start_over_problem: str | None = None
 
 
 @dataclass
@@ -366,3 +377,22 @@ def discussion_state() -> DiscussionState:
 def session_client_id() -> str:
     """A random id of this browser session, made on first use."""
     return st.session_state.setdefault(_CLIENT_KEY, uuid.uuid4().hex)
+
+
+def reset_solo() -> None:
+    """Forget the solo assessment, its set-up and every questionnaire's step and widgets."""
+    st.session_state[SOLO_KEY] = SoloState()
+    replace_setup(SetupState())
+    for key in [k for k in st.session_state if str(k).startswith("q_")]:
+        del st.session_state[key]
+
+
+def reset_draft(page: str | None) -> None:
+    """Forget the solo draft's token and status (its link was checked already)."""
+    st.session_state[DRAFT_KEY] = DraftState(link_checked=True, page=page)
+
+
+def forget_workshop_state() -> None:
+    """Drop what this session holds of a workshop (after the workshop is deleted)."""
+    for key in WORKSHOP_STATE_KEYS:
+        st.session_state.pop(key, None)

@@ -29,7 +29,7 @@ from partnership_core.workshop import (
 from .. import notify
 from ..context import base_url
 from ..data import available_banks, bank_set, workshop_service
-from ..state import WORKSHOP_STATE_KEYS, facilitator_state
+from ..state import facilitator_state, forget_workshop_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
 from .discussion import render_discussion
@@ -559,8 +559,7 @@ def _delete(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
-    for key in WORKSHOP_STATE_KEYS:
-        st.session_state.pop(key, None)
+    forget_workshop_state()
     notify(
         f"The workshop “{dash.workshop.name}” and everything stored for it are deleted. "
         "Its links and join code no longer work."

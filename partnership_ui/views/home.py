@@ -12,12 +12,9 @@ from .. import notify
 from ..autosave import render_draft_status
 from ..data import bank_set
 from ..session import open_assessment, start_over, work_in_progress
-from ..state import solo_state
+from ..state import solo_state, ui_state
 
 __all__ = ["render_home_page"]
-
-_CONFIRM_OVER = "home_confirm_over"
-_OVER_PROBLEM = "home_over_problem"
 
 
 def render_home_page() -> None:
@@ -55,14 +52,17 @@ def _solo_box() -> None:
         if solo_state().started:
             render_draft_status()
             _start_over()
-        if problem := st.session_state.pop(_OVER_PROBLEM, None):
-            st.warning(problem, icon=":material/warning:")
+        ui = ui_state()
+        if ui.start_over_problem:
+            st.warning(ui.start_over_problem, icon=":material/warning:")
+            ui.start_over_problem = None
 
 
 def _start_over() -> None:
-    if not st.session_state.get(_CONFIRM_OVER):
+    ui = ui_state()
+    if not ui.confirm_start_over:
         if st.button("Start over", key="home_start_over", icon=":material/restart_alt:"):
-            st.session_state[_CONFIRM_OVER] = True
+            ui.confirm_start_over = True
             st.rerun()
         return
     st.warning(
@@ -72,15 +72,15 @@ def _start_over() -> None:
     )
     c1, c2 = st.columns(2)
     if c1.button("Delete my answers and start over", key="home_over_yes", type="primary"):
-        st.session_state[_CONFIRM_OVER] = False
+        ui.confirm_start_over = False
         problem = start_over()
         if problem:
-            st.session_state[_OVER_PROBLEM] = problem
+            ui.start_over_problem = problem
         else:
             notify("Started over: the previous answers and their link are deleted.")
         st.rerun()
     if c2.button("Keep my answers", key="home_over_no"):
-        st.session_state[_CONFIRM_OVER] = False
+        ui.confirm_start_over = False
         st.rerun()
 
 
