@@ -201,3 +201,44 @@ def test_carry_over_keeps_answers_that_still_fit() -> None:
     assert kept.name == "Renamed"
     assert [a.respondent for a in kept.answers] == ["me"]  # partner 3 is gone
     assert kept.created_at == old.created_at
+
+
+def test_respondent_kind_is_typed_and_older_files_still_load() -> None:
+    from partnership_core.assessment import RespondentKind, parse_assessment
+
+    base, rid = add_estimate_respondent(_setup(), "p2", "Me")
+    kinds = {r.id: r.kind for r in base.respondents}
+    assert kinds == {"me": RespondentKind.ANSWERED, rid: RespondentKind.ESTIMATE}
+    merged, _ = merge_partner_file(base, _export(["a", "b"], 1), "p1")
+    assert [r.kind for r in merged.respondents if r.partner == "p2"] == [RespondentKind.IMPORTED]
+    older = {
+        "format": "partnership-fit/assessment",
+        "format_version": 1,
+        "name": "Old file",
+        "partners": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "respondents": [
+            {"id": "r1", "name": "R1", "partner": "a"},
+            {"id": "r2", "name": "R2", "partner": "b", "is_estimate": True},
+        ],
+    }
+    loaded = parse_assessment(__import__("json").dumps(older))
+    assert [r.kind for r in loaded.respondents] == [
+        RespondentKind.ANSWERED,
+        RespondentKind.ESTIMATE,
+    ]
+    with pytest.raises(ValueError, match="kind and is_estimate disagree"):
+        Respondent(id="x", name="X", partner="a", is_estimate=True, kind="imported")
+
+
+def test_partner_names_reject_invisible_characters() -> None:
+    with pytest.raises(SetupError, match="invisible"):
+        validate_partner_names(["Acme\u200b", "Beta"])
+    with pytest.raises(SetupError, match="both called"):
+        validate_partner_names(["Acme  Ltd", "acme ltd"])
+
+
+def test_steps_and_rating_labels_come_from_the_bank() -> None:
+    ids = BANKS.applicable(PartnershipType.OTHER)
+    assert BANKS.steps(ids) == questionnaire_steps(BANKS, ids)
+    scale = BANKS.scale_of(ids[0])
+    assert [scale.option(r) for r in (1, 5)] == ["1 · Strongly disagree", "5 · Strongly agree"]
