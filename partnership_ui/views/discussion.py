@@ -23,7 +23,7 @@ from partnership_core.assessment import (
 from partnership_core.bank import AnswerScale
 from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AgendaItem, AssessmentResult
-from partnership_core.text import format_score, join_names
+from partnership_core.text import format_score, join_names, normalise_name
 from partnership_core.workshop import WorkshopService
 
 from ..data import bank_set
@@ -250,7 +250,7 @@ def render_actions(
 def _add_action(svc: WorkshopService, token: str, key: str, statement: str | None) -> None:
     state = discussion_state()
     title = (st.session_state.get(f"{key}|title") or "").strip()
-    owner = (st.session_state.get(f"{key}|owner") or "").strip()
+    owner = normalise_name(st.session_state.get(f"{key}|owner") or "")
     due = st.session_state.get(f"{key}|due")
     if not title or not owner:
         state.error = "An action needs both what will be done and an owner; nothing was added."

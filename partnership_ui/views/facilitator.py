@@ -33,7 +33,7 @@ from ..state import facilitator_state, forget_workshop_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
 from .discussion import render_discussion
-from .workshop_common import qr_png, score, show_error
+from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
 
 __all__ = [
     "DASHBOARD_POLL",
@@ -89,11 +89,12 @@ def render_facilitator_page() -> None:
     try:
         dash = svc.dashboard(token)
     except WorkshopError as exc:
-        st.title("Facilitate a workshop")
-        show_error(exc)
-        if st.button("Create a new workshop instead", key="pf_ws_new_instead", type="primary"):
-            st.query_params.clear()
-            st.rerun()
+        show_invalid_link(
+            "Facilitate a workshop",
+            exc,
+            button="Create a new workshop instead",
+            key="pf_ws_new_instead",
+        )
         return
     except PartnershipFitError as exc:
         show_error(exc)
@@ -440,12 +441,10 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
 
 
 def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
-    try:
-        assessment = svc.assessment(token)
-        result = score(assessment)
-    except PartnershipFitError as exc:
-        show_error(exc)
+    scored = scored_or_error(lambda: svc.assessment(token))
+    if scored is None:
         return
+    assessment, result = scored
     revealed = dash.workshop.revealed_at
     st.caption(
         f"Revealed{f' at {revealed:%H:%M}' if revealed else ''} · {len(assessment.respondents)} "

@@ -22,7 +22,7 @@ from ..data import bank_set, workshop_service
 from ..state import JoinState, join_state
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
-from .workshop_common import score, show_error
+from .workshop_common import scored_or_error, show_error, show_invalid_link
 
 __all__ = ["render_join_page", "WAIT_POLL"]
 
@@ -169,13 +169,14 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
     try:
         view = svc.participant(token)
     except WorkshopError as exc:
-        st.title("Join a workshop")
-        show_error(exc)
-        st.markdown("If you have a workshop code, you can join again with it.")
-        if st.button("Join with a code", key="pf_ws_restart", type="primary"):
-            state.token = None
-            st.query_params.clear()
-            st.rerun()
+        show_invalid_link(
+            "Join a workshop",
+            exc,
+            button="Join with a code",
+            key="pf_ws_restart",
+            note="If you have a workshop code, you can join again with it.",
+            forget=lambda: setattr(state, "token", None),
+        )
         return
     except PartnershipFitError as exc:
         show_error(exc)
@@ -336,12 +337,10 @@ def _poll(svc: WorkshopService, token: str, shown: str, finished: bool) -> None:
 
 
 def _revealed(svc: WorkshopService, token: str) -> None:
-    try:
-        assessment = svc.revealed_assessment_for_participant(token)
-        result = score(assessment)
-    except PartnershipFitError as exc:
-        show_error(exc)
+    scored = scored_or_error(lambda: svc.revealed_assessment_for_participant(token))
+    if scored is None:
         return
+    assessment, result = scored
     st.success("The facilitator has revealed the results.", icon=":material/celebration:")
     render_result_view(result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_join_res_")
     record = assessment.workshop

@@ -7,7 +7,7 @@ import streamlit as st
 from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS
 from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, PartnershipType, QuestionBank
 from partnership_core.errors import PartnershipFitError
-from partnership_core.text import normalise_name
+from partnership_core.text import NAME_MAX_LENGTH, normalise_name
 
 from ..autosave import save_draft
 from ..data import available_banks, bank_set
@@ -48,12 +48,11 @@ def render_setup_page() -> None:
 
 
 def _partnership_fields(setup: SetupState, banks_available: dict[str, QuestionBank]) -> None:
-    setup.name = st.text_input(
+    setup.name = _name_input(
         "Name of the partnership",
-        value=setup.name,
-        key="setup_name",
-        max_chars=200,
-        placeholder="e.g. Food bank and grocer: surplus food",
+        setup.name,
+        "setup_name",
+        "e.g. Food bank and grocer: surplus food",
     )
     types = list(PartnershipType)
     setup.partnership_type = st.selectbox(
@@ -80,6 +79,12 @@ def _partnership_fields(setup: SetupState, banks_available: dict[str, QuestionBa
             st.markdown(f"**{bank.title}** — {bank.description}")
 
 
+def _name_input(label: str, value: str, key: str, placeholder: str) -> str:
+    return st.text_input(
+        label, value=value, key=key, max_chars=NAME_MAX_LENGTH, placeholder=placeholder
+    )
+
+
 def _partner_fields(setup: SetupState) -> None:
     count = int(
         st.number_input(
@@ -95,24 +100,20 @@ def _partner_fields(setup: SetupState) -> None:
     for i in range(count):
         if i % 2 == 0:  # a row per pair, so reading and tab order stay 1, 2, 3... on a phone
             cols = st.columns(2)
-        names[i] = cols[i % 2].text_input(
-            f"Partner {i + 1}",
-            value=names[i],
-            key=f"setup_partner_{i}",
-            max_chars=200,
-            placeholder="Organisation name",
-        )
+        with cols[i % 2]:
+            names[i] = _name_input(
+                f"Partner {i + 1}", names[i], f"setup_partner_{i}", "Organisation name"
+            )
     setup.partner_names = names
 
 
 def _respondent_fields(setup: SetupState) -> None:
     st.subheader("Who is answering")
-    setup.respondent_name = st.text_input(
+    setup.respondent_name = _name_input(
         "Your name or role",
-        value=setup.respondent_name,
-        key="setup_respondent",
-        max_chars=200,
-        placeholder="e.g. Amara, head of partnerships",
+        setup.respondent_name,
+        "setup_respondent",
+        "e.g. Amara, head of partnerships",
     )
     count = len(setup.partner_names)
     setup.own_partner = min(setup.own_partner, count - 1)
