@@ -131,10 +131,10 @@ def merge_partner_file(
 ) -> tuple[Assessment, list[str]]:
     """Add the real answers a partner gave in their own exported assessment.
 
-    Partners are matched by name (ignoring case and extra spaces), because each side
-    numbers its partners in its own set-up. Answers for `own_partner` in the file are
-    not taken (this assessment already has them); estimates in the file are not taken.
-    An estimate this assessment held for an imported partner is replaced.
+    Partners are matched by name (`name_key`), because each side numbers its partners in
+    its own set-up. Answers for `own_partner` in the file are not taken (this assessment
+    already has them); estimates in the file are not taken. An estimate this assessment
+    held for an imported partner is replaced.
 
     Returns:
         The merged assessment and the names of the partners whose answers were added.
@@ -149,48 +149,18 @@ def merge_partner_file(
             f"assessment uses {', '.join(base.banks)}. Both sides must answer the same "
             "banks: ask your partner to export again with the same set-up."
         )
-    base_by_name = {name_key(p.name): p.id for p in base.partners}
-    other_name = {p.id: p.name for p in other.partners}
-    mapping: dict[str, str] = {}
-    for p in other.partners:
-        target = base_by_name.get(name_key(p.name))
-        if target is not None and target != own_partner:
-            mapping[p.id] = target
-    if not mapping:
-        ours = ", ".join(p.name for p in base.partners if p.id != own_partner)
-        theirs = ", ".join(other_name.values())
-        raise AssessmentFileError(
-            f"None of the partners in that file ({theirs}) matches a partner of this "
-            f"assessment ({ours}). Check that both sides spelled the partner names the same "
-            "way (fix them in Set-up) or choose the right file."
-        )
-    taken = [r for r in other.respondents if r.partner in mapping and not r.is_estimate]
-    answered = {a.respondent for a in other.answers}
-    taken = [r for r in taken if r.id in answered]
-    if not taken:
-        names = ", ".join(other_name[p] for p in mapping)
-        raise AssessmentFileError(
-            f"That file has no answers from {names}. Ask them to answer the questionnaire "
-            "for their own organisation and export it again."
-        )
+    mapping = _partner_mapping(base, other, own_partner)
+    taken = _respondents_to_take(other, mapping)
     imported_partners = {mapping[r.partner] for r in taken}
-    used_ids = {r.id for r in base.respondents}
     kept = [r for r in base.respondents if not (r.is_estimate and r.partner in imported_partners)]
     kept_ids = {r.id for r in kept}
-    new_ids: dict[str, str] = {}
-    respondents = list(kept)
-    for r in taken:
-        stem = f"imp-{file_stem(r.id, 'r', 40)}"[:56]
-        rid, n = stem, 1
-        while rid in used_ids or rid in new_ids.values():
-            n += 1
-            rid = f"{stem}-{n}"
-        new_ids[r.id] = rid
-        respondents.append(
-            Respondent(
-                id=rid, name=r.name, partner=mapping[r.partner], kind=RespondentKind.IMPORTED
-            )
+    new_ids = _imported_ids(taken, {r.id for r in base.respondents})
+    respondents = kept + [
+        Respondent(
+            id=new_ids[r.id], name=r.name, partner=mapping[r.partner], kind=RespondentKind.IMPORTED
         )
+        for r in taken
+    ]
     answers = [a for a in base.answers if a.respondent in kept_ids]
     answers += [
         a.model_copy(update={"respondent": new_ids[a.respondent]})
@@ -204,8 +174,57 @@ def merge_partner_file(
         merged = Assessment.model_validate(data)
     except ValueError as exc:  # pragma: no cover - guarded by the checks above
         raise AssessmentFileError(f"The two files could not be combined: {exc}") from None
-    names = [p.name for p in base.partners if p.id in imported_partners]
-    return merged, names
+    return merged, [p.name for p in base.partners if p.id in imported_partners]
+
+
+def _partner_mapping(base: Assessment, other: Assessment, own_partner: str) -> dict[str, str]:
+    """The file's partner ids -> this assessment's, by name; never onto `own_partner`."""
+    base_by_name = {name_key(p.name): p.id for p in base.partners}
+    mapping: dict[str, str] = {}
+    for p in other.partners:
+        target = base_by_name.get(name_key(p.name))
+        if target is not None and target != own_partner:
+            mapping[p.id] = target
+    if not mapping:
+        ours = ", ".join(p.name for p in base.partners if p.id != own_partner)
+        theirs = ", ".join(p.name for p in other.partners)
+        raise AssessmentFileError(
+            f"None of the partners in that file ({theirs}) matches a partner of this "
+            f"assessment ({ours}). Check that both sides spelled the partner names the same "
+            "way (fix them in Set-up) or choose the right file."
+        )
+    return mapping
+
+
+def _respondents_to_take(other: Assessment, mapping: dict[str, str]) -> list[Respondent]:
+    """The file's respondents who answered for a matched partner themselves."""
+    answered = {a.respondent for a in other.answers}
+    taken = [
+        r
+        for r in other.respondents
+        if r.partner in mapping and not r.is_estimate and r.id in answered
+    ]
+    if not taken:
+        other_name = {p.id: p.name for p in other.partners}
+        names = ", ".join(other_name[p] for p in mapping)
+        raise AssessmentFileError(
+            f"That file has no answers from {names}. Ask them to answer the questionnaire "
+            "for their own organisation and export it again."
+        )
+    return taken
+
+
+def _imported_ids(taken: list[Respondent], used: set[str]) -> dict[str, str]:
+    """A new respondent id for each one taken from the file, clashing with none in use."""
+    new_ids: dict[str, str] = {}
+    for r in taken:
+        stem = f"imp-{file_stem(r.id, 'r', 40)}"[:56]
+        rid, n = stem, 1
+        while rid in used or rid in new_ids.values():
+            n += 1
+            rid = f"{stem}-{n}"
+        new_ids[r.id] = rid
+    return new_ids
 
 
 def carry_over(old: Assessment, new: Assessment) -> Assessment:

@@ -95,6 +95,10 @@ def render_downloads(
         if prepared is None:
             return
         keep_prepared_report(keys.prepare, prepared)
+    _report_buttons(prepared, stem, keys)
+
+
+def _report_buttons(prepared: PreparedReport, stem: str, keys: DownloadKeys) -> None:
     c1, c2 = st.columns(2)
     for col, kind, content, key in (
         (c1, "pdf", prepared.pdf, keys.pdf),

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from partnership_core.assessment import NOT_SURE, Answer, Importance
-from partnership_core.bank import BankSet, LevelId, QuestionnaireStep
+from partnership_core.bank import AnswerScale, BankSet, LevelId, QuestionnaireStep
 
 from ..state import QuestionnaireNav, questionnaire_nav
 
@@ -103,11 +103,50 @@ def render_questionnaire(
         st.info("There are no statements to answer for this partnership type and question bank.")
         return QuestionnaireOutcome(0, 0, 0, 0)
     nav.step = min(max(nav.step, 0), len(steps) - 1)
+    answered = sum(1 for s in steps for q in s.statement_ids if q in answers)
+    _progress_and_jump(steps, nav, answered, total, key_prefix)
+    step = steps[nav.step]
+    _step_header(step)
+    context = _Statements(
+        banks,
+        answers,
+        respondent_id,
+        key_prefix,
+        ask_prediction,
+        on_change,
+        read_only,
+        other_partner_label,
+    )
+    for qid in step.statement_ids:
+        _render_statement(context, qid)
+    _render_navigation(steps, nav, answers, key_prefix, on_finish, finish_label)
+    return QuestionnaireOutcome(answered, total, nav.step, len(steps))
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """What every statement of one questionnaire is drawn with."""
+
+    banks: BankSet
+    answers: dict[str, Answer]
+    respondent_id: str
+    key_prefix: str
+    ask_prediction: bool
+    on_change: Callable[[Answer | None, str], None] | None
+    read_only: bool
+    other_label: str
+
+
+def _progress_and_jump(
+    steps: list[QuestionnaireStep],
+    nav: QuestionnaireNav,
+    answered: int,
+    total: int,
+    key_prefix: str,
+) -> None:
     jump_key = f"{key_prefix}jump"
     if st.session_state.get(jump_key) != nav.step:
         st.session_state[jump_key] = nav.step
-
-    answered = sum(1 for s in steps for q in s.statement_ids if q in answers)
     st.progress(
         answered / total,
         text=f"{answered} of {total} statements answered · step {nav.step + 1} of {len(steps)}",
@@ -121,28 +160,13 @@ def render_questionnaire(
         args=(nav, jump_key),
     )
 
-    step = steps[nav.step]
+
+def _step_header(step: QuestionnaireStep) -> None:
     st.subheader(f"{LEVEL_ICONS.get(step.level.id, '')} {step.title}")
     st.markdown(step.characteristic.meaning)
     with st.expander(f"Why {step.characteristic.name.lower()} matters"):
         st.markdown(step.characteristic.why_it_matters)
         st.caption(f"**{step.level.name}.** {step.level.description}")
-
-    for qid in step.statement_ids:
-        _render_statement(
-            banks,
-            qid,
-            answers,
-            respondent_id,
-            key_prefix,
-            ask_prediction,
-            on_change,
-            read_only,
-            other_partner_label,
-        )
-
-    _render_navigation(steps, nav, answers, key_prefix, on_finish, finish_label)
-    return QuestionnaireOutcome(answered, total, nav.step, len(steps))
 
 
 def _step_option(step: QuestionnaireStep, index: int) -> str:
@@ -164,27 +188,19 @@ def _push(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-def _render_statement(
-    banks: BankSet,
-    qid: str,
-    answers: dict[str, Answer],
-    respondent_id: str,
-    key_prefix: str,
-    ask_prediction: bool,
-    on_change: Callable[[Answer | None, str], None] | None,
-    read_only: bool,
-    other_label: str,
-) -> None:
-    bank, statement = banks.statements[qid]
+_PARTS = ("rating", "importance", "prediction", "comment")
+
+
+def _render_statement(context: _Statements, qid: str) -> None:
+    bank, statement = context.banks.statements[qid]
     scale = bank.scale
-    answer = answers.get(qid)
-    keys = {p: widget_key(key_prefix, respondent_id, qid, p) for p in _PARTS}
+    answer = context.answers.get(qid)
+    keys = {p: widget_key(context.key_prefix, context.respondent_id, qid, p) for p in _PARTS}
     _push(keys["rating"], answer.rating if answer else None)
     _push(keys["importance"], answer.importance if answer else None)
     _push(keys["prediction"], answer.prediction if answer else None)
     _push(keys["comment"], (answer.comment or "") if answer else "")
-    cb_args = (qid, answers, respondent_id, keys, on_change)
-
+    cb_args = (context, qid, keys)
     with st.container(border=True):
         st.radio(
             f"**{statement.text}**",
@@ -194,76 +210,79 @@ def _render_statement(
             horizontal=True,
             key=keys["rating"],
             help=statement.hint,
-            disabled=read_only,
+            disabled=context.read_only,
             on_change=_on_answer,
             args=cb_args,
         )
-        no_rating = answer is None
-        cols = st.columns(2 if ask_prediction else 1)
-        cols[0].radio(
-            "How much does this matter to you?",
-            options=list(Importance),
-            index=None,
-            format_func=lambda i: _IMPORTANCE_LABELS[i],
-            horizontal=True,
-            key=keys["importance"],
-            disabled=read_only or no_rating,
-            help="Rate the statement first." if no_rating else None,
-            on_change=_on_answer,
-            args=cb_args,
-        )
-        if ask_prediction:
-            cols[1].selectbox(
-                f"Your guess: how would {other_label} rate this?",
-                options=[1, 2, 3, 4, 5],
-                index=None,
-                placeholder="No guess",
-                format_func=scale.option,
-                key=keys["prediction"],
-                disabled=read_only or no_rating,
-                on_change=_on_answer,
-                args=cb_args,
-            )
-        with st.expander("Comment (optional)"):
-            st.text_area(
-                "Comment on this statement",
-                key=keys["comment"],
-                max_chars=2000,
-                disabled=read_only or no_rating,
-                placeholder="Rate the statement first." if no_rating else "",
-                on_change=_on_answer,
-                args=cb_args,
-            )
+        _render_details(context, scale, keys, cb_args, no_rating=answer is None)
 
 
-_PARTS = ("rating", "importance", "prediction", "comment")
-
-
-def _on_answer(
-    qid: str,
-    answers: dict[str, Answer],
-    respondent_id: str,
+def _render_details(
+    context: _Statements,
+    scale: AnswerScale,
     keys: dict[str, str],
-    on_change: Callable[[Answer | None, str], None] | None,
+    cb_args: tuple[object, ...],
+    *,
+    no_rating: bool,
 ) -> None:
+    """Importance, the guess about the other side and a comment: once a rating is given."""
+    locked = context.read_only or no_rating
+    cols = st.columns(2 if context.ask_prediction else 1)
+    cols[0].radio(
+        "How much does this matter to you?",
+        options=list(Importance),
+        index=None,
+        format_func=lambda i: _IMPORTANCE_LABELS[i],
+        horizontal=True,
+        key=keys["importance"],
+        disabled=locked,
+        help="Rate the statement first." if no_rating else None,
+        on_change=_on_answer,
+        args=cb_args,
+    )
+    if context.ask_prediction:
+        cols[1].selectbox(
+            f"Your guess: how would {context.other_label} rate this?",
+            options=[1, 2, 3, 4, 5],
+            index=None,
+            placeholder="No guess",
+            format_func=scale.option,
+            key=keys["prediction"],
+            disabled=locked,
+            on_change=_on_answer,
+            args=cb_args,
+        )
+    with st.expander("Comment (optional)"):
+        st.text_area(
+            "Comment on this statement",
+            key=keys["comment"],
+            max_chars=2000,
+            disabled=locked,
+            placeholder="Rate the statement first." if no_rating else "",
+            on_change=_on_answer,
+            args=cb_args,
+        )
+
+
+def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
     """Widget callback: turn the controls of one statement into an Answer and report it."""
     rating = st.session_state.get(keys["rating"])
     if rating is None:
         new: Answer | None = None
-        answers.pop(qid, None)
+        context.answers.pop(qid, None)
     else:
         comment = (st.session_state.get(keys["comment"]) or "").strip() or None
         new = Answer(
-            respondent=respondent_id,
+            respondent=context.respondent_id,
             statement=qid,
             rating=rating,
             importance=st.session_state.get(keys["importance"]),
             prediction=st.session_state.get(keys["prediction"]),
             comment=comment,
         )
-        answers[qid] = new
-    if on_change is not None:
-        on_change(new, qid)
+        context.answers[qid] = new
+    if context.on_change is not None:
+        context.on_change(new, qid)
 
 
 def _unanswered(
@@ -287,28 +306,7 @@ def _render_navigation(
     missing = _unanswered(level_steps, answers)
 
     if nav.confirm_level == step.level.id and ends_level and missing:
-        st.warning(
-            f"{len(missing)} statement(s) at the {step.level.name.lower()} are not answered yet. "
-            "Unanswered statements make the result less certain. Go back and answer them, "
-            "or continue and come back later.",
-            icon=":material/warning:",
-        )
-        c1, c2 = st.columns(2)
-        c1.button(
-            "Go to the first unanswered statement",
-            key=f"{key_prefix}goto_missing",
-            on_click=_goto,
-            args=(nav, missing[0][0]),
-            width="stretch",
-        )
-        c2.button(
-            finish_label if last else "Continue anyway",
-            key=f"{key_prefix}confirm_next",
-            type="primary",
-            on_click=_advance,
-            args=(nav, len(steps), on_finish),
-            width="stretch",
-        )
+        _confirm_unanswered(step, nav, missing, len(steps), key_prefix, on_finish, finish_label)
         return
 
     c1, c2 = st.columns(2)
@@ -340,6 +338,40 @@ def _render_navigation(
             args=(nav, len(steps), on_finish),
             width="stretch",
         )
+
+
+def _confirm_unanswered(
+    step: QuestionnaireStep,
+    nav: QuestionnaireNav,
+    missing: list[tuple[int, str]],
+    n_steps: int,
+    key_prefix: str,
+    on_finish: Callable[[], None] | None,
+    finish_label: str,
+) -> None:
+    """Leaving a level with statements unanswered: go back to them, or go on anyway."""
+    st.warning(
+        f"{len(missing)} statement(s) at the {step.level.name.lower()} are not answered yet. "
+        "Unanswered statements make the result less certain. Go back and answer them, "
+        "or continue and come back later.",
+        icon=":material/warning:",
+    )
+    c1, c2 = st.columns(2)
+    c1.button(
+        "Go to the first unanswered statement",
+        key=f"{key_prefix}goto_missing",
+        on_click=_goto,
+        args=(nav, missing[0][0]),
+        width="stretch",
+    )
+    c2.button(
+        finish_label if nav.step == n_steps - 1 else "Continue anyway",
+        key=f"{key_prefix}confirm_next",
+        type="primary",
+        on_click=_advance,
+        args=(nav, n_steps, on_finish),
+        width="stretch",
+    )
 
 
 def _goto(nav: QuestionnaireNav, step: int) -> None:
