@@ -1,14 +1,14 @@
 """The facilitator's discussion mode: walk the ranked agenda, record agreements and actions.
 
 For each agenda item the room agrees one rating. Where the partners cannot agree, the
-facilitator ticks "could not agree": the disagreement is recorded and the lower of the
-partners' positions is taken, so the record never looks better than the weakest view.
-"Lower" is meant on the scored scale: for a reverse-worded statement (where agreeing is
-the warning sign) the more cautious position is the higher rating.
+facilitator ticks "could not agree": the disagreement is recorded and the most cautious of
+the partners' positions is taken (the rule is the core's `cautious_agreed_rating`, the
+positions its `partner_positions`), so the record never looks better than the weakest view.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
@@ -105,6 +105,17 @@ def _step(delta: int) -> None:
     discussion_state().index += delta
 
 
+@dataclass(frozen=True)
+class _Item:
+    """One agenda statement as the agreement form needs it."""
+
+    statement: str
+    reverse: bool  # agreeing is the warning sign: the cautious rating is the higher one
+    scale: AnswerScale
+    positions: dict[str, int]  # partner id -> position (see `partner_positions`)
+    partner_names: dict[str, str]
+
+
 def _render_item(
     svc: WorkshopService,
     token: str,
@@ -115,42 +126,59 @@ def _render_item(
 ) -> None:
     banks = bank_set(tuple(assessment.banks))
     reverse = banks.statements[item.statement][1].reverse
-    scale = banks.scale_of(item.statement)
-    positions = partner_positions(assessment, item.statement, reverse)
+    context = _Item(
+        statement=item.statement,
+        reverse=reverse,
+        scale=banks.scale_of(item.statement),
+        positions=partner_positions(assessment, item.statement, reverse),
+        partner_names=dict(result.partner_names),
+    )
+    _item_card(result, item, context)
+    _agreement_form(svc, token, context, existing)
+    render_actions(svc, token, assessment, statement=item.statement)
+
+
+def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> None:
     with st.container(border=True):
         st.caption(f"#{item.rank} · {item.characteristic_name} · {item.level.value} level")
         st.markdown(f"### {item.text}")
         st.markdown(item.reason)
         cols = st.columns(max(len(result.partner_names), 1))
-        for col, (partner_id, _) in zip(cols, result.partner_names.items(), strict=True):
+        for col, partner_id in zip(cols, result.partner_names, strict=True):
             score = item.scores.get(partner_id)
-            position = positions.get(partner_id)
+            position = context.positions.get(partner_id)
             col.metric(
                 partner_label(result, partner_id),
                 format_score(score) if score is None else f"{format_score(score)}/100",
                 help="Score 0-100 (reverse-worded statements flipped).",
             )
             col.caption(
-                "no rating" if position is None else f"their rating ≈ {scale.option(position)}"
+                "no rating"
+                if position is None
+                else f"their rating ≈ {context.scale.option(position)}"
             )
         if item.prompts:
             st.markdown("**To talk about**")
             for prompt in item.prompts:
                 st.markdown(f"- {prompt}")
 
-    key = f"pf_ws_agree|{item.statement}"
+
+def _agreement_form(
+    svc: WorkshopService, token: str, context: _Item, existing: AgreedItem | None
+) -> None:
+    key = f"pf_ws_agree|{context.statement}"
     with st.form(key=f"{key}|form", border=True):
         st.markdown("**What the partners agree**" + (" · ✓ recorded" if existing else ""))
         default = (
             existing.agreed_rating
             if existing
-            else cautious_agreed_rating(3, True, positions, reverse)
+            else cautious_agreed_rating(3, True, context.positions, context.reverse)
         )
         st.radio(
             "Agreed rating",
-            options=list(scale.labels),
+            options=list(context.scale.labels),
             index=default - 1,
-            format_func=scale.option,
+            format_func=context.scale.option,
             horizontal=True,
             key=f"{key}|rating",
         )
@@ -159,7 +187,7 @@ def _render_item(
             "rating: "
             + (
                 "the higher one, as this statement is a warning sign"
-                if reverse
+                if context.reverse
                 else "the lower one"
             )
             + ")",
@@ -176,44 +204,40 @@ def _render_item(
             "Record agreement",
             type="primary",
             on_click=_record,
-            args=(svc, token, item.statement, key, positions, result, reverse, scale),
+            args=(svc, token, key, context),
         )
-    render_actions(svc, token, assessment, statement=item.statement)
 
 
-def _record(
-    svc: WorkshopService,
-    token: str,
-    statement: str,
-    key: str,
-    positions: dict[str, int],
-    result: AssessmentResult,
-    reverse: bool,
-    scale: AnswerScale,
-) -> None:
+def _record(svc: WorkshopService, token: str, key: str, context: _Item) -> None:
     state = discussion_state()
     chosen = int(st.session_state[f"{key}|rating"])
     disagree = bool(st.session_state[f"{key}|disagree"])
-    rating = cautious_agreed_rating(chosen, disagree, positions, reverse)
+    rating = cautious_agreed_rating(chosen, disagree, context.positions, context.reverse)
     notes = (st.session_state.get(f"{key}|notes") or "").strip()
     try:
         svc.record_agreement(
             token,
             AgreedItem(
-                statement=statement, agreed_rating=rating, disagreement=disagree, notes=notes
+                statement=context.statement,
+                agreed_rating=rating,
+                disagreement=disagree,
+                notes=notes,
             ),
         )
     except PartnershipFitError as exc:
         state.error = str(exc)
         return
-    if disagree and positions:
-        cautious = [result.partner_names.get(p, p) for p, r in positions.items() if r == rating]
+    label = context.scale.option(rating)
+    if disagree and context.positions:
+        cautious = [
+            context.partner_names.get(p, p) for p, r in context.positions.items() if r == rating
+        ]
         state.message = (
             "Recorded as a disagreement; the more cautious rating was taken: "
-            f"{scale.option(rating)} ({join_names(cautious)})."
+            f"{label} ({join_names(cautious)})."
         )
     else:
-        state.message = f"Agreement recorded: {scale.option(rating)}."
+        state.message = f"Agreement recorded: {label}."
     # The recorded value wins over what the form showed before.
     st.session_state[f"{key}|rating"] = rating
 

@@ -179,23 +179,28 @@ def _create_form(svc: WorkshopService) -> None:
         clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
     if clicked:
         _create(svc, int(count))
+    _open_existing()
+
+
+def _open_existing() -> None:
     with _kept_open_expander("Open a workshop you already created", "pf_ws_open_open"):
         st.text_input(
             "Paste your facilitator link",
             key="pf_ws_open_link",
             placeholder="https://…/facilitator?t=…",
         )
-        if st.button("Open", key="pf_ws_open"):
-            found = token_from_link(st.session_state.get("pf_ws_open_link") or "")
-            if found is None:
-                st.error(
-                    "That is not a facilitator link. It looks like …/facilitator?t=… "
-                    "— copy the whole link you bookmarked.",
-                    icon=":material/error:",
-                )
-            else:
-                st.query_params[links.FACILITATOR_PARAM] = found
-                st.rerun()
+        if not st.button("Open", key="pf_ws_open"):
+            return
+        found = token_from_link(st.session_state.get("pf_ws_open_link") or "")
+        if found is None:
+            st.error(
+                "That is not a facilitator link. It looks like …/facilitator?t=… "
+                "— copy the whole link you bookmarked.",
+                icon=":material/error:",
+            )
+        else:
+            st.query_params[links.FACILITATOR_PARAM] = found
+            st.rerun()
 
 
 def _create(svc: WorkshopService, count: int) -> None:
@@ -284,6 +289,12 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
     if dash.state.value != shown_state:
         # Locked elsewhere, or revealed automatically: redraw the whole page.
         st.rerun(scope="app")
+    _progress(dash)
+    _lock_and_reveal(svc, token, dash)
+
+
+def _progress(dash: Dashboard) -> None:
+    """Who joined and finished, per partner and per person."""
     people = dash.participants
     done = sum(1 for p in people if p.finished)
     cols = st.columns(2 + len(dash.workshop.partners))
@@ -297,7 +308,12 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
     ]
     if missing:
         st.caption("Nobody has joined yet for: " + ", ".join(missing))
-    if people:
+    if not people:
+        st.info(
+            "Nobody has joined yet. Show the code above to the room.",
+            icon=":material/hourglass_empty:",
+        )
+    else:
         now = datetime.now(UTC)
         st.dataframe(
             [
@@ -319,14 +335,12 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
                 )
             },
         )
-    else:
-        st.info(
-            "Nobody has joined yet. Show the code above to the room.",
-            icon=":material/hourglass_empty:",
-        )
     if dash.state == WorkshopState.OPEN and dash.workshop.auto_reveal:
         st.caption("Results appear by themselves once everyone who joined has finished.")
 
+
+def _lock_and_reveal(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    people = dash.participants
     c1, c2 = st.columns(2)
     locked = dash.state == WorkshopState.LOCKED
     if c1.button(
@@ -342,7 +356,7 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
             show_error(exc)
             return
         st.rerun(scope="app")
-    unfinished = len(people) - done
+    unfinished = sum(1 for p in people if not p.finished)
     anyway = True
     if people and unfinished:
         anyway = c2.checkbox(

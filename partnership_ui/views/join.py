@@ -15,7 +15,12 @@ from partnership_core import links
 from partnership_core.assessment import Answer
 from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
 from partnership_core.text import normalise_name
-from partnership_core.workshop import WorkshopService, WorkshopState, format_join_code
+from partnership_core.workshop import (
+    ParticipantView,
+    WorkshopService,
+    WorkshopState,
+    format_join_code,
+)
 
 from ..context import base_url, client_key
 from ..data import bank_set, workshop_service
@@ -187,6 +192,16 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
         state.pending.clear()
         state.loaded_for = token
 
+    _greeting(view, token)
+    if view.state == WorkshopState.REVEALED:
+        _revealed(svc, token)
+    elif view.finished:
+        _handed_in(svc, token, view.state)
+    else:
+        _answering(svc, state, token, view)
+
+
+def _greeting(view: ParticipantView, token: str) -> None:
     info = view.workshop
     partner_name = next((p.name for p in info.partners if p.id == view.respondent.partner), "")
     st.title(info.name)
@@ -198,24 +213,25 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
         )
         st.code(links.resume_link(base_url(), token), language=None, wrap_lines=True)
 
-    if view.state == WorkshopState.REVEALED:
-        _revealed(svc, token)
-        return
-    if view.finished:
-        st.success(
-            "Thank you — your answers are in. The results appear here when the facilitator "
-            "reveals them.",
-            icon=":material/check_circle:",
+
+def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState) -> None:
+    st.success(
+        "Thank you — your answers are in. The results appear here when the facilitator "
+        "reveals them.",
+        icon=":material/check_circle:",
+    )
+    if shown == WorkshopState.OPEN:
+        st.button(
+            "Change my answers",
+            key="pf_ws_reopen",
+            on_click=_reopen,
+            args=(svc, token),
         )
-        if view.state == WorkshopState.OPEN:
-            st.button(
-                "Change my answers",
-                key="pf_ws_reopen",
-                on_click=_reopen,
-                args=(svc, token),
-            )
-        _wait_for_change(svc, token, view.state, finished=True)
-        return
+    _wait_for_change(svc, token, shown, finished=True)
+
+
+def _answering(svc: WorkshopService, state: JoinState, token: str, view: ParticipantView) -> None:
+    info = view.workshop
     locked = view.state == WorkshopState.LOCKED
     if locked:
         st.warning(
@@ -225,11 +241,9 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
         )
         _wait_for_change(svc, token, view.state, finished=False)
     _save_indicator(state)
-
-    banks = bank_set(tuple(info.banks))
     others = [p.name for p in info.partners if p.id != view.respondent.partner]
     render_questionnaire(
-        banks=banks,
+        banks=bank_set(tuple(info.banks)),
         statement_ids=list(info.statements),
         answers=state.answers,
         respondent_id=view.respondent.id,
