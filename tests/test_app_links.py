@@ -40,3 +40,38 @@ def test_partner_five_has_one_marker_everywhere() -> None:
     result = AssessmentResult.model_construct(partner_names=names)
     assert partner_label(result, "p4") == "✕ Org 4"
     assert partner_label(result, "unknown") == "unknown"
+
+
+def test_the_ui_layer_has_no_import_cycle_and_widgets_stand_alone() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "partnership_ui"
+    graph: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                name = f"{base}.{node.module}" if node.module else base
+                targets.add(name)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "partnership_ui"
+            ):
+                targets.add(node.module or "")
+        graph[module] = targets
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, " -> ".join((*trail, module))
+        for target in graph.get(module, ()):
+            visit(target, (*trail, module))
+
+    for module in graph:
+        visit(module, ())
+    # Shared widgets know nothing of the page bodies or the solo flow that use them.
+    for module, targets in graph.items():
+        if module.startswith("partnership_ui.widgets"):
+            assert not {t for t in targets if ".views" in t or t.endswith(("session", "autosave"))}
