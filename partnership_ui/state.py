@@ -15,7 +15,13 @@ from typing import Any
 
 import streamlit as st
 
-from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Answer, Assessment
+from partnership_core.assessment import (
+    MAX_PARTNERS,
+    MIN_PARTNERS,
+    Answer,
+    Assessment,
+    Respondent,
+)
 from partnership_core.bank import SPINE_BANK_ID, PartnershipType
 from partnership_core.workshop import WorkshopInfo
 
@@ -167,7 +173,7 @@ class SoloState:
     def started(self) -> bool:
         return self.assessment is not None
 
-    def respondent(self, respondent_id: str) -> Any:
+    def respondent(self, respondent_id: str) -> Respondent:
         assert self.assessment is not None
         return next(r for r in self.assessment.respondents if r.id == respondent_id)
 

@@ -18,7 +18,7 @@ from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, 
 from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
 from partnership_core.errors import PartnershipFitError, WorkshopError
 from partnership_core.results import AssessmentResult
-from partnership_core.text import name_key, normalise_name
+from partnership_core.text import name_key, normalise_name, plural
 from partnership_core.workshop import (
     Dashboard,
     WorkshopService,
@@ -417,8 +417,8 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     by_name = {name_key(n): pid for pid, n in workshop_partners.items()}
     partner_map: dict[str, str] = {}
     st.markdown(
-        f"**{upload.name}**: {len(offline.respondents)} respondent(s), "
-        f"{len(offline.answers)} answer(s)."
+        f"**{upload.name}**: {plural(len(offline.respondents), 'respondent')}, "
+        f"{plural(len(offline.answers), 'answer')}."
     )
     for partner in offline.partners:
         people = [r.name for r in offline.respondents if r.partner == partner.id]

@@ -14,7 +14,7 @@ import streamlit as st
 from partnership_core import links
 from partnership_core.assessment import Answer
 from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
-from partnership_core.text import normalise_name
+from partnership_core.text import normalise_name, plural
 from partnership_core.workshop import (
     ParticipantView,
     WorkshopService,
@@ -262,8 +262,9 @@ def _save_indicator(state: JoinState) -> None:
         st.warning(state.save_error, icon=":material/warning:")
     elif state.pending:
         st.warning(
-            f"{len(state.pending)} answer(s) are NOT saved yet; they are retried with your next "
-            "click.",
+            f"{plural(len(state.pending), 'answer')} "
+            f"{'is' if len(state.pending) == 1 else 'are'} NOT saved yet; "
+            f"{'it is' if len(state.pending) == 1 else 'they are'} retried with your next click.",
             icon=":material/warning:",
         )
     elif state.saved_at:
