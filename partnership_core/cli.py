@@ -19,7 +19,8 @@ from .assessment import Assessment, assessment_json_schema, dump_assessment, loa
 from .assessment import parse_assessment as _parse_assessment
 from .bank import QUESTIONS_DIR, BankSet, load_bank, load_bank_set, load_banks
 from .errors import AssessmentFileError, PartnershipFitError, QuestionBankError
-from .results import AssessmentResult
+from .results import AssessmentResult, Verdict
+from .text import format_score, plural
 
 __all__ = ["main", "build_parser", "format_result"]
 
@@ -281,64 +282,112 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- text output
 
+_DETAILS_SHOWN = 3
 
-def _n(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+
+class _Writer:
+    """Wrapped paragraphs at the CLI width, so the text reads the same on any terminal."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def line(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def para(self, text: str, indent: str = "", hanging: str | None = None) -> None:
+        rest = indent if hanging is None else hanging
+        self.line(textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=rest))
 
 
 def format_result(result: AssessmentResult, out: TextIO) -> None:
-    """Write a scored assessment as plain text: verdict first, then level by level."""
-
-    def para(text: str, indent: str = "", hanging: str | None = None) -> None:
-        rest = indent if hanging is None else hanging
-        print(textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=rest), file=out)
-
-    names = result.partner_names
-    print(result.partnership, file=out)
-    print("=" * min(len(result.partnership), _WIDTH), file=out)
-    para(f"Verdict: {result.overall_label}. {result.headline}")
-    para(f"Next step: {result.next_step}")
-    print(f"Overall compatibility: {_n(result.compatibility)}/100", file=out)
+    """Write a scored assessment as plain text a facilitator can read aloud: the verdict, why,
+    level by level, the short agenda, then coverage and warnings."""
+    w = _Writer(out)
+    w.line(result.partnership)
+    w.line("=" * min(len(result.partnership), _WIDTH))
+    w.para(f"Verdict: {result.overall_label}. {result.headline}")
+    w.para(f"Next step: {result.next_step}")
     if result.uses_estimates:
-        para("Some partners' answers are estimates made by someone else; confirm them.")
+        w.para("Some partners' answers are estimates made by someone else; confirm them.")
+    _write_why(w, result)
+    _write_levels(w, result)
+    _write_agenda(w, result)
+    _write_coverage(w, result)
+
+
+def _write_why(w: _Writer, result: AssessmentResult) -> None:
+    verdicts = {lv.id: lv.verdict for lv in result.levels}
+    deciding = [
+        f
+        for f in result.findings
+        if f.effect in (Verdict.STOP, Verdict.PAUSE) or (f.effect and f.effect == verdicts[f.level])
+    ]
+    if not deciding:
+        return
+    w.line()
+    w.line("Why this verdict")
+    for finding in deciding:
+        w.para(finding.sentence, "  - ", "    ")
+        for detail in finding.details[:_DETAILS_SHOWN]:
+            w.para(detail, "      ", "        ")
+        hidden = len(finding.details) - _DETAILS_SHOWN
+        if hidden > 0:
+            w.para(f"and {plural(hidden, 'more statement')}", "      ")
+
+
+def _write_levels(w: _Writer, result: AssessmentResult) -> None:
+    names = result.partner_names
     for level in sorted(result.levels, key=lambda lv: lv.order):
-        print(file=out)
-        print(
-            f"{level.name.upper()}: {level.verdict_label} "
-            f"(compatibility {_n(level.compatibility)})",
-            file=out,
-        )
-        para(level.explanation, "  ")
+        w.line()
+        w.line(f"{level.name.upper()}: {level.verdict_label}")
+        w.para(level.explanation, "  ")
         for ch in level.characteristics:
+            if not ch.assessed:
+                w.line(f"  - {ch.name}: not assessed by the chosen question banks")
+                continue
             flag = "  [red flag]" if ch.red_flag else ""
-            print(
-                f"  - {ch.name}: {ch.band_label} (fit {_n(ch.compatibility)}, "
-                f"alignment {_n(ch.alignment)}){flag}",
-                file=out,
+            w.line(
+                f"  - {ch.name}: {ch.band_label} (fit {format_score(ch.compatibility)}, "
+                f"alignment {format_score(ch.alignment)}){flag}"
             )
             readiness = "; ".join(
-                f"{names.get(s.partner, s.partner)} {_n(s.readiness)}" for s in ch.partners
+                f"{names.get(s.partner, s.partner)} {format_score(s.readiness)}"
+                for s in ch.partners
             )
-            para(f"readiness: {readiness}", "      ")
-    if result.agenda:
-        print(file=out)
-        print("Agenda: talk these through first", file=out)
-        for item in result.agenda[:5]:
-            para(
-                f"[{item.characteristic_name}] {item.text} (gap {_n(item.gap)}) {item.reason}",
-                f"  {item.rank}. ",
-                "     ",
-            )
-    print(file=out)
-    print("Coverage", file=out)
+            w.para(f"readiness: {readiness}", "      ")
+
+
+def _write_agenda(w: _Writer, result: AssessmentResult) -> None:
+    if not result.talk_first:
+        return
+    w.line()
+    w.line(f"Agenda: talk these through first (about {result.talk_first_minutes} minutes)")
+    for item in result.talk_first:
+        w.para(
+            f"{item.characteristic_name}: {item.text} {item.reason}", f"  {item.rank}. ", "     "
+        )
+        for prompt in item.prompts[:1]:
+            w.para(f"Ask: {prompt}", "     ")
+    if result.agenda_groups:
+        w.line()
+        rest = sum(len(g.items) for g in result.agenda_groups)
+        w.line(f"Then, by characteristic ({plural(rest, 'more statement')})")
+        for group in result.agenda_groups:
+            texts = "; ".join(item.text.rstrip(".") for item in group.items)
+            w.para(f"{group.characteristic_name}: {texts}.", "  - ", "    ")
+
+
+def _write_coverage(w: _Writer, result: AssessmentResult) -> None:
+    names = result.partner_names
+    w.line()
+    w.line("Coverage")
     for cov in result.coverage:
-        print(
+        w.line(
             f"  {names.get(cov.partner, cov.partner)}: {cov.rated}/{cov.expected} rated, "
-            f"{cov.not_sure} not sure, {cov.unanswered} unanswered",
-            file=out,
+            f"{cov.not_sure} not sure, {cov.unanswered} unanswered"
         )
     if result.warnings:
-        print(file=out)
-        print("Warnings", file=out)
+        w.line()
+        w.line("Warnings")
         for warning in result.warnings:
-            para(warning, "  - ", "    ")
+            w.para(warning, "  - ", "    ")

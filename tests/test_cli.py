@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from partnership_core.assessment import dump_assessment, parse_assessment
-from partnership_core.bank import QUESTIONS_DIR, load_banks
+from partnership_core.assessment import (
+    Answer,
+    Assessment,
+    Partner,
+    Respondent,
+    dump_assessment,
+    parse_assessment,
+)
+from partnership_core.bank import QUESTIONS_DIR, PartnershipType, load_bank_set, load_banks
 from partnership_core.cli import main
 from partnership_core.errors import QuestionBankError
 from partnership_core.example import example_assessment
@@ -270,3 +277,92 @@ def test_module_pipe_example_into_score() -> None:
     )
     assert bad.returncode == 2
     assert b"Traceback" not in bad.stderr and b"standard input, line 1" in bad.stderr
+
+
+# ---------------------------------------------------------------------------- why and agenda
+
+
+def mixed_assessment() -> Assessment:
+    """Three partners: one apart on driving force (and misread there), one split inside on
+    roles, a shared gap on how to end the partnership, and one person who answered 4 to all."""
+    banks = load_bank_set(["three-levels"])
+    partners = [
+        Partner(id="shelter", name="Shelter Now"),
+        Partner(id="trust", name="Civic Trust"),
+        Partner(id="fresh", name="FreshMart Supermarkets"),
+    ]
+    people = {
+        "shelter": ("Ana", "Ben"),
+        "trust": ("Chloé", "Dev"),
+        "fresh": ("Eli", "Farah", "Gus"),
+    }
+    respondents = [
+        Respondent(id=f"{p.id}{j}", name=name, partner=p.id)
+        for p in partners
+        for j, name in enumerate(people[p.id])
+    ]
+
+    def ready_rating(respondent: str, short: str) -> int:
+        if respondent.startswith("fresh") and short in ("df-reason", "df-benefits"):
+            return 2
+        if short == "sc-roles":
+            return {"trust0": 5, "trust1": 1}.get(respondent, 4)
+        if short in ("tm-process", "tm-assets"):
+            return 2
+        return 5
+
+    answers = []
+    for r in respondents:
+        for qid in banks.applicable(PartnershipType.OTHER):
+            _, statement = banks.statements[qid]
+            good = ready_rating(r.id, statement.id)
+            rating = 4 if r.id == "fresh2" else 6 - good if statement.reverse else good
+            predicts = r.id.startswith("shelter") and statement.id == "df-reason"
+            answers.append(
+                Answer(
+                    respondent=r.id,
+                    statement=qid,
+                    rating=rating,
+                    prediction=5 if predicts else None,
+                )
+            )
+    return Assessment(
+        name="Warm Homes coalition",
+        banks=["three-levels"],
+        partners=partners,
+        respondents=respondents,
+        answers=answers,
+    )
+
+
+def test_score_text_says_why_and_gives_a_short_agenda(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.json"
+    path.write_text(dump_assessment(mixed_assessment()), encoding="utf-8")
+    assert main(["score", str(path)]) == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())
+    assert out.index("Why this verdict") < out.index("ENTRY LEVEL") < out.index("Agenda")
+    assert "FreshMart Supermarkets stands apart" in flat
+    assert "people inside one partner are 3 or more steps apart" in flat
+    assert "Civic Trust's people answered" in flat
+    assert "FreshMart Supermarkets' people" in flat
+    assert "Civic Trust and Shelter Now disagreed with" in flat
+    assert "Gus (FreshMart Supermarkets) gave all 50 ratings as 4" in flat
+    assert "Then, by characteristic" in out and "minutes)" in out
+    assert "level level" not in flat and "Supermarkets's" not in flat and "(s)" not in flat
+
+
+def test_score_json_carries_the_findings_and_the_agenda(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.json"
+    path.write_text(dump_assessment(mixed_assessment()), encoding="utf-8")
+    assert main(["score", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["findings"] and data["findings"][0]["rule_text"]
+    assert 1 <= len(data["talk_first"]) <= 5 and data["talk_first_minutes"] > 0
+    assert data["stands_apart"] == "fresh"
+    assert data["flagged_respondents"][0]["name"] == "Gus"
+    assert any(f["rule"] == "misreading" for f in data["findings"])

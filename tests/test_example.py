@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 
 from partnership_core.assessment import NOT_SURE, Assessment, dump_assessment, parse_assessment
-from partnership_core.bank import BankSet, PartnershipType
+from partnership_core.bank import BandId, BankSet, LevelId, PartnershipType
 from partnership_core.example import example_assessment, example_workshop_assessment
+from partnership_core.results import AgendaCause, Verdict
 from partnership_core.scoring import score_assessment
 
 
@@ -77,3 +78,31 @@ def test_workshop_example_records_agreements_and_actions(banks: BankSet) -> None
     statements = set(banks.statements)
     assert all(item.statement in statements for item in workshop.agreed)
     assert parse_assessment(dump_assessment(assessment)) == assessment
+
+
+def test_story_shows_a_realistic_mix_of_verdicts(banks: BankSet) -> None:
+    result = score_assessment(example_assessment(7, banks), banks)
+    bands = {c.id: c.band for c in result.characteristics}
+    assert {bands[c] for c in ("cultural-compatibility", "mission-vision", "synergy")} == {
+        BandId.STRONG
+    }
+    assert bands["driving-force"] == BandId.PAUSE
+    assert bands["risk-reward"] == BandId.SERIOUS
+    assert bands["decision-making"] == BandId.WORKABLE
+    assert bands["termination"] == BandId.PAUSE
+    assert result.overall_verdict == Verdict.STOP
+    assert (result.stage, result.headline_level) == (LevelId.ENTRY, LevelId.DECISION)
+    assert result.headline_characteristic == "risk-reward"
+    # A short agenda for one session; the rest grouped, never an "agree" on every side.
+    assert len(result.talk_first) == 5 and result.talk_first_minutes == 50
+    assert 10 <= len(result.agenda) <= 20
+    for item in result.agenda:
+        assert item.causes
+        if all(s is not None and s >= 75 for s in item.scores.values()):
+            assert set(item.causes) <= {AgendaCause.INTERNAL_SPLIT, AgendaCause.MISREADING}
+    causes = {c for a in result.agenda for c in a.causes}
+    assert {
+        AgendaCause.PARTNERS_DIFFER,
+        AgendaCause.INTERNAL_SPLIT,
+        AgendaCause.MISREADING,
+    } <= causes

@@ -46,6 +46,11 @@ def ready(q: str) -> int:
     return 1 if REVERSE[q] else 5
 
 
+def agree(q: str) -> int:
+    """The rating that means 'agree' in the ready direction (4, or 2 when reverse-scored)."""
+    return 2 if REVERSE[q] else 4
+
+
 def test_normalise_maps_the_scale_and_flips_reverse_items():
     assert [normalise(r) for r in range(1, 6)] == [0, 25, 50, 75, 100]
     assert [normalise(r, reverse=True) for r in range(1, 6)] == [100, 75, 50, 25, 0]
@@ -155,7 +160,8 @@ def test_empty_assessment_is_incomplete_not_an_error():
 
 
 def test_not_sure_counts_as_given_but_not_rated():
-    result = score_assessment(make(lambda r, q: "not_sure" if r == "p0r0" else 4), BANKS)
+    # "agree" in the ready direction: a raw 4 on a reverse statement would now be a low rating
+    result = score_assessment(make(lambda r, q: "not_sure" if r == "p0r0" else agree(q)), BANKS)
     p0 = next(c for c in result.coverage if c.partner == "p0")
     assert p0.not_sure == len(STATEMENTS) and p0.rated == 0 and p0.unanswered == 0
     assert result.overall_verdict == Verdict.INCOMPLETE
@@ -305,6 +311,19 @@ def _signature(result) -> dict:
             for g in result.perception_gaps
         ),
         "coverage": sorted((c.partner, c.rated, c.not_sure, c.unanswered) for c in result.coverage),
+        "headline": (
+            result.headline,
+            result.next_step,
+            result.headline_level,
+            result.headline_characteristic,
+            result.stands_apart,
+        ),
+        "findings": result.findings,
+        "explanations": [lv.explanation for lv in result.levels],
+        "full_agenda": result.agenda,
+        "talk_first": (result.talk_first, result.talk_first_minutes, result.agenda_groups),
+        "warnings": sorted(result.warnings),
+        "flagged": result.flagged_respondents,
     }
 
 
@@ -369,6 +388,67 @@ def test_moving_an_answer_towards_the_other_partner_never_lowers_alignment(a, b,
     align_before = next(c.alignment for c in before.characteristics if c.id == char)
     align_after = next(c.alignment for c in after.characteristics if c.id == char)
     assert align_after >= align_before
+
+
+_SEVERITY = {
+    Verdict.CLEAR: 0,
+    Verdict.CONDITIONS: 1,
+    Verdict.INCOMPLETE: 2,
+    Verdict.PAUSE: 3,
+    Verdict.STOP: 4,
+}
+
+
+@PROPERTY
+@given(assessments(max_partners=3), st.data())
+def test_lowering_a_partner_to_least_ready_on_one_statement_never_improves_a_verdict(
+    assessment: Assessment, data
+):
+    rated = sorted(
+        {(a.statement, a.respondent[:2]) for a in assessment.answers if isinstance(a.rating, int)}
+    )
+    if not rated:
+        return
+    statement, partner = data.draw(st.sampled_from(rated))
+    worst = 5 if REVERSE[statement] else 1
+    lowered = assessment.model_copy(
+        update={
+            "answers": [
+                a.model_copy(update={"rating": worst})
+                if a.statement == statement
+                and a.respondent.startswith(partner)
+                and isinstance(a.rating, int)
+                else a
+                for a in assessment.answers
+            ]
+        }
+    )
+    before, after = score_assessment(assessment, BANKS), score_assessment(lowered, BANKS)
+    assert _SEVERITY[after.overall_verdict] >= _SEVERITY[before.overall_verdict]
+    for lv_before, lv_after in zip(before.levels, after.levels, strict=True):
+        assert _SEVERITY[lv_after.verdict] >= _SEVERITY[lv_before.verdict], lv_before.id
+
+
+@PROPERTY
+@given(assessments())
+def test_no_number_sits_in_a_better_band_than_its_verdict(assessment: Assessment):
+    result = score_assessment(assessment, BANKS)
+    t = DEFAULT_RULES.band_thresholds
+    ceiling = {
+        BandId.PAUSE: DEFAULT_RULES.rating_points(t.workable),
+        BandId.SERIOUS: DEFAULT_RULES.rating_points(t.pause),
+    }
+    for c in result.characteristics:
+        if c.band in ceiling:
+            assert c.compatibility < ceiling[c.band]
+    for level in result.levels:
+        worst = [c.compatibility for c in level.characteristics if c.compatibility is not None]
+        if level.compatibility is not None:
+            assert level.compatibility == min(worst)
+        if level.verdict == Verdict.STOP:
+            assert level.compatibility < ceiling[BandId.SERIOUS]
+    assert [i.rank for i in result.talk_first] == list(range(1, len(result.talk_first) + 1))
+    assert len(result.talk_first) <= DEFAULT_RULES.talk_first_max
 
 
 def test_rules_come_from_data():

@@ -18,21 +18,25 @@ from partnership_core import figures
 from partnership_core.assessment import Assessment
 from partnership_core.bank import BandId
 from partnership_core.palette import partner_glyph
-from partnership_core.results import AssessmentResult, LevelResult, Verdict
+from partnership_core.results import (
+    AgendaItem,
+    AssessmentResult,
+    CharacteristicResult,
+    Finding,
+    FindingRule,
+    LevelResult,
+    Severity,
+    Verdict,
+)
+from partnership_core.scoring import DEFAULT_RULES
 from partnership_core.solo import estimated_partners
-from partnership_core.text import format_score
+from partnership_core.text import format_score, plural
 
 __all__ = [
     "Section",
     "SOLO_SECTIONS",
     "WORKSHOP_SECTIONS",
-    "VERDICT_ICONS",
-    "BAND_ICONS",
-    "ESTIMATE_SUFFIX",
-    "INTERNAL_SPLIT",
-    "display_result",
     "partner_label",
-    "internal_splits",
     "render_result_view",
 ]
 
@@ -41,27 +45,31 @@ class Section(StrEnum):
     """The parts of the result view, drawn in this order when chosen."""
 
     OVERALL = "overall"  # verdict, headline, next step, stage
+    FINDINGS = "findings"  # why this verdict: the rules that fired
     PEOPLE = "people"  # how many people answered for each partner
-    LEVELS = "levels"  # a card per level with its characteristics
+    LEVELS = "levels"  # a card per level with its characteristics, not-assessed ones named
     CHARTS = "charts"  # the partners side by side in the core's figures
     AGENDA = "agenda"  # what to talk about first
     SPLITS = "splits"  # where the people of one partner differ among themselves
-    PERCEPTION = "perception"  # how well partners predicted each other
+    PERCEPTION = "perception"  # how well partners predicted each other, misreadings
     COVERAGE = "coverage"  # warnings and answers per partner
     METHOD = "method"  # how the scores work
 
 
 SOLO_SECTIONS = (
     Section.OVERALL,
+    Section.FINDINGS,
     Section.LEVELS,
     Section.CHARTS,
     Section.AGENDA,
+    Section.SPLITS,
     Section.PERCEPTION,
     Section.COVERAGE,
     Section.METHOD,
 )
 WORKSHOP_SECTIONS = (
     Section.OVERALL,
+    Section.FINDINGS,
     Section.PEOPLE,
     Section.LEVELS,
     Section.CHARTS,
@@ -70,26 +78,28 @@ WORKSHOP_SECTIONS = (
     Section.COVERAGE,
 )
 
-VERDICT_ICONS: dict[Verdict, str] = {
+_VERDICT_ICONS: dict[Verdict, str] = {
     Verdict.CLEAR: ":material/check_circle:",
     Verdict.CONDITIONS: ":material/construction:",
     Verdict.PAUSE: ":material/pause_circle:",
     Verdict.STOP: ":material/block:",
     Verdict.INCOMPLETE: ":material/help:",
 }
-BAND_ICONS: dict[BandId, str] = {
+_BAND_ICONS: dict[BandId, str] = {
     BandId.STRONG: ":material/check_circle:",
     BandId.WORKABLE: ":material/construction:",
     BandId.PAUSE: ":material/pause_circle:",
     BandId.SERIOUS: ":material/cancel:",
     BandId.INSUFFICIENT: ":material/help:",
 }
-ESTIMATE_SUFFIX = " (estimate)"
-# TODO(scoring merge): the only use of the within-partner split threshold; it moves to the
-# core's ScoringRules with the scoring rewrite. A range of 50 on the 0-100 scale is two
-# points on the five-point scale (e.g. 2 against 4): people from one organisation who
-# differ that much do not yet share a view.
-INTERNAL_SPLIT = 50.0
+_SEVERITY_ICONS: dict[Severity, str] = {
+    Severity.SERIOUS: ":material/block:",
+    Severity.CONCERN: ":material/pause_circle:",
+    Severity.NOT_JUDGED: ":material/help:",
+    Severity.WORK: ":material/construction:",
+    Severity.DISCUSS: ":material/forum:",
+}
+_ESTIMATE_SUFFIX = " (estimate)"
 _CHART_TABS = (
     ("Levels", "levels"),
     ("Side by side", "radar"),
@@ -99,14 +109,14 @@ _CHART_TABS = (
 _DOCS_SCORING = Path(__file__).resolve().parent.parent.parent / "docs" / "scoring.md"
 
 
-def display_result(result: AssessmentResult, assessment: Assessment) -> AssessmentResult:
+def _display_result(result: AssessmentResult, assessment: Assessment) -> AssessmentResult:
     """A copy of the result whose partner names say "(estimate)" where answers are guessed,
     so every chart legend and table carries the label."""
     guessed = estimated_partners(assessment)
     if not guessed:
         return result
     names = {
-        pid: name + ESTIMATE_SUFFIX if pid in guessed else name
+        pid: name + _ESTIMATE_SUFFIX if pid in guessed else name
         for pid, name in result.partner_names.items()
     }
     return result.model_copy(update={"partner_names": names})
@@ -134,7 +144,7 @@ def render_result_view(
         sections: which parts to show; they are drawn in `Section` order.
         key_prefix: makes the chart keys unique on the page.
     """
-    shown = display_result(result, assessment)
+    shown = _display_result(result, assessment)
     chosen = set(sections)
     for section in Section:
         if section in chosen:
@@ -146,7 +156,7 @@ def render_result_view(
 
 def _verdict_box(verdict: Verdict, text: str) -> None:
     """An alert whose kind, icon and words all say the verdict."""
-    icon = VERDICT_ICONS[verdict]
+    icon = _VERDICT_ICONS[verdict]
     if verdict is Verdict.CLEAR:
         st.success(text, icon=icon)
     elif verdict is Verdict.PAUSE:
@@ -174,18 +184,45 @@ def _overall(result: AssessmentResult, _assessment: Assessment, _key_prefix: str
         )
 
 
+_FINDINGS_SHOWN = 5
+
+
+def _findings(result: AssessmentResult, _assessment: Assessment, _key_prefix: str) -> None:
+    """Why this verdict: the rules that set the levels' verdicts, worst first; the rest, the
+    figures and the rules themselves one click away."""
+    decisive = [f for f in result.findings if f.effect is not None]
+    st.subheader("Why this verdict")
+    if not decisive:
+        st.markdown("No rule of the method holds a level back.")
+        return
+    with st.container(border=True):
+        st.markdown("\n".join(_finding_line(f) for f in decisive[:_FINDINGS_SHOWN]))
+    rest = decisive[_FINDINGS_SHOWN:]
+    if rest:
+        with st.expander(f"{plural(len(rest), 'more reason')}"):
+            st.markdown("\n".join(_finding_line(f) for f in rest))
+    with st.expander("The figures and the rules behind these reasons"):
+        for finding in decisive:
+            st.markdown(f"**{finding.sentence}**")
+            if finding.details:
+                st.markdown("\n".join(f"- {line}" for line in finding.details))
+            st.caption(f"Rule: {finding.rule_text}")
+
+
+def _finding_line(finding: Finding) -> str:
+    # The sentence names its characteristic already: read aloud, a prefix would repeat it.
+    return f"- {_SEVERITY_ICONS[finding.severity]} {finding.sentence}"
+
+
 def _people(result: AssessmentResult, assessment: Assessment, _key_prefix: str) -> None:
     counts = {p.id: 0 for p in assessment.partners}
     for r in assessment.respondents:
         counts[r.partner] = counts.get(r.partner, 0) + 1
     cols = st.columns(len(assessment.partners))
     for col, partner in zip(cols, assessment.partners, strict=True):
-        people = counts[partner.id]
-        col.metric(partner_label(result, partner.id), f"{people} {_people_word(people)}")
-
-
-def _people_word(count: int) -> str:
-    return "person" if count == 1 else "people"
+        col.metric(
+            partner_label(result, partner.id), plural(counts[partner.id], "person", "people")
+        )
 
 
 def _levels(result: AssessmentResult, _assessment: Assessment, _key_prefix: str) -> None:
@@ -197,20 +234,35 @@ def _levels(result: AssessmentResult, _assessment: Assessment, _key_prefix: str)
 def _level_card(level: LevelResult) -> None:
     with st.container(border=True):
         st.markdown(
-            f"#### {VERDICT_ICONS[level.verdict]} {level.order}. {level.name}: "
+            f"#### {_VERDICT_ICONS[level.verdict]} {level.order}. {level.name}: "
             f"{level.verdict_label}"
         )
         st.markdown(level.explanation)
-        st.caption(f"Compatibility {_score(level.compatibility)} · weight ×{level.weight:g}")
+        if level.compatibility is not None:
+            st.caption(
+                f"Weakest characteristic {_score(level.compatibility)} · "
+                f"differences weigh ×{level.weight:g} here"
+            )
         with st.expander(f"Characteristics at the {level.name.lower()}"):
             for ch in level.characteristics:
-                st.markdown(
-                    f"**{BAND_ICONS[ch.band]} {ch.name}: {ch.band_label}** "
-                    f"({_score(ch.compatibility)}"
-                    f"{', red flag' if ch.red_flag else ''}"
-                    f"{f', {ch.answered_share:.0%} answered' if ch.answered_share < 1 else ''})"
-                )
-                st.markdown(ch.advice)
+                _characteristic_line(ch)
+
+
+def _characteristic_line(ch: CharacteristicResult) -> None:
+    if not ch.assessed:
+        banks = ", ".join(ch.added_by)
+        st.markdown(
+            f"**{_BAND_ICONS[ch.band]} {ch.name}: not assessed**"
+            + (f" (the bank {banks} adds statements on it)" if banks else "")
+        )
+        return
+    notes = [_score(ch.compatibility)]
+    if ch.red_flag:
+        notes.append("red flag")
+    if ch.answered_share < 1:
+        notes.append(f"{ch.answered_share:.0%} answered by every partner")
+    st.markdown(f"**{_BAND_ICONS[ch.band]} {ch.name}: {ch.band_label}** ({', '.join(notes)})")
+    st.markdown(ch.advice)
 
 
 def _score(value: float | None) -> str:
@@ -259,42 +311,59 @@ def _result_figures(result: AssessmentResult) -> dict[str, go.Figure]:
 
 
 def _agenda(result: AssessmentResult, _assessment: Assessment, _key_prefix: str) -> None:
-    limit = 10
+    """The short list to talk about first, then the rest grouped by characteristic."""
     st.subheader("What to talk about first")
     if not result.agenda:
         st.success("Nothing stands out: no statement shows a gap or a shared shortfall.")
         return
     st.caption(
-        "Ranked by how far apart or how low the answers are, weighted by level and importance."
+        f"{plural(len(result.talk_first), 'item')} for one session, about "
+        f"{plural(result.talk_first_minutes, 'minute')}; ranked by how far apart or how low "
+        "the answers are, weighted by level and importance."
     )
-    for item in result.agenda[:limit]:
-        scores = ", ".join(
-            f"{result.partner_names.get(pid, pid)} {_score(v)}" for pid, v in item.scores.items()
-        )
+    for item in result.talk_first:
         with st.expander(f"{item.rank}. {item.text}"):
-            st.markdown(f"**{item.characteristic_name}** · {item.reason}")
-            st.caption(f"Scores: {scores}")
-            if item.prompts:
-                st.markdown("**Questions to discuss**")
-                st.markdown("\n".join(f"- {p}" for p in item.prompts))
-    if len(result.agenda) > limit:
-        st.caption(f"{len(result.agenda) - limit} more item(s) are in the downloadable summary.")
+            _agenda_item(result, item)
+    if result.agenda_groups:
+        st.markdown("**The rest of the agenda, by characteristic**")
+    for group in result.agenda_groups:
+        with st.expander(f"{group.characteristic_name} ({plural(len(group.items), 'item')})"):
+            for item in group.items:
+                st.markdown(f"**{item.rank}. {item.text}**")
+                _agenda_item(result, item)
 
 
-def internal_splits(result: AssessmentResult) -> list[tuple[str, str, str, float]]:
+def _agenda_item(result: AssessmentResult, item: AgendaItem) -> None:
+    scores = ", ".join(
+        f"{result.partner_names.get(pid, pid)} {_score(v)}" for pid, v in item.scores.items()
+    )
+    st.markdown(f"**{item.characteristic_name}** · {item.reason}")
+    st.caption(f"Scores: {scores}")
+    if item.prompts:
+        st.markdown("**Questions to discuss**")
+        st.markdown("\n".join(f"- {p}" for p in item.prompts))
+
+
+def _internal_splits(result: AssessmentResult) -> list[tuple[str, str, str, float]]:
     """(partner id, characteristic name, statement text, range 0-100) where the people of one
-    partner differ by at least `INTERNAL_SPLIT`, widest first."""
+    partner differ by the core's split threshold or more, widest first."""
+    threshold = DEFAULT_RULES.split_agenda_points
     rows: list[tuple[str, str, str, float]] = []
     for ch in result.characteristics:
         for item in ch.items:
+            if FindingRule.INTERNAL_SPLIT not in item.rules:
+                continue
             for partner_id, spread in item.spreads.items():
-                if spread is not None and spread >= INTERNAL_SPLIT:
+                if spread is not None and spread >= threshold:
                     rows.append((partner_id, ch.name, item.text, spread))
     rows.sort(key=lambda r: (-r[3], list(result.partner_names).index(r[0]), r[2]))
     return rows
 
 
-def _splits(result: AssessmentResult, _assessment: Assessment, _key_prefix: str) -> None:
+def _splits(result: AssessmentResult, assessment: Assessment, _key_prefix: str) -> None:
+    people = [r.partner for r in assessment.respondents]
+    if not any(people.count(p) > 1 for p in set(people)):
+        return  # one voice per partner: nothing can split
     st.subheader("Inside each partner")
     st.markdown(
         "How far the people of **one** organisation differ among themselves, per characteristic "
@@ -310,7 +379,11 @@ def _splits(result: AssessmentResult, _assessment: Assessment, _key_prefix: str)
             row[f"{label}: spread"] = format_score(score.spread)
         rows.append(row)
     st.dataframe(rows, hide_index=True, width="stretch")
-    splits = internal_splits(result)
+    _split_list(result)
+
+
+def _split_list(result: AssessmentResult) -> None:
+    splits = _internal_splits(result)
     if not splits:
         st.success(
             "No statement splits the people of one organisation by two points or more.",
@@ -331,20 +404,34 @@ def _perception(result: AssessmentResult, _assessment: Assessment, key_prefix: s
     if not result.perception_gaps:
         return
     st.subheader("How well you predicted each other")
+    misreadings = [f for f in result.findings if f.rule is FindingRule.MISREADING]
+    for finding in misreadings:
+        st.markdown(f"{_SEVERITY_ICONS[finding.severity]} {finding.sentence}")
+    if not misreadings:
+        st.caption("No guess was two points or more away from the other side's answer.")
     _chart(_result_figures(result)["perception"], f"{key_prefix}perception")
 
 
 def _coverage(result: AssessmentResult, _assessment: Assessment, _key_prefix: str) -> None:
     for warning in result.warnings:
         st.warning(warning, icon=":material/info:")
-    if result.partial:
-        rows = [
-            f"- {result.partner_names.get(c.partner, c.partner)}: {c.rated} of {c.expected} "
-            f"rated, {c.not_sure} not sure, {c.unanswered} unanswered"
-            for c in result.coverage
-        ]
-        with st.expander("Answers per partner"):
-            st.markdown("\n".join(rows))
+    with st.expander("Answers per partner", expanded=result.partial):
+        st.dataframe(
+            [
+                {
+                    "Partner": result.partner_names.get(c.partner, c.partner),
+                    "Rated": f"{c.rated} of {c.expected}",
+                    "Not sure": c.not_sure,
+                    "Unanswered": c.unanswered,
+                }
+                for c in result.coverage
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        if result.not_assessed:
+            names = ", ".join(c.name for c in result.not_assessed)
+            st.caption(f"Not assessed with the chosen question banks: {names}.")
 
 
 def _method(_result: AssessmentResult, _assessment: Assessment, _key_prefix: str) -> None:
@@ -357,6 +444,9 @@ def _method(_result: AssessmentResult, _assessment: Assessment, _key_prefix: str
             "two partners who agree that something is missing still score low.\n"
             "- Gaps count more at the entry level than at the decision level, and more there "
             "than at the operational level, because they are harder to close.\n"
+            "- Some findings are never averaged away: partners far apart on one statement, a "
+            "partner who disagrees with it, or one partner's own people split on it. Each makes "
+            "its characteristic at least a cause for pause; 'Why this verdict' lists them.\n"
             "- A level is cleared only when none of its characteristics is a cause for pause. "
             "Levels are taken in order: entry first.\n"
             "- 'Not sure' and unanswered statements are left out and reported as coverage."
@@ -368,6 +458,7 @@ def _method(_result: AssessmentResult, _assessment: Assessment, _key_prefix: str
 
 _DRAW = {
     Section.OVERALL: _overall,
+    Section.FINDINGS: _findings,
     Section.PEOPLE: _people,
     Section.LEVELS: _levels,
     Section.CHARTS: _charts,
