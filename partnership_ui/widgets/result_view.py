@@ -30,7 +30,7 @@ from partnership_core.results import (
 )
 from partnership_core.scoring import DEFAULT_RULES
 from partnership_core.solo import estimated_partners
-from partnership_core.text import format_score, plural
+from partnership_core.text import format_score, join_names, plural
 
 __all__ = [
     "Section",
@@ -250,10 +250,11 @@ def _level_card(level: LevelResult) -> None:
 
 def _characteristic_line(ch: CharacteristicResult) -> None:
     if not ch.assessed:
-        banks = ", ".join(ch.added_by)
+        banks = join_names(ch.added_by)
+        adds = f"the bank {banks} adds" if len(ch.added_by) == 1 else f"the banks {banks} add"
         st.markdown(
             f"**{_BAND_ICONS[ch.band]} {ch.name}: not assessed**"
-            + (f" (the bank {banks} adds statements on it)" if banks else "")
+            + (f" ({adds} statements on it)" if ch.added_by else "")
         )
         return
     notes = [_score(ch.compatibility)]
