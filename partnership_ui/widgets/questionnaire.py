@@ -31,7 +31,6 @@ from partnership_core.bank import AnswerScale, BankSet, LevelId, QuestionnaireSt
 from ..state import QuestionnaireNav, questionnaire_nav
 
 __all__ = [
-    "LEVEL_ICONS",
     "QuestionnaireOutcome",
     "render_questionnaire",
     "widget_key",
@@ -40,7 +39,7 @@ __all__ = [
 _RATINGS: tuple[int | str, ...] = (1, 2, 3, 4, 5, NOT_SURE)
 _IMPORTANCE_LABELS = {Importance.LOW: "Low", Importance.MEDIUM: "Medium", Importance.HIGH: "High"}
 # Shown as an icon with the level name, so a level is never told apart by colour alone.
-LEVEL_ICONS = {LevelId.ENTRY: "①", LevelId.DECISION: "②", LevelId.OPERATIONAL: "③"}
+_LEVEL_ICONS = {LevelId.ENTRY: "①", LevelId.DECISION: "②", LevelId.OPERATIONAL: "③"}
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def _progress_and_jump(
 
 
 def _step_header(step: QuestionnaireStep) -> None:
-    st.subheader(f"{LEVEL_ICONS.get(step.level.id, '')} {step.title}")
+    st.subheader(f"{_LEVEL_ICONS.get(step.level.id, '')} {step.title}")
     st.markdown(step.characteristic.meaning)
     with st.expander(f"Why {step.characteristic.name.lower()} matters"):
         st.markdown(step.characteristic.why_it_matters)
