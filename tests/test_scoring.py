@@ -455,3 +455,73 @@ def test_rules_come_from_data():
     assert DEFAULT_RULES.band_thresholds.strong > DEFAULT_RULES.band_thresholds.workable
     weights = {lv.id: lv.weight for lv in BANKS.spine.levels}
     assert weights[LevelId.ENTRY] > weights[LevelId.DECISION] > weights[LevelId.OPERATIONAL]
+
+
+# ---------------------------------------------------------------- the steps, one at a time
+
+
+def _context(assessment: Assessment):
+    from partnership_core.scoring.tally import build_context
+
+    return build_context(assessment, BANKS, DEFAULT_RULES)
+
+
+def test_step_tally_sorts_answers_by_statement_partner_and_respondent():
+    from partnership_core.scoring.tally import tally_answers
+
+    ctx = _context(make(lambda r, q: "not_sure" if r == "p1r1" else 4, per_partner=2))
+    tally = tally_answers(ctx)
+    q = STATEMENTS[0]
+    assert [r.respondent for r in tally.partner_ratings(q, "p0")] == ["p0r0", "p0r1"]
+    assert tally.rated["p1"] == len(STATEMENTS) and tally.not_sure["p1"] == len(STATEMENTS)
+
+
+def test_step_statement_rules_fire_on_one_statement_alone():
+    from partnership_core.scoring.statements import check_statements
+    from partnership_core.scoring.tally import tally_answers
+
+    target = next(q for q in STATEMENTS if not REVERSE[q])
+    ratings = {"p0r0": 5, "p0r1": 5, "p1r0": 4, "p1r1": 1}
+    ctx = _context(make(lambda r, q: ratings[r] if q == target else ready(q), per_partner=2))
+    check = check_statements(ctx, tally_answers(ctx))[target]
+    rules = {(h.rule, h.severity) for h in check.hits}
+    # p1 at 2.5: two and a half steps below p0, its own people three steps apart
+    assert rules == {("partners-differ", "concern"), ("internal-split", "concern")}
+    split = next(h for h in check.hits if h.rule == "internal-split")
+    assert split.partners == ("p1",) and split.respondents == ("Person 1.0", "Person 1.1")
+    others = [c for q, c in check_statements(ctx, tally_answers(ctx)).items() if q != target]
+    assert all(not c.hits for c in others)
+
+
+def test_step_aggregate_bands_follow_the_rating_thresholds():
+    from partnership_core.scoring.characteristics import aggregate_band
+
+    ctx = _context(make(lambda r, q: None))
+    points = DEFAULT_RULES.rating_points
+    assert aggregate_band(points(4.0), ctx) == BandId.STRONG
+    assert aggregate_band(points(3.75), ctx) == BandId.STRONG
+    assert aggregate_band(points(3.49), ctx) == BandId.WORKABLE
+    assert aggregate_band(points(3.0), ctx) == BandId.WORKABLE
+    assert aggregate_band(points(2.9), ctx) == BandId.PAUSE
+    assert aggregate_band(points(1.9), ctx) == BandId.SERIOUS
+
+
+def test_step_straight_lining_needs_both_wordings_and_enough_ratings():
+    from partnership_core.scoring.checks import straight_lining
+    from partnership_core.scoring.tally import tally_answers
+
+    ctx = _context(make(lambda r, q: 5))
+    assert [f.respondent for f in straight_lining(ctx, tally_answers(ctx))] == ["p0r0", "p1r0"]
+    forward_only = [q for q in STATEMENTS if not REVERSE[q]]
+    ctx = _context(make(lambda r, q: 5 if q in forward_only else None))
+    assert straight_lining(ctx, tally_answers(ctx)) == ()
+
+
+def test_rules_refuse_inconsistent_thresholds_and_unknown_placeholders():
+    data = DEFAULT_RULES.model_dump(mode="json")
+    with pytest.raises(ValueError, match="differ_serious_steps"):
+        type(DEFAULT_RULES).model_validate({**data, "differ_serious_steps": 1})
+    prompts = {**data["prompts"], "misreading": "{who} expected {statement}"}
+    with pytest.raises(ValueError, match="prompts.misreading"):
+        type(DEFAULT_RULES).model_validate({**data, "prompts": prompts})
+    assert DEFAULT_RULES.split_agenda_points == 50

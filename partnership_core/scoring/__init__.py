@@ -52,7 +52,7 @@ def score_assessment(
     perception = perception_gaps(ctx, tally, checks)
     characteristics = score_characteristics(ctx, tally, checks)
     findings = collect_findings(ctx, checks, characteristics, perception)
-    levels = score_levels(ctx, characteristics, findings)
+    levels = score_levels(ctx, characteristics.results, findings)
     overall, stage = overall_verdict(levels)
     agenda = build_agenda(ctx, checks, perception)
     headline = write_headline(ctx, levels, overall, stage, checks)

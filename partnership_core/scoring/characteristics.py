@@ -16,7 +16,7 @@ from .statements import StatementCheck
 from .tally import Context, Tally, mean
 from .verdicts import severity_band
 
-__all__ = ["BAND_ORDER", "score_characteristics", "aggregate_band"]
+__all__ = ["BAND_ORDER", "Characteristics", "score_characteristics", "aggregate_band"]
 
 BAND_ORDER = {
     BandId.STRONG: 0,
@@ -40,17 +40,31 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+@dataclass(frozen=True)
+class Characteristics:
+    """Every characteristic's result, and its aggregate figure (0-100) where it was judged
+    on enough answers, before any statement rule lowered it."""
+
+    results: dict[str, CharacteristicResult]
+    figures: dict[str, float]
+
+
 def score_characteristics(
     ctx: Context, tally: Tally, checks: dict[str, StatementCheck]
-) -> dict[str, CharacteristicResult]:
+) -> Characteristics:
     """Every spine characteristic, in spine order; those without statements are 'not assessed'."""
     grouped: dict[str, list[StatementCheck]] = {c.id: [] for c in ctx.characteristics}
     for check in checks.values():
         grouped[check.item.characteristic].append(check)
-    return {
-        c.id: _score_one(ctx, tally, c, grouped[c.id]) if grouped[c.id] else _not_assessed(ctx, c)
-        for c in ctx.characteristics
-    }
+    results, figures = {}, {}
+    for c in ctx.characteristics:
+        if not grouped[c.id]:
+            results[c.id] = _not_assessed(ctx, c)
+            continue
+        results[c.id], figure = _score_one(ctx, tally, c, grouped[c.id])
+        if figure is not None:
+            figures[c.id] = figure
+    return Characteristics(results, figures)
 
 
 def aggregate_band(value: float, ctx: Context) -> BandId:
@@ -114,7 +128,7 @@ def _aggregate(
 
 def _score_one(
     ctx: Context, tally: Tally, characteristic: Characteristic, checks: list[StatementCheck]
-) -> CharacteristicResult:
+) -> tuple[CharacteristicResult, float | None]:
     weight = ctx.level_by_id[characteristic.level].weight
     partners = _partner_scores(ctx, tally, checks)
     agg = _aggregate(ctx, weight, checks, partners)
@@ -130,7 +144,7 @@ def _score_one(
         if band in (BandId.PAUSE, BandId.SERIOUS):
             value = min(value, _band_ceiling(band, ctx))
         compatibility = _round(value)
-    return CharacteristicResult(
+    result = CharacteristicResult(
         id=characteristic.id,
         name=characteristic.name,
         level=characteristic.level,
@@ -147,6 +161,7 @@ def _score_one(
         discussion_prompts=characteristic.discussion_prompts,
         answered_share=round(agg.answered_share, 4),
     )
+    return result, agg.value if enough else None
 
 
 def _advice(ctx: Context, characteristic: Characteristic, band: BandId) -> str:

@@ -16,7 +16,7 @@ from ..results import (
     Verdict,
 )
 from ..text import join_names, plural, possessive
-from .characteristics import aggregate_band
+from .characteristics import Characteristics, aggregate_band
 from .statements import SEVERITY_ORDER, Hit, StatementCheck, partner_order
 from .tally import Context
 from .verdicts import VERDICT_SEVERITY, band_verdict, severity_band
@@ -93,12 +93,17 @@ def rule_text(rule: FindingRule, ctx: Context) -> str:
 def collect_findings(
     ctx: Context,
     checks: dict[str, StatementCheck],
-    characteristics: dict[str, CharacteristicResult],
+    characteristics: Characteristics,
     perception: tuple[PerceptionGap, ...],
 ) -> tuple[Finding, ...]:
+    results = characteristics.results
     findings = [_from_group(ctx, g) for g in _groups(ctx, checks)]
-    findings += [f for c in characteristics.values() if (f := _aggregate(ctx, c))]
-    findings += [f for c in characteristics.values() if (f := _coverage(ctx, c))]
+    findings += [
+        f
+        for cid, figure in characteristics.figures.items()
+        if (f := _aggregate(ctx, results[cid], figure))
+    ]
+    findings += [f for c in results.values() if (f := _coverage(ctx, c))]
     findings += _misreadings(ctx, perception)
     return tuple(sorted(findings, key=_sort_key(ctx, checks)))
 
@@ -198,12 +203,7 @@ def _per_partner(ctx: Context, group: _Group, partners: tuple[str, ...], prefix:
     )
 
 
-def _aggregate(ctx: Context, c: CharacteristicResult) -> Finding | None:
-    if c.alignment is None or c.readiness_floor is None or c.band == BandId.INSUFFICIENT:
-        return None
-    weight = ctx.level_by_id[c.level].weight
-    weighted = max(0.0, 100.0 - weight * (100.0 - c.alignment))
-    value = min(weighted, c.readiness_floor)
+def _aggregate(ctx: Context, c: CharacteristicResult, value: float) -> Finding | None:
     band = aggregate_band(value, ctx)
     severity = {
         BandId.SERIOUS: Severity.SERIOUS,
@@ -212,7 +212,7 @@ def _aggregate(ctx: Context, c: CharacteristicResult) -> Finding | None:
     }.get(band)
     if severity is None:
         return None
-    if c.limited_by == "readiness":
+    if c.limited_by == "readiness" or c.alignment is None:
         lowest = [s.partner for s in c.partners if s.readiness == c.readiness_floor]
         partners = partner_order(ctx, lowest)
         who = f"{names(ctx, partners)} {verb(len(partners), 'is', 'are')} on average at"

@@ -22,6 +22,7 @@ __all__ = [
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "scoring_rules.yaml"
 POINTS_PER_STEP = 25.0
+PROMPT_FIELDS = ("statement", "partners", "people", "predictors", "verb", "ready_verb")
 _Rating = Field(ge=1, le=5)
 _Steps = Field(gt=0, le=4)
 
@@ -83,6 +84,14 @@ class ScoringRules(BaseModel):
             raise ValueError(f"prompts: add a prompt for {', '.join(sorted(missing))}")
         if set(self.serious_verdict) != set(LevelId):
             raise ValueError("serious_verdict: give a verdict for every level")
+        for cause, template in self.prompts.items():
+            try:
+                template.format(**{key: "" for key in PROMPT_FIELDS})
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(
+                    f"prompts.{cause.value}: use only the placeholders "
+                    f"{', '.join('{' + k + '}' for k in PROMPT_FIELDS)} ({exc!r})"
+                ) from None
         return self
 
     @staticmethod
