@@ -14,10 +14,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import QuestionBankError
+from .files import display_name, parse_bank_yaml, read_user_file
 
 __all__ = [
     "PartnershipType",
@@ -254,28 +254,6 @@ def _no_duplicates(field: str, ids: list[Any]) -> None:
         raise ValueError(f"{field}: duplicate id(s) {', '.join(repeated)}; every id must be unique")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping key, for error messages."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping: dict[Any, Any] = {}
-    lines: dict[Any, int] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}'", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        lines[key] = key_node.start_mark.line + 1
-    loader.key_lines[id(mapping)] = (lines, node.start_mark.line + 1)
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _line_of(root: Any, key_lines: dict[int, Any], loc: tuple[Any, ...]) -> int | None:
     node, line = root, None
     for part in loc:
@@ -360,35 +338,29 @@ def load_bank(path: Path | str) -> QuestionBank:
     Raises:
         QuestionBankError: naming the file, the line where known, the field path, and the fix.
     """
-    path = Path(path)
+    data = read_user_file(
+        path,
+        max_bytes=MAX_BANK_BYTES,
+        error=QuestionBankError,
+        oversize=(
+            f"larger than a question bank may be ({MAX_BANK_BYTES} bytes); "
+            "split it into several banks"
+        ),
+        expected="a question bank (.yaml) file",
+    )
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise QuestionBankError(f"{path}: cannot be read ({exc.strerror}).") from None
-    if size > MAX_BANK_BYTES:
-        raise QuestionBankError(
-            f"{path}: {size} bytes is larger than a question bank may be "
-            f"({MAX_BANK_BYTES} bytes); split it into several banks."
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise QuestionBankError(f"{path}: is not UTF-8 text; save it as UTF-8.") from None
+        raise QuestionBankError(
+            f"{display_name(path)}: is not UTF-8 text; save it as UTF-8."
+        ) from None
     return parse_bank(text, source=str(path))
 
 
 def parse_bank(text: str, source: str = "<bank>") -> QuestionBank:
     """Validate a bank given as YAML text (see `load_bank`)."""
-    loader = _LineLoader(text)
-    loader.key_lines = {}
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        raise QuestionBankError(_yaml_message(exc, source)) from None
-    except yaml.YAMLError as exc:
-        raise QuestionBankError(f"{source}: invalid YAML ({exc}).") from None
-    finally:
-        loader.dispose()
+    source = display_name(source)
+    data, key_lines = parse_bank_yaml(text, source)
     if not isinstance(data, dict):
         raise QuestionBankError(
             f"{source}: a question bank must be a YAML mapping with keys such as "
@@ -397,23 +369,7 @@ def parse_bank(text: str, source: str = "<bank>") -> QuestionBank:
     try:
         return QuestionBank.model_validate(data)
     except ValidationError as exc:
-        raise QuestionBankError(_validation_message(exc, data, loader.key_lines, source)) from None
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError, source: str) -> str:
-    """One line naming file, line and problem of a YAML syntax or construction error."""
-    mark = exc.problem_mark or exc.context_mark
-    where = f", line {mark.line + 1}" if mark else ""
-    problem = exc.problem or exc.context or "invalid YAML"
-    advice = "Fix the YAML syntax there"
-    if problem.startswith("could not determine a constructor"):
-        # SafeLoader refuses !!python/... and custom tags; say so instead of quoting PyYAML.
-        tag = problem.rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
-        problem = f"YAML tags such as {tag} are not allowed in a question bank"
-        advice = "Remove the tag and write the value as plain text"
-    elif problem.startswith("duplicate key"):
-        advice = "Keep only one of them"
-    return f"{source}{where}: {problem}. {advice}."
+        raise QuestionBankError(_validation_message(exc, data, key_lines, source)) from None
 
 
 # Friendlier wording for the pydantic error types a bank author meets most often.
@@ -467,13 +423,18 @@ def _validation_message(
                 message += f" (did you mean '{meant}'?)"
                 real = [e for e in real if tuple(e["loc"]) != (*loc[:-1], meant)]
         elif err["type"] != "missing":
-            message += f" (found {err['input']!r})"
+            message += f" (found {_shortened(repr(err['input']))})"
     path = ".".join(str(p) for p in loc) or "(top level)"
     line = _line_of(data, key_lines, loc)
     where = f", line {line}" if line else ""
     more = len(real) - 1
     tail = f" ({more} more problem(s) after this one)" if more else ""
     return f"{source}{where}: {path}: {message}{tail}."
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    # The input may be a list of a million items: quote the start of it, not all of it.
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _did_you_mean(loc: tuple[Any, ...], errors: list[Any]) -> str | None:
@@ -491,11 +452,18 @@ def load_banks(directory: Path | str = QUESTIONS_DIR) -> dict[str, QuestionBank]
     """Every `*.yaml` bank in a folder, by id, spine first."""
     banks: dict[str, QuestionBank] = {}
     folder = Path(directory)
+    if not folder.is_dir():
+        raise QuestionBankError(
+            f"{display_name(folder)}: no such folder of question banks; give the folder "
+            "that holds the .yaml banks."
+        )
     # The same suffixes `partnership-fit validate` checks: a bank it passes is never ignored.
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         bank = load_bank(path)
         if bank.id in banks:
-            raise QuestionBankError(f"{path}: id '{bank.id}' is used by another bank; rename it.")
+            raise QuestionBankError(
+                f"{display_name(path)}: id '{bank.id}' is used by another bank; rename it."
+            )
         banks[bank.id] = bank
     ordered = sorted(banks.values(), key=lambda b: (b.id != SPINE_BANK_ID, b.id))
     return {b.id: b for b in ordered}
@@ -513,10 +481,12 @@ def load_bank_set(
     missing = [b for b in bank_ids if b not in available]
     if missing:
         raise QuestionBankError(
-            f"unknown question bank(s) {', '.join(missing)}; available: {', '.join(available)}."
+            f"{display_name(directory)}: unknown question bank(s) {', '.join(missing)}; "
+            f"available: {', '.join(available) or 'none'}."
         )
     if SPINE_BANK_ID not in available:
         raise QuestionBankError(
-            f"{directory}: the '{SPINE_BANK_ID}' bank is missing; every assessment is scored on it."
+            f"{display_name(directory)}: the '{SPINE_BANK_ID}' bank is missing; "
+            "every assessment is scored on it."
         )
     return BankSet(banks=tuple(available[b] for b in bank_ids), spine=available[SPINE_BANK_ID])

@@ -15,10 +15,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .assessment import Assessment, assessment_json_schema, dump_assessment, load_assessment
+from .assessment import (
+    MAX_ASSESSMENT_BYTES,
+    Assessment,
+    assessment_json_schema,
+    dump_assessment,
+    load_assessment,
+)
 from .assessment import parse_assessment as _parse_assessment
 from .bank import QUESTIONS_DIR, BankSet, load_bank, load_bank_set, load_banks
 from .errors import AssessmentFileError, PartnershipFitError, QuestionBankError
+from .files import display_name
 from .results import AssessmentResult, Verdict
 from .text import format_score, plural
 
@@ -114,15 +121,17 @@ def _silence_stdout() -> None:
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, PartnershipFitError):
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{display_name(exc.filename)}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}. Check the path and permissions."
     return str(exc)
 
 
 def _error(message: str) -> None:
     # Never break inside a word or at a hyphen: paths in the message must stay copyable.
+    # display_name: whatever a message quotes reaches the terminal as text, never as bytes
+    # that fail to encode or as escape sequences.
     text = textwrap.fill(
-        f"partnership-fit: error: {message}",
+        f"partnership-fit: error: {display_name(message)}",
         _WIDTH,
         break_long_words=False,
         break_on_hyphens=False,
@@ -135,7 +144,9 @@ def _error(message: str) -> None:
 
 def _read_assessment(file: str) -> Assessment:
     if file == "-":
-        return _parse_assessment(sys.stdin.buffer.read(), source="standard input")
+        # One byte over the cap is enough for parse_assessment to refuse it (`- < /dev/zero`).
+        data = sys.stdin.buffer.read(MAX_ASSESSMENT_BYTES + 1)
+        return _parse_assessment(data, source="standard input")
     return load_assessment(file)
 
 
@@ -167,7 +178,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         files = _expand(path)
         if not files:
-            _error(f"{path}: no .yaml or .json files found.")
+            _error(f"{display_name(path)}: no .yaml or .json files found.")
             failures += 1
         for file in files:
             try:
@@ -176,11 +187,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                     if bank_id in bank_files:
                         # The app loads a folder's banks together and refuses a repeated id.
                         raise QuestionBankError(
-                            f"{file}: id '{bank_id}' is already used by {bank_files[bank_id]}; "
+                            f"{display_name(file)}: id '{bank_id}' is already used by "
+                            f"{display_name(bank_files[bank_id])}; "
                             "every question bank needs an id of its own. Rename one of them."
                         )
                     bank_files[bank_id] = file
-                print(f"OK   {file}  ({summary})")
+                print(f"OK   {display_name(file)}  ({display_name(summary)})")
             except (PartnershipFitError, OSError) as exc:
                 failures += 1
                 _error(_describe(exc))
@@ -200,22 +212,23 @@ def _validate_one(file: Path, questions: Path) -> tuple[str, str | None]:
         return f"question bank '{bank.id}', {len(bank.statements)} statements", bank.id
     if file.suffix == ".json":
         assessment = load_assessment(file)
-        _banks_for(assessment, questions, str(file))
+        _banks_for(assessment, questions, display_name(file))
         summary = (
             f"assessment '{assessment.name}', {len(assessment.partners)} partners, "
             f"{len(assessment.respondents)} respondents, {len(assessment.answers)} answers"
         )
         return summary, None
     if not file.exists():
-        raise QuestionBankError(f"{file}: no such file.")
+        raise QuestionBankError(f"{display_name(file)}: no such file.")
     raise PartnershipFitError(
-        f"{file}: unknown kind of file; give a question bank (.yaml) or an assessment (.json)."
+        f"{display_name(file)}: unknown kind of file; give a question bank (.yaml) or an "
+        "assessment (.json)."
     )
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
     assessment = _read_assessment(args.file)
-    source = "standard input" if args.file == "-" else args.file
+    source = "standard input" if args.file == "-" else display_name(args.file)
     result = _score(assessment, _banks_for(assessment, args.questions, source))
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -233,13 +246,15 @@ def _cmd_example(args: argparse.Namespace) -> int:
     from .example import example_assessment, example_workshop_assessment
 
     make = example_workshop_assessment if args.workshop else example_assessment
+    if args.output is not None:
+        _check_output(args.output, None)
     banks = load_bank_set(["three-levels"], args.questions)
     text = dump_assessment(make(args.seed, banks))
     if args.output is None:
         print(text)
     else:
         args.output.write_text(text + "\n", encoding="utf-8")
-        print(f"Wrote {args.output}", file=sys.stderr)
+        print(f"Wrote {display_name(args.output)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -257,13 +272,10 @@ def _cmd_banks(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    suffix = args.output.suffix.lower()
-    if suffix not in (".pdf", ".html"):
-        raise PartnershipFitError(
-            f"{args.output}: the output must end in .pdf or .html; the suffix chooses the format."
-        )
+    _check_report_suffix(args.output)
+    _check_output(args.output, None if args.file == "-" else args.file)
     assessment = _read_assessment(args.file)
-    source = "standard input" if args.file == "-" else args.file
+    source = "standard input" if args.file == "-" else display_name(args.file)
     banks = _banks_for(assessment, args.questions, source)
     try:
         from .report import write_report
@@ -276,8 +288,47 @@ def _cmd_report(args: argparse.Namespace) -> int:
             f"the report needs the Python package '{exc.name}'; install it and try again."
         ) from None
     write_report(assessment, banks, args.output, paper=args.paper)
-    print(f"Wrote {args.output}", file=sys.stderr)
+    print(f"Wrote {display_name(args.output)}", file=sys.stderr)
     return EXIT_OK
+
+
+_REPORT_SUFFIXES = (".pdf", ".html")
+
+
+def _check_report_suffix(output: Path) -> None:
+    name = display_name(output)
+    if output.name.lower() in _REPORT_SUFFIXES:
+        # Path(".pdf").suffix is "": the file is all suffix and no name.
+        raise PartnershipFitError(
+            f"{name}: give the report a file name before the suffix, e.g. report{output.name}."
+        )
+    if output.suffix.lower() not in _REPORT_SUFFIXES:
+        raise PartnershipFitError(
+            f"{name}: the output must end in .pdf or .html; the suffix chooses the format."
+        )
+
+
+def _check_output(output: Path, source: str | None) -> None:
+    """Refuse, before any work, an output that would replace the input or cannot be written."""
+    name = display_name(output)
+    replaces_input = source is not None and os.path.exists(source) and output.exists()
+    if replaces_input and os.path.samefile(source, output):
+        raise PartnershipFitError(
+            f"{name}: is the input file; writing there would replace it. Choose another name."
+        )
+    if output.is_dir():
+        raise PartnershipFitError(f"{name}: is a folder; give a file name inside it.")
+    if output.exists() and not output.is_file():
+        raise PartnershipFitError(f"{name}: is not a regular file; choose another name.")
+    folder = output.parent
+    if not folder.is_dir():
+        raise PartnershipFitError(
+            f"{name}: the folder {display_name(folder)} does not exist; create it first."
+        )
+    if not os.access(output if output.exists() else folder, os.W_OK):
+        raise PartnershipFitError(
+            f"{name}: cannot be written (permission denied); choose another place."
+        )
 
 
 # ---------------------------------------------------------------------------- text output

@@ -7,7 +7,7 @@ use a marker symbol per partner, so colour is never the only carrier of meaning.
 from __future__ import annotations
 
 from .bank import BandId
-from .results import Verdict
+from .results import BAND_LABELS, CharacteristicResult, Severity, Verdict
 
 __all__ = [
     "PARTNER_COLOURS",
@@ -18,6 +18,10 @@ __all__ = [
     "partner_glyph",
     "BAND_COLOURS",
     "VERDICT_COLOURS",
+    "SEVERITY_COLOURS",
+    "text_on",
+    "NOT_ASSESSED_LABEL",
+    "band_label",
 ]
 
 PARTNER_COLOURS: tuple[str, ...] = (
@@ -50,6 +54,27 @@ VERDICT_COLOURS: dict[Verdict, str] = {
     Verdict.INCOMPLETE: BAND_COLOURS[BandId.INSUFFICIENT],
 }
 
+# A finding reads in the colour of the band it stands for; "discuss" (agenda only) in a blue
+# that no band uses, so it never looks like a verdict.
+SEVERITY_COLOURS: dict[Severity, str] = {
+    Severity.SERIOUS: BAND_COLOURS[BandId.SERIOUS],
+    Severity.CONCERN: BAND_COLOURS[BandId.PAUSE],
+    Severity.NOT_JUDGED: BAND_COLOURS[BandId.INSUFFICIENT],
+    Severity.WORK: BAND_COLOURS[BandId.WORKABLE],
+    Severity.DISCUSS: "#92C5DE",
+}
+
+# A characteristic no chosen bank asks about has the "insufficient" band and colour, but its
+# remedy is another bank, not more answers: it reads differently wherever a band is shown.
+NOT_ASSESSED_LABEL = "Not assessed"
+
+
+def band_label(characteristic: CharacteristicResult) -> str:
+    """The characteristic's band in words, "Not assessed" where no chosen bank asks about it."""
+    if not characteristic.assessed:
+        return NOT_ASSESSED_LABEL
+    return characteristic.band_label or BAND_LABELS[characteristic.band]
+
 
 def partner_colour(index: int) -> str:
     """Colour of the partner at `index` in the assessment's partner order."""
@@ -63,3 +88,11 @@ def partner_symbol(index: int) -> str:
 def partner_glyph(index: int) -> str:
     """The chart marker of the partner at `index`, as a text character."""
     return PARTNER_GLYPHS[index % len(PARTNER_GLYPHS)]
+
+
+def text_on(fill: str) -> str:
+    """Black or white text, whichever reads better on the given `#RRGGBB` fill."""
+    h = fill.lstrip("#")
+    r, g, b = int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+    # Perceived brightness (ITU-R BT.601 weights) against the middle of the 0-255 range.
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import (
     Boolean,
@@ -68,8 +68,12 @@ __all__ = [
     "actions",
     "join_attempts",
     "drafts",
+    "StoreOptions",
+    "ServiceOptions",
     "database_url_from_environment",
+    "from_db",
     "hash_secret",
+    "to_db",
     "utc_now",
 ]
 
@@ -84,6 +88,28 @@ T = TypeVar("T")
 # and a test checks that a fully migrated database has exactly these columns.
 
 metadata = MetaData()
+
+
+def _cascade(target: str) -> ForeignKey:
+    """A reference whose rows go when the row they refer to is deleted."""
+    return ForeignKey(target, ondelete="CASCADE")
+
+
+def _statement(**options: Any) -> Column[Any]:
+    """A qualified statement id, "bank-id:statement-id"."""
+    return Column("statement", String(130), **options)
+
+
+def _workshop_ref(**options: Any) -> Column[Any]:
+    """The `workshop_id` of a table whose rows belong to one workshop."""
+    return Column("workshop_id", String(32), _cascade("workshops.id"), **options)
+
+
+def _keyed_in_workshop(name: str, *columns: Any) -> Table:
+    """A table of rows that belong to one workshop, keyed by the workshop and the first of
+    `columns` (marked `primary_key=True`)."""
+    return Table(name, metadata, _workshop_ref(primary_key=True), *columns)
+
 
 schema_version = Table(
     "schema_version",
@@ -109,15 +135,9 @@ workshops = Table(
     Column("revealed_at", DateTime, nullable=True),
 )
 
-partners = Table(
+# The partner organisations of a workshop, in the order the facilitator listed them.
+partners = _keyed_in_workshop(
     "partners",
-    metadata,
-    Column(
-        "workshop_id",
-        String(32),
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
     Column("partner_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("position", Integer, nullable=False),
@@ -150,13 +170,8 @@ participants = Table(
 answers = Table(
     "answers",
     metadata,
-    Column(
-        "participant_id",
-        Integer,
-        ForeignKey("participants.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("statement", String(130), primary_key=True),
+    Column("participant_id", Integer, _cascade("participants.id"), primary_key=True),
+    _statement(primary_key=True),
     Column("rating", String(8), nullable=False),  # "1".."5" or "not_sure"
     Column("importance", String(8), nullable=True),
     Column("prediction", SmallInteger, nullable=True),
@@ -164,16 +179,10 @@ answers = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
-agreements = Table(
+# What the partners agreed in the discussion after the reveal, one row per statement.
+agreements = _keyed_in_workshop(
     "agreements",
-    metadata,
-    Column(
-        "workshop_id",
-        String(32),
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("statement", String(130), primary_key=True),
+    _statement(primary_key=True),
     Column("agreed_rating", SmallInteger, nullable=False),
     Column("disagreement", Boolean, nullable=False),
     Column("notes", Text, nullable=False),
@@ -184,16 +193,11 @@ actions = Table(
     "actions",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "workshop_id",
-        String(32),
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _workshop_ref(nullable=False),
     Column("title", String(500), nullable=False),
     Column("owner", String(200), nullable=False),
     Column("due", Date, nullable=True),
-    Column("statement", String(130), nullable=True),
+    _statement(nullable=True),
     Column("created_at", DateTime, nullable=False),
     Index("ix_actions_workshop", "workshop_id"),
 )
@@ -386,14 +390,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _to_db(moment: datetime) -> datetime:
+def to_db(moment: datetime) -> datetime:
     """Stored as naive UTC: SQLite and PostgreSQL then round-trip the same value."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
-def _from_db(moment: datetime | None) -> datetime | None:
+def from_db(moment: datetime | None) -> datetime | None:
+    """A stored moment as aware UTC (None stays None)."""
     if moment is None:
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -606,7 +611,7 @@ class Store:
                         schema_version.insert().values(
                             version=migration.version,
                             description=migration.description,
-                            applied_at=_to_db(utc_now()),
+                            applied_at=to_db(utc_now()),
                         )
                     )
                     current = migration.version
@@ -635,15 +640,31 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+class StoreOptions(TypedDict, total=False):
+    """How a `Store` waits and retries: `busy_timeout_ms`, `retry_attempts`, `retry_base_delay`."""
+
+    busy_timeout_ms: int
+    retry_attempts: int
+    retry_base_delay: float
+
+
+class ServiceOptions(StoreOptions, total=False):
+    """What every `DatabaseService` takes besides its URL: the `Store` options and a `clock`."""
+
+    clock: Callable[[], datetime]
+
+
 class DatabaseService:
     """Base of the services that keep their data in the app's database (workshops, drafts).
 
     Opens a `Store`, brings its schema up to date, and keeps the clock that stamps rows.
+    A subclass that needs settings of its own takes them as keywords and passes the rest on
+    as `**options: Unpack[ServiceOptions]`.
 
     Args:
         database_url: SQLAlchemy URL (`sqlite:///...` or `postgresql+psycopg://...`).
         clock: returns the aware UTC time; replaceable in tests.
-        busy_timeout_ms, retry_attempts, retry_base_delay: see `Store`.
+        store_options: see `Store`.
 
     Raises:
         StorageError: the database cannot be reached or is newer than this app.
@@ -654,16 +675,9 @@ class DatabaseService:
         database_url: str,
         *,
         clock: Callable[[], datetime] = utc_now,
-        busy_timeout_ms: int = 5000,
-        retry_attempts: int = 4,
-        retry_base_delay: float = 0.05,
+        **store_options: Unpack[StoreOptions],
     ) -> None:
-        self.store = Store(
-            database_url,
-            busy_timeout_ms=busy_timeout_ms,
-            retry_attempts=retry_attempts,
-            retry_base_delay=retry_base_delay,
-        )
+        self.store = Store(database_url, **store_options)
         self._clock = clock
         try:
             self.store.migrate()
@@ -682,9 +696,4 @@ class DatabaseService:
 
     def _now(self) -> datetime:
         """The clock's time as the database stores it."""
-        return _to_db(self._clock())
-
-
-# Re-exported for the service: storage owns how datetimes are stored.
-to_db = _to_db
-from_db = _from_db
+        return to_db(self._clock())

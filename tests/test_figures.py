@@ -271,3 +271,40 @@ def test_labels_are_wrapped_cut_and_escaped() -> None:
     long = F._label("word " * 40, width=20, max_lines=2)
     assert long.count("<br>") == 1 and long.endswith("…")
     assert F._label("a <b> & c") == "a &lt;b&gt; &amp; c"
+
+
+# ---------------------------------------------------------------------------- issue 9
+
+
+def test_a_characteristic_no_bank_asks_about_reads_not_assessed() -> None:
+    from partnership_core.bank import load_bank_set
+
+    nonprofit = load_bank_set(["nonprofit-elements"])
+    qids = nonprofit.applicable(PartnershipType.OTHER)
+    assessment = Assessment(
+        name="Nonprofit only",
+        banks=["nonprofit-elements"],
+        partners=[Partner(id="a", name="A"), Partner(id="b", name="B")],
+        respondents=[
+            Respondent(id="ra", name="Ra", partner="a"),
+            Respondent(id="rb", name="Rb", partner="b"),
+        ],
+        answers=[Answer(respondent=r, statement=q, rating=4) for r in ("ra", "rb") for q in qids],
+    )
+    result = score_assessment(assessment, nonprofit)
+    (missing,) = result.not_assessed
+    data = F.matrix_data(result)
+    row = data.characteristic_ids.index(missing.id)
+    assert data.band_labels[row] == "Not assessed"
+    assert F.matrix_figure(result).data[0].text[row][-1] == "Not assessed"
+    assert all(label != "Not assessed" for i, label in enumerate(data.band_labels) if i != row)
+
+
+def test_level_bars_show_the_lowest_fit_never_better_than_the_verdict(
+    result: AssessmentResult,
+) -> None:
+    data = F.level_summary_data(result)
+    assert data.title == "Lowest fit per level"
+    for bar, level in zip(data.bars, result.levels, strict=True):
+        figures = [c.compatibility for c in level.characteristics if c.compatibility is not None]
+        assert bar.compatibility == (min(figures) if figures else None)

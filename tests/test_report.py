@@ -36,7 +36,8 @@ SCRIPT_NAME = "<script>alert(1)</script>"
 GREEK_NAME = "Ωmega “Συνεργασία” Γroup"
 CYRILLIC_COMMENT = "Привет — we said “curly quotes” cost €5; <b>x</b> and **x** stay literal."
 LONG_WORD = "Z" * 300
-LONG_COMMENT = ("A very long comment that must wrap across many lines. " * 80) + LONG_WORD
+# As long as the comment box allows (COMMENT_MAX_LENGTH, 2,000 characters), not longer.
+LONG_COMMENT = ("A very long comment that must wrap across many lines. " * 30) + LONG_WORD
 
 
 def _assessment(
@@ -275,16 +276,19 @@ def test_verdict_colours_match_the_app_figures():
 
 def test_method_summary_is_written_from_the_rules(banks):
     assessment = _assessment(banks, workshop=False)
+    # Thresholds are in scale terms since issue 9 (ratings 1-5, steps), and the agenda cut-off
+    # became the size of the "talk about these first" list.
     rules = DEFAULT_RULES.model_copy(
         update={
-            "band_thresholds": DEFAULT_RULES.band_thresholds.model_copy(update={"strong": 81}),
-            "agenda_min_concern": 17,
+            "band_thresholds": DEFAULT_RULES.band_thresholds.model_copy(update={"strong": 3.7}),
+            "talk_first_max": 4,
         }
     )
     data = build_report_model(assessment, banks, rules=rules)
     text = " ".join(data.method.paragraphs) + " ".join(b.rule for b in data.method.bands)
-    assert "compatibility 81 or more" in text
-    assert "concern below 17" in text
+    assert "3.7 or more is a strong fit" in text
+    assert "a figure of 3.7 or more" in text
+    assert "The first 4 items" in text
     assert [lw.weight for lw in data.method.level_weights] == [
         lv.weight for lv in sorted(banks.spine.levels, key=lambda lv: lv.order)
     ]
@@ -395,3 +399,280 @@ def test_write_report_by_suffix(tmp_path, banks):
         write_report(assessment, banks, tmp_path / "out.pdf", paper="A3")
     with pytest.raises(ReportError, match="cannot be written"):
         write_report(assessment, banks, tmp_path / "missing" / "out.pdf")
+
+
+# ---------------------------------------------------------------------------- wording
+
+
+def test_a_disagreement_names_the_more_cautious_rating_the_rule_recorded(banks):
+    """The rule (AgreedItem.disagreement) records the more cautious rating: the lower one,
+    but the higher one on a statement worded as a warning sign."""
+    reverse = "three-levels:cc-people"
+    _, statement = banks.statements[reverse]
+    assert statement.reverse
+    assessment = _assessment(banks, workshop=True)
+    plain = assessment.workshop.agreed[1]
+    assert plain.disagreement and not banks.statements[plain.statement][1].reverse
+    record = assessment.workshop.model_copy(
+        update={
+            "agreed": [
+                plain,
+                AgreedItem(statement=reverse, agreed_rating=4, disagreement=True),
+            ]
+        }
+    )
+    data = build_report_model(assessment.model_copy(update={"workshop": record}), banks)
+    notes = {a.statement: a.recorded_note for a in data.workshop.disagreements}
+    assert notes[plain.statement] == ("The lower, more cautious rating was recorded: 2 – Disagree.")
+    assert notes[reverse].startswith("The higher, more cautious rating was recorded")
+    assert notes[reverse].endswith(": 4 – Agree.")
+    pdf_text = _flat(_pdf_text(render_pdf(data))[0])
+    html = render_html(data)
+    for note in notes.values():
+        assert note in pdf_text
+        assert note in html
+    assert "The lower rating" not in pdf_text and "The lower rating" not in html
+
+
+def test_partner_lines_agree_in_number(banks):
+    data = build_report_model(_assessment(banks, workshop=False, respondents=1), banks)
+    assert data.partners[0].answered_by.startswith("1 respondent ·")
+    data = build_report_model(_assessment(banks, workshop=False, estimate_for_last=True), banks)
+    assert data.partners[1].answered_by.startswith("2 respondents (2 estimating)")
+
+
+def test_draw_hands_every_chart_item_to_the_painter_in_order(workshop_case):
+    from partnership_core.report import charts
+
+    _, _, data, *_ = workshop_case
+    chart = charts.level_chart(data.levels[0], data.partners, 170)
+    seen: list[object] = []
+
+    class Recorder:
+        rect = line = marker = text = seen.append
+
+    charts.draw(chart, Recorder())
+    assert seen == list(chart.items)
+    assert {type(i) for i in seen} == {charts.Rect, charts.Line, charts.Marker, charts.Text}
+
+
+# ---------------------------------------------------------------------------- issue 9 sections
+
+
+def _split_assessment(banks: BankSet) -> Assessment:
+    """Partner 0's two people answer 5 and 1 on every statement (so its mean matches partner 1,
+    who answers 3 throughout); no predictions, no comments."""
+    qids = banks.applicable(PartnershipType.BUSINESS_NONPROFIT)
+    ratings = {"a1": 5, "a2": 1, "b1": 3}
+    answers = [
+        Answer(respondent=r, statement=q, rating=rating)
+        for r, rating in ratings.items()
+        for q in qids
+    ]
+    return Assessment(
+        name="Split test",
+        partnership_type=PartnershipType.BUSINESS_NONPROFIT,
+        banks=[SPINE_BANK_ID],
+        partners=[Partner(id="a", name="Green Fields"), Partner(id="b", name="Bravo")],
+        respondents=[
+            Respondent(id="a1", name="Ann Keen", partner="a"),
+            Respondent(id="a2", name="Bo Doubt", partner="a"),
+            Respondent(id="b1", name="Cy Middle", partner="b"),
+        ],
+        answers=answers,
+    )
+
+
+def test_why_this_verdict_lists_the_rules_that_fired_with_statements_and_partners(
+    workshop_case,
+):
+    assessment, result, data, _, text, _ = workshop_case
+    assert result.findings and len(data.findings) == len(result.findings)
+    flat = _flat(text)
+    html = render_html(data)
+    assert 'id="why"' in html and "Why this verdict" in flat
+    names = [p.name for p in assessment.partners]
+    for finding, row in zip(result.findings, data.findings, strict=True):
+        assert row.sentence == finding.sentence and row.rule_text == finding.rule_text
+        # Partners in assessment order, whatever order the finding gives them in.
+        assert list(row.partners) == sorted(row.partners, key=names.index)
+        if row.effect_label:
+            assert _flat(row.sentence) in flat
+            assert _flat(row.rule_text) in flat
+            for line in row.evidence_shown:
+                assert _flat(line)[:60] in flat
+            if row.evidence_more:
+                assert len(row.evidence) > len(row.evidence_shown)
+                assert row.evidence_more in flat
+    # Each rule is printed in full once in the list of rules that fired; findings cite its name.
+    from html import escape
+
+    from partnership_core.report.why import rules_of
+
+    for name, rule_text in rules_of(data.verdict_findings):
+        assert f"Rule: {name}" in flat
+        assert 1 <= html.count(escape(rule_text, quote=True)) <= 3  # why, splits, misreadings
+    verdict_setting = [f for f in result.findings if f.effect is not None]
+    assert len(data.verdict_findings) == len(verdict_setting) > 0
+    # The why section comes straight after the verdict, before the levels.
+    assert flat.find("Why this verdict", flat.find("Work through")) < flat.find(
+        data.levels[0].explanation[:40]
+    )
+
+
+def test_agenda_is_a_short_talk_first_list_and_the_rest_by_characteristic(workshop_case):
+    _, result, data, _, text, _ = workshop_case
+    assert [a.rank for a in data.talk_first] == [a.rank for a in result.talk_first]
+    assert 0 < len(data.talk_first) <= DEFAULT_RULES.talk_first_max
+    grouped = [a.rank for g in data.agenda_groups for a in g.items]
+    assert sorted([a.rank for a in data.talk_first] + grouped) == [a.rank for a in data.agenda]
+    heading = (
+        f"Talk about these first: {len(data.talk_first)} items, about "
+        f"{result.talk_first_minutes} minutes"
+    )
+    flat = _flat(text)
+    assert heading in flat
+    assert "The rest of the agenda, by characteristic" in flat
+    for group in data.agenda_groups:
+        assert f"{group.characteristic_name} ({group.level_name.lower()})" in flat
+    html = render_html(data)
+    assert heading in html
+    # Each talk-first item says why it is on the agenda and how long to give it.
+    for a in data.talk_first:
+        assert a.why and f"about {a.minutes} min" in flat
+
+
+def test_a_split_inside_a_partner_is_shown_with_its_people(banks):
+    assessment = _split_assessment(banks)
+    data = build_report_model(assessment, banks)
+    assert data.splits, "5 against 1 inside one partner is a split"
+    assert all(f.partners == ("Green Fields",) for f in data.splits)
+    assert {"Ann Keen", "Bo Doubt"} <= {r for f in data.splits for r in f.respondents}
+    flat = _flat(_pdf_text(render_pdf(data))[0])
+    assert "Where a partner’s own people differ" in flat
+    assert "Green Fields (Ann Keen and Bo Doubt)" in flat
+    # A name ending in s takes the apostrophe alone.
+    assert "Green Fields' people" in flat and "Fields's" not in flat
+    html = render_html(data)
+    assert 'id="splits"' in html and "Ann Keen and Bo Doubt" in html
+
+
+def test_without_splits_the_section_says_why_there_are_none(banks):
+    one_voice = _assessment(banks, workshop=False, respondents=1)
+    data = build_report_model(one_voice, banks)
+    assert not data.splits
+    assert "through one respondent" in _flat(_pdf_text(render_pdf(data))[0])
+
+
+def test_coverage_is_shown_per_partner_and_not_assessed_characteristics_named(banks):
+    from partnership_core.bank import load_bank_set
+
+    nonprofit = load_bank_set(["nonprofit-elements"])
+    qids = nonprofit.applicable(PartnershipType.BUSINESS_NONPROFIT)
+    answers = [Answer(respondent="ra", statement=q, rating=4) for q in qids]
+    # Partner B rates only the first third of the statements.
+    answers += [Answer(respondent="rb", statement=q, rating=4) for q in qids[: len(qids) // 3]]
+    assessment = Assessment(
+        name="Coverage test",
+        partnership_type=PartnershipType.BUSINESS_NONPROFIT,
+        banks=["nonprofit-elements"],
+        partners=[Partner(id="a", name="Alpha"), Partner(id="b", name="Beta")],
+        respondents=[
+            Respondent(id="ra", name="Ra", partner="a"),
+            Respondent(id="rb", name="Rb", partner="b"),
+        ],
+        answers=answers,
+    )
+    result = score_assessment(assessment, nonprofit)
+    data = build_report_model(assessment, nonprofit, result)
+    cov = data.coverage
+    assert [r.partner for r in cov.partners] == ["Alpha", "Beta"]
+    alpha, beta = cov.partners
+    assert alpha.rated == len(qids) and beta.rated == len(qids) // 3
+    assert any(row.short[1] and not row.short[0] for row in cov.characteristics)
+    assert "too few ratings from at least one partner" in cov.summary
+    assert [c.name for c in result.not_assessed] == ["Termination"]
+    (sentence,) = cov.not_assessed
+    assert sentence.startswith("Termination (operational level) is not assessed")
+    assert "“Three levels of partnership compatibility” bank adds statements on it." in sentence
+    flat = _flat(_pdf_text(render_pdf(data))[0])
+    assert "Who answered what" in flat and _flat(sentence) in flat
+    assert "not assessed" in flat
+    html = render_html(data)
+    assert 'id="coverage"' in html and "Termination (operational level) is not assessed" in html
+    (termination,) = [r for lv in data.levels for r in lv.rows if r.id == "termination"]
+    assert termination.band_label == "Not assessed" and termination.advice == sentence
+
+
+def test_no_averaged_number_beside_a_verdict(workshop_case):
+    _, result, data, _, text, _ = workshop_case
+    judged = [c.compatibility for c in result.characteristics if c.compatibility is not None]
+    assert data.verdict.compatibility == min(judged)
+    assert data.verdict.figure == f"lowest fit {min(judged):.0f} of 100"
+    for lv, section in zip(result.levels, data.levels, strict=True):
+        figures = [c.compatibility for c in lv.characteristics if c.compatibility is not None]
+        assert section.compatibility == (min(figures) if figures else None)
+    flat = _flat(text)
+    assert data.verdict.figure in flat
+    assert "compatibility " + f"{result.compatibility:.0f} of 100" not in flat
+    assert "Compatibility per level" not in flat and "Lowest fit per level" in flat
+
+
+def test_generated_sentences_read_cleanly(workshop_case, banks):
+    cases = [workshop_case[2], build_report_model(_split_assessment(banks), banks)]
+    for data in cases:
+        flat = _flat(_pdf_text(render_pdf(data))[0])
+        html = render_html(data)
+        for bad in (" level level", " 1 items", " 1 statements", " 1 minutes", "s's ", ". .", ",,"):
+            assert bad not in flat, bad
+            assert bad not in html, bad
+        assert not re.search(r"\b(\w+) \1\b", " ".join(f.sentence for f in data.findings))
+
+
+def test_coverage_summary_agrees_in_number():
+    from partnership_core.report.coverage import CharacteristicCoverageRow, CoverageSection
+
+    def section(short_rows: int) -> CoverageSection:
+        rows = tuple(
+            CharacteristicCoverageRow(f"C{i}", "Entry level", (1.0, 0.2), (False, True), True)
+            for i in range(short_rows)
+        )
+        return CoverageSection((), rows, 0.5, (), ())
+
+    assert section(0).summary.startswith("Every partner rated at least 50%")
+    one = section(1).summary
+    assert one.startswith("1 characteristic has too few") and "of its statements" in one
+    assert "it is “not enough answers”" in one
+    two = section(2).summary
+    assert two.startswith("2 characteristics have too few") and "of their statements" in two
+    assert "they are “not enough answers”" in two
+
+
+def test_a_long_finding_shows_its_first_statements_and_counts_the_rest():
+    from partnership_core.report.why import MAX_EVIDENCE, FindingRow
+    from partnership_core.results import FindingRule, Severity, Verdict
+
+    def finding(lines: int) -> FindingRow:
+        return FindingRow(
+            rule=FindingRule.PARTNERS_DIFFER,
+            rule_label="Partners differ",
+            rule_text="Partners 2 or more steps apart on a statement are a concern.",
+            severity=Severity.CONCERN,
+            severity_label="Concern",
+            colour="#FDAE61",
+            effect=Verdict.PAUSE,
+            effect_label="Cause for pause",
+            sentence="On Scope, the partners are 2 or more steps apart on many statements.",
+            level_name="Decision level",
+            characteristic_name="Scope",
+            partners=("A", "B"),
+            respondents=(),
+            evidence=tuple(f"“Statement {i}”: A 4.0, B 2.0" for i in range(lines)),
+        )
+
+    assert finding(MAX_EVIDENCE).evidence_more == ""
+    long = finding(MAX_EVIDENCE + 3)
+    assert long.evidence_shown == long.evidence[:MAX_EVIDENCE]
+    assert long.evidence_more == "… and 3 more, all on the discussion agenda."
+    assert long.effect_note == "at least “Cause for pause”"
+    assert long.who == "A and B"
