@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -35,9 +36,12 @@ __all__ = [
     "NOT_SURE",
     "Importance",
     "Partner",
+    "RespondentKind",
     "Respondent",
     "Answer",
     "AgreedItem",
+    "cautious_agreed_rating",
+    "partner_positions",
     "Action",
     "WorkshopRecord",
     "Assessment",
@@ -118,6 +122,14 @@ class Partner(_Model):
     name: Name
 
 
+class RespondentKind(StrEnum):
+    """Where a respondent's answers come from."""
+
+    ANSWERED = "answered"  # answered for their own organisation, in this assessment
+    IMPORTED = "imported"  # taken from the file a partner exported from its own assessment
+    ESTIMATE = "estimate"  # someone else guessing how this partner would answer
+
+
 class Respondent(_Model):
     id: Id
     name: Name
@@ -126,6 +138,30 @@ class Respondent(_Model):
         default=False,
         description="Answers given by someone else guessing how this partner would answer.",
     )
+    kind: RespondentKind = Field(
+        default=RespondentKind.ANSWERED,
+        description=(
+            "Where the answers come from. Files written before this field existed give it "
+            "from `is_estimate` (estimate, else answered)."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_is_estimate(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            if "kind" not in data:
+                data["kind"] = RespondentKind.ESTIMATE if data.get("is_estimate") else "answered"
+            elif "is_estimate" not in data:
+                data["is_estimate"] = data["kind"] == RespondentKind.ESTIMATE
+        return data
+
+    @model_validator(mode="after")
+    def _kind_agrees(self) -> Respondent:
+        if self.is_estimate != (self.kind is RespondentKind.ESTIMATE):
+            raise ValueError("kind and is_estimate disagree: an estimate has both")
+        return self
 
 
 class Answer(_Model):
@@ -163,6 +199,17 @@ class AgreedItem(_Model):
         ),
     )
     notes: str = Field(default="", max_length=NOTES_MAX_LENGTH)
+
+
+def cautious_agreed_rating(
+    chosen: int, could_not_agree: bool, positions: dict[str, int], reverse: bool = False
+) -> int:
+    """The rating an `AgreedItem` records: the room's choice, or on a disagreement the most
+    cautious partner position (the lowest rating; the highest on a reverse-worded statement).
+    The choice stands when no partner has a position."""
+    if could_not_agree and positions:
+        return max(positions.values()) if reverse else min(positions.values())
+    return chosen
 
 
 class Action(_Model):
@@ -231,6 +278,29 @@ class Assessment(_Model):
     @property
     def uses_estimates(self) -> bool:
         return any(r.is_estimate for r in self.respondents)
+
+
+def partner_positions(
+    assessment: Assessment, statement: str, reverse: bool = False
+) -> dict[str, int]:
+    """Each partner's position on a statement: its respondents' mean rating, rounded to the
+    cautious side (down; up on a reverse-worded statement).
+
+    Rounded cautiously for the same reason `cautious_agreed_rating` takes the cautious
+    position on a disagreement: half a point of optimism should not decide the record.
+    Partners whose people all answered "not sure" have no position.
+    """
+    partner_of = {r.id: r.partner for r in assessment.respondents}
+    ratings: dict[str, list[int]] = {}
+    for a in assessment.answers:
+        if a.statement == statement and isinstance(a.rating, int):
+            ratings.setdefault(partner_of[a.respondent], []).append(a.rating)
+    rounding = math.ceil if reverse else math.floor
+    return {
+        p.id: int(rounding(sum(ratings[p.id]) / len(ratings[p.id])))
+        for p in assessment.partners
+        if ratings.get(p.id)
+    }
 
 
 def parse_assessment(text: str | bytes, source: str = "the assessment file") -> Assessment:

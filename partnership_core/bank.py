@@ -33,6 +33,8 @@ __all__ = [
     "BankSource",
     "QuestionBank",
     "BankSet",
+    "QuestionnaireStep",
+    "questionnaire_steps",
     "MAX_BANK_BYTES",
     "QUESTIONS_DIR",
     "load_bank",
@@ -112,6 +114,10 @@ class AnswerScale(_Frozen):
         if sorted(self.labels) != [1, 2, 3, 4, 5]:
             raise ValueError("labels must give exactly the ratings 1, 2, 3, 4 and 5")
         return self
+
+    def option(self, rating: int) -> str:
+        """How a rating is offered and shown: its number and label, e.g. "4 · Agree"."""
+        return f"{rating} · {self.labels[rating]}"
 
 
 class Level(_Frozen):
@@ -264,6 +270,34 @@ def _line_of(root: Any, key_lines: dict[int, Any], loc: tuple[Any, ...]) -> int 
     return line
 
 
+class QuestionnaireStep(_Frozen):
+    """One page of a questionnaire: a characteristic of the spine and its statements."""
+
+    level: Level
+    characteristic: Characteristic
+    statement_ids: tuple[str, ...] = Field(description="Qualified ids, in bank order.")
+
+    @property
+    def title(self) -> str:
+        return f"{self.level.name} · {self.characteristic.name}"
+
+
+def questionnaire_steps(banks: BankSet, statement_ids: list[str]) -> list[QuestionnaireStep]:
+    """The steps that ask `statement_ids`: one per spine characteristic, entry level first,
+    in the spine's order; characteristics without a statement are left out."""
+    by_characteristic: dict[str, list[str]] = {}
+    for qid in statement_ids:
+        by_characteristic.setdefault(banks.spine_characteristic(qid).id, []).append(qid)
+    return [
+        QuestionnaireStep(
+            level=level, characteristic=ch, statement_ids=tuple(by_characteristic[ch.id])
+        )
+        for level in sorted(banks.spine.levels, key=lambda lv: lv.order)
+        for ch in banks.spine.characteristics
+        if ch.level == level.id and by_characteristic.get(ch.id)
+    ]
+
+
 class BankSet(BaseModel):
     """The banks an assessment uses, plus the spine bank whose levels and characteristics
     every statement is scored under (whether or not the spine's own statements are used)."""
@@ -288,6 +322,14 @@ class BankSet(BaseModel):
 
     def level(self, level_id: LevelId | str) -> Level:
         return next(lv for lv in self.spine.levels if lv.id == level_id)
+
+    def steps(self, statement_ids: list[str]) -> list[QuestionnaireStep]:
+        """The questionnaire's steps for these statements (see `questionnaire_steps`)."""
+        return questionnaire_steps(self, statement_ids)
+
+    def scale_of(self, qualified_id: str) -> AnswerScale:
+        """The answer scale (rating labels) of the bank a statement comes from."""
+        return self.statements[qualified_id][0].scale
 
 
 def load_bank(path: Path | str) -> QuestionBank:

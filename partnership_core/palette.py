@@ -12,8 +12,10 @@ from .results import BAND_LABELS, CharacteristicResult, Severity, Verdict
 __all__ = [
     "PARTNER_COLOURS",
     "PARTNER_SYMBOLS",
+    "PARTNER_GLYPHS",
     "partner_colour",
     "partner_symbol",
+    "partner_glyph",
     "BAND_COLOURS",
     "VERDICT_COLOURS",
     "SEVERITY_COLOURS",
@@ -31,6 +33,8 @@ PARTNER_COLOURS: tuple[str, ...] = (
     "#56B4E9",  # sky blue
 )
 PARTNER_SYMBOLS: tuple[str, ...] = ("circle", "diamond", "square", "triangle-up", "x", "star")
+# The same marker as text, for names written next to a chart (legends, tables, metrics).
+PARTNER_GLYPHS: tuple[str, ...] = ("●", "◆", "■", "▲", "✕", "★")
 
 # Band colours run light-to-dark as well as hue, so they read in greyscale print too.
 BAND_COLOURS: dict[str, str] = {
@@ -79,6 +83,11 @@ def partner_colour(index: int) -> str:
 
 def partner_symbol(index: int) -> str:
     return PARTNER_SYMBOLS[index % len(PARTNER_SYMBOLS)]
+
+
+def partner_glyph(index: int) -> str:
+    """The chart marker of the partner at `index`, as a text character."""
+    return PARTNER_GLYPHS[index % len(PARTNER_GLYPHS)]
 
 
 def text_on(fill: str) -> str:

@@ -235,3 +235,53 @@ def test_environment_wins_over_secrets(db_url: str, tmp_path: Path) -> None:
     assert store.load(_token(at))[0].name == "Food bank and grocer"
     store.close()
     assert not (tmp_path / "ignored.sqlite3").exists()
+
+
+def test_an_answer_writes_only_that_answer(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = start_solo(start_app())
+    calls: list[dict] = []
+    real_save = DraftStore.save
+
+    def spy(self, token, assessment=None, ui_state=None, *, changes=()):  # noqa: ANN001
+        calls.append({"assessment": assessment, "changes": list(changes)})
+        return real_save(self, token, assessment, ui_state, changes=changes)
+
+    monkeypatch.setattr(DraftStore, "save", spy)
+    key = rating_keys(at)[0]
+    qid = key.split("|")[1]
+    at.radio(key=key).set_value(2).run()
+    assert not at.exception, at.exception
+    answer_calls = [c for c in calls if c["changes"]]
+    assert len(answer_calls) == 1 and answer_calls[0]["assessment"] is None
+    (change,) = answer_calls[0]["changes"]
+    assert (change.respondent, change.statement, change.answer.rating) == ("me", qid, 2)
+    assert all(c["assessment"] is None for c in calls)  # nothing else was written whole
+    restored = _reload(_token(at)).session_state[SOLO_KEY].build()
+    assert [(a.statement, a.rating) for a in restored.answers] == [(qid, 2)]
+
+
+def test_store_applies_answer_changes_to_the_stored_file(db_url: str) -> None:
+    from partnership_core.drafts import AnswerChange
+
+    example = example_assessment()
+    store = DraftStore(db_url)
+    token = store.create(example, {"page": "results"})
+    first, second = example.answers[0], example.answers[1]
+    changed = first.model_copy(update={"rating": 1 if first.rating != 1 else 2})
+    store.save(
+        token,
+        ui_state={"page": "questionnaire"},
+        changes=[
+            AnswerChange(first.respondent, first.statement, changed),
+            AnswerChange(second.respondent, second.statement, None),
+        ],
+    )
+    loaded, ui = store.load(token)
+    assert ui == {"page": "questionnaire"}
+    assert loaded.answers[0] == changed
+    assert second not in loaded.answers and len(loaded.answers) == len(example.answers) - 1
+    with pytest.raises(ValueError, match="not in the saved draft"):
+        store.save(token, changes=[AnswerChange("nobody", first.statement, None)])
+    with pytest.raises(DraftNotFoundError):
+        store.save("no-such-token", changes=[])
+    store.close()

@@ -198,3 +198,55 @@ def test_results_offer_json_and_summary_downloads() -> None:
         "Download the summary (PDF)",
         "Download the summary (web page)",
     ]
+
+
+def test_results_say_why_and_keep_the_agenda_short() -> None:
+    from partnership_core.scoring import score_assessment
+
+    at = start_app()
+    at.button(key="home_example").click().run()
+    goto(at, "results")
+    example = example_assessment()
+    result = score_assessment(example, load_bank_set(example.banks))
+    text = all_text(at)
+    assert any(s.value == "Why this verdict" for s in at.subheader)
+    decisive = [f for f in result.findings if f.effect is not None]
+    assert decisive and decisive[0].sentence in text
+    labels = [e.label for e in at.expander]
+    assert [f"{i.rank}. {i.text}" for i in result.talk_first] == [
+        label for label in labels if label.split(". ", 1)[0].isdigit()
+    ]
+    assert f"about {result.talk_first_minutes} minutes" in text
+    for group in result.agenda_groups:
+        assert any(label.startswith(f"{group.characteristic_name} (") for label in labels)
+    # Numbers beside a level are its weakest characteristic, never an average above it.
+    for level in result.levels:
+        if level.compatibility is not None:
+            assert f"Weakest characteristic {level.compatibility:.0f}/100" in text
+    assert not any(c.value.startswith("Compatibility") for c in at.caption)
+    misreadings = [f.sentence for f in result.findings if f.rule == "misreading"]
+    assert misreadings and all(m in text for m in misreadings)
+    coverage = next(d.value for d in at.dataframe if "Rated" in d.value.columns)
+    assert list(coverage["Partner"]) == list(result.partner_names.values())
+
+
+def _view_script(bank: str) -> None:
+    from partnership_core.bank import load_bank_set
+    from partnership_core.example import example_assessment
+    from partnership_core.scoring import score_assessment
+    from partnership_ui.widgets.result_view import SOLO_SECTIONS, render_result_view
+
+    example = example_assessment()
+    assessment = example.model_copy(update={"banks": [bank], "answers": []})
+    result = score_assessment(assessment, load_bank_set([bank]))
+    render_result_view(result, assessment, sections=SOLO_SECTIONS, key_prefix="t_")
+
+
+def test_characteristics_no_bank_asks_about_are_named() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_view_script, args=("cross-sector",), default_timeout=60).run()
+    assert not at.exception, at.exception
+    text = all_text(at)
+    assert "Termination: not assessed" in text
+    assert "Not assessed with the chosen question banks: Clear expectations, Termination." in text

@@ -1,5 +1,5 @@
 """The reusable questionnaire renderer on its own (as the workshop pages use it), and the
-pure solo helpers in `partnership_ui.merge`."""
+pure solo helpers in `partnership_core.solo`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from partnership_core.assessment import Answer, Assessment, Partner, Respondent
-from partnership_core.bank import PartnershipType, load_bank_set
+from partnership_core.bank import PartnershipType, load_bank_set, questionnaire_steps
 from partnership_core.errors import AssessmentFileError
 from partnership_core.solo import (
     SetupError,
@@ -18,7 +18,7 @@ from partnership_core.solo import (
     new_assessment,
     validate_partner_names,
 )
-from partnership_ui.questionnaire import questionnaire_steps, widget_key
+from partnership_ui.widgets.questionnaire import widget_key
 
 BANKS = load_bank_set(["three-levels"])
 
@@ -27,7 +27,7 @@ def _script(read_only: bool) -> None:
     import streamlit as st
 
     from partnership_ui.data import bank_set
-    from partnership_ui.questionnaire import render_questionnaire
+    from partnership_ui.widgets.questionnaire import render_questionnaire
 
     banks = bank_set(("three-levels",))
     answers = st.session_state.setdefault("answers", {})
@@ -201,3 +201,44 @@ def test_carry_over_keeps_answers_that_still_fit() -> None:
     assert kept.name == "Renamed"
     assert [a.respondent for a in kept.answers] == ["me"]  # partner 3 is gone
     assert kept.created_at == old.created_at
+
+
+def test_respondent_kind_is_typed_and_older_files_still_load() -> None:
+    from partnership_core.assessment import RespondentKind, parse_assessment
+
+    base, rid = add_estimate_respondent(_setup(), "p2", "Me")
+    kinds = {r.id: r.kind for r in base.respondents}
+    assert kinds == {"me": RespondentKind.ANSWERED, rid: RespondentKind.ESTIMATE}
+    merged, _ = merge_partner_file(base, _export(["a", "b"], 1), "p1")
+    assert [r.kind for r in merged.respondents if r.partner == "p2"] == [RespondentKind.IMPORTED]
+    older = {
+        "format": "partnership-fit/assessment",
+        "format_version": 1,
+        "name": "Old file",
+        "partners": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "respondents": [
+            {"id": "r1", "name": "R1", "partner": "a"},
+            {"id": "r2", "name": "R2", "partner": "b", "is_estimate": True},
+        ],
+    }
+    loaded = parse_assessment(__import__("json").dumps(older))
+    assert [r.kind for r in loaded.respondents] == [
+        RespondentKind.ANSWERED,
+        RespondentKind.ESTIMATE,
+    ]
+    with pytest.raises(ValueError, match="kind and is_estimate disagree"):
+        Respondent(id="x", name="X", partner="a", is_estimate=True, kind="imported")
+
+
+def test_partner_names_reject_invisible_characters() -> None:
+    with pytest.raises(SetupError, match="invisible"):
+        validate_partner_names(["Acme\u200b", "Beta"])
+    with pytest.raises(SetupError, match="both called"):
+        validate_partner_names(["Acme  Ltd", "acme ltd"])
+
+
+def test_steps_and_rating_labels_come_from_the_bank() -> None:
+    ids = BANKS.applicable(PartnershipType.OTHER)
+    assert BANKS.steps(ids) == questionnaire_steps(BANKS, ids)
+    scale = BANKS.scale_of(ids[0])
+    assert [scale.option(r) for r in (1, 5)] == ["1 · Strongly disagree", "5 · Strongly agree"]

@@ -23,12 +23,12 @@ from partnership_core.assessment import (
     dump_assessment,
     parse_assessment,
 )
-from partnership_core.bank import load_bank_set
+from partnership_core.bank import load_bank_set, questionnaire_steps
 from partnership_core.errors import StorageError, WorkshopError
 from partnership_core.workshop import WorkshopService, WorkshopState
 from partnership_core.workshop.throttle import CLIENT_BURST
-from partnership_ui.questionnaire import questionnaire_steps, widget_key
-from partnership_ui.workshop_facilitator import FacilitatorState
+from partnership_ui.state import FacilitatorState
+from partnership_ui.widgets.questionnaire import widget_key
 
 ROOT = Path(__file__).resolve().parent.parent
 FACILITATOR = str(ROOT / "pages" / "facilitator.py")
@@ -791,7 +791,7 @@ def test_delete_when_the_database_fails_keeps_everything(
 
 
 def test_agreed_rating_takes_the_cautious_position():
-    from partnership_ui.workshop_discussion import agreed_rating
+    from partnership_core.assessment import cautious_agreed_rating as agreed_rating
 
     positions = {"a": 4, "b": 2}
     assert agreed_rating(5, False, positions) == 5
@@ -801,7 +801,7 @@ def test_agreed_rating_takes_the_cautious_position():
 
 
 def test_partner_positions_round_to_the_cautious_side():
-    from partnership_ui.workshop_discussion import partner_positions
+    from partnership_core.assessment import partner_positions
 
     assessment = Assessment(
         name="x",

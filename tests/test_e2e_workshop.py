@@ -22,10 +22,9 @@ import pytest
 
 from benchmarks.app_server import AppServer, free_port, launch_browser, wait_idle
 from benchmarks.workshop_driver import answer_everything, create_workshop, join_workshop
-from partnership_core.bank import load_bank_set
+from partnership_core.bank import load_bank_set, questionnaire_steps
 from partnership_core.errors import WorkshopError
 from partnership_core.workshop import WorkshopService, WorkshopState
-from partnership_ui.questionnaire import questionnaire_steps
 
 pytestmark = pytest.mark.browser
 

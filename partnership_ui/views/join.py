@@ -7,62 +7,32 @@ answers live in the database, written the moment they change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import streamlit as st
 
+from partnership_core import links
 from partnership_core.assessment import Answer
 from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
+from partnership_core.text import normalise_name, plural
 from partnership_core.workshop import (
-    WorkshopInfo,
+    ParticipantView,
     WorkshopService,
     WorkshopState,
     format_join_code,
 )
 
-from .data import bank_set
-from .questionnaire import render_questionnaire
-from .workshop_common import (
-    client_key,
-    resume_link,
-    score,
-    show_error,
-    workshop_service,
-)
-from .workshop_results import render_results
+from ..context import base_url, client_key
+from ..data import bank_set, workshop_service
+from ..state import JoinState, join_state
+from ..widgets.questionnaire import render_questionnaire
+from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from .workshop_common import scored_or_error, show_error, show_invalid_link
 
-__all__ = ["JoinState", "join_state", "render_join_page", "WAIT_POLL"]
+__all__ = ["render_join_page", "WAIT_POLL"]
 
-_STATE_KEY = "pf_ws_join"
 _Q_PREFIX = "pf_ws_q_"
 WAIT_POLL = "3s"
-
-
-@dataclass
-class JoinState:
-    """One participant's session: the workshop found by code, then their own answers.
-
-    `answers` is the questionnaire's live dict, loaded from the database once per token.
-    `pending` holds changes the database refused (qid -> answer, or None for a cleared one);
-    they are written again at the start of the next interaction.
-    """
-
-    code: str | None = None
-    info: WorkshopInfo | None = None
-    auto_looked_up: str | None = None
-    token: str | None = None
-    loaded_for: str | None = None
-    answers: dict[str, Answer] = field(default_factory=dict)
-    pending: dict[str, Answer | None] = field(default_factory=dict)
-    saved_at: datetime | None = None
-    hold_retry: bool = False  # a write failed in this very interaction: retry on the next
-    save_error: str | None = None
-    notice: str | None = None
-
-
-def join_state() -> JoinState:
-    return st.session_state.setdefault(_STATE_KEY, JoinState())
 
 
 def render_join_page() -> None:
@@ -73,7 +43,7 @@ def render_join_page() -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
-    token = st.query_params.get("p") or state.token
+    token = st.query_params.get(links.PARTICIPANT_PARAM) or state.token
     if token:
         _participant(svc, state, token)
     else:
@@ -85,34 +55,42 @@ def render_join_page() -> None:
 
 def _join_form(svc: WorkshopService, state: JoinState) -> None:
     st.title("Join a workshop")
-    url_code = st.query_params.get("code")
+    url_code = st.query_params.get(links.CODE_PARAM)
     # Arriving by link or QR code: look the code up once, so people go straight to step 2.
     if url_code and state.auto_looked_up != url_code and state.info is None:
         state.auto_looked_up = url_code
         st.session_state["pf_ws_code"] = url_code
         _lookup(svc, state, url_code)
     if state.info is None:
-        st.markdown("Type the code the facilitator shows on the screen.")
-        with st.form("pf_ws_code_form", border=False):
-            st.text_input(
-                "Workshop code",
-                placeholder="ABCDE-FGHJK",
-                max_chars=24,
-                key="pf_ws_code",
-            )
-            submitted = st.form_submit_button("Find the workshop", type="primary")
-        if submitted:
-            code = (st.session_state.get("pf_ws_code") or "").strip()
-            if not code:
-                state.notice = "Type the workshop code first."
-            elif _lookup(svc, state, code):
-                st.rerun()
-        if state.notice:
-            show_error(WorkshopError(state.notice))
-            state.notice = None
-        return
+        _code_form(svc, state)
+    else:
+        _partner_form(svc, state)
 
+
+def _code_form(svc: WorkshopService, state: JoinState) -> None:
+    st.markdown("Type the code the facilitator shows on the screen.")
+    with st.form("pf_ws_code_form", border=False):
+        st.text_input(
+            "Workshop code",
+            placeholder="ABCDE-FGHJK",
+            max_chars=24,
+            key="pf_ws_code",
+        )
+        submitted = st.form_submit_button("Find the workshop", type="primary")
+    if submitted:
+        code = (st.session_state.get("pf_ws_code") or "").strip()
+        if not code:
+            state.notice = "Type the workshop code first."
+        elif _lookup(svc, state, code):
+            st.rerun()
+    if state.notice:
+        show_error(WorkshopError(state.notice))
+        state.notice = None
+
+
+def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     info = state.info
+    assert info is not None
     st.markdown(f"### {info.name}")
     st.caption(f"Code {format_join_code(state.code or '')}")
     if info.state != WorkshopState.OPEN:
@@ -140,30 +118,34 @@ def _join_form(svc: WorkshopService, state: JoinState) -> None:
         submitted = st.form_submit_button("Join", type="primary")
     if st.button("Use another code", key="pf_ws_other_code", type="tertiary"):
         state.info, state.code = None, None
-        st.query_params.pop("code", None)
+        st.query_params.pop(links.CODE_PARAM, None)
         st.rerun()
     if submitted:
-        partner = st.session_state.get("pf_ws_partner")
-        name = (st.session_state.get("pf_ws_name") or "").strip()
-        if partner is None:
-            st.error("Choose the organisation you answer for.", icon=":material/error:")
-            return
-        if not name:
-            st.error(
-                "Give your name, so the facilitator can tell who has finished.",
-                icon=":material/error:",
-            )
-            return
-        try:
-            session = svc.join(state.code or "", partner, name, client_key())
-        except PartnershipFitError as exc:
-            show_error(exc)
-            return
-        state.token = session.participant_token
-        state.info = None
-        st.query_params.clear()
-        st.query_params["p"] = session.participant_token
-        st.rerun()
+        _join(svc, state)
+
+
+def _join(svc: WorkshopService, state: JoinState) -> None:
+    partner = st.session_state.get("pf_ws_partner")
+    name = normalise_name(st.session_state.get("pf_ws_name") or "")
+    if partner is None:
+        st.error("Choose the organisation you answer for.", icon=":material/error:")
+        return
+    if not name:
+        st.error(
+            "Give your name, so the facilitator can tell who has finished.",
+            icon=":material/error:",
+        )
+        return
+    try:
+        session = svc.join(state.code or "", partner, name, client_key())
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    state.token = session.participant_token
+    state.info = None
+    st.query_params.clear()
+    st.query_params[links.PARTICIPANT_PARAM] = session.participant_token
+    st.rerun()
 
 
 def _lookup(svc: WorkshopService, state: JoinState, code: str) -> bool:
@@ -183,8 +165,8 @@ def _lookup(svc: WorkshopService, state: JoinState, code: str) -> bool:
 
 
 def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
-    if st.query_params.get("p") != token:
-        st.query_params["p"] = token
+    if st.query_params.get(links.PARTICIPANT_PARAM) != token:
+        st.query_params[links.PARTICIPANT_PARAM] = token
     if state.hold_retry:
         state.hold_retry = False
     else:
@@ -192,13 +174,14 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
     try:
         view = svc.participant(token)
     except WorkshopError as exc:
-        st.title("Join a workshop")
-        show_error(exc)
-        st.markdown("If you have a workshop code, you can join again with it.")
-        if st.button("Join with a code", key="pf_ws_restart", type="primary"):
-            state.token = None
-            st.query_params.clear()
-            st.rerun()
+        show_invalid_link(
+            "Join a workshop",
+            exc,
+            button="Join with a code",
+            key="pf_ws_restart",
+            note="If you have a workshop code, you can join again with it.",
+            forget=lambda: setattr(state, "token", None),
+        )
         return
     except PartnershipFitError as exc:
         show_error(exc)
@@ -209,6 +192,16 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
         state.pending.clear()
         state.loaded_for = token
 
+    _greeting(view, token)
+    if view.state == WorkshopState.REVEALED:
+        _revealed(svc, token)
+    elif view.finished:
+        _handed_in(svc, token, view.state)
+    else:
+        _answering(svc, state, token, view)
+
+
+def _greeting(view: ParticipantView, token: str) -> None:
     info = view.workshop
     partner_name = next((p.name for p in info.partners if p.id == view.respondent.partner), "")
     st.title(info.name)
@@ -218,26 +211,27 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
             ":material/bookmark: **Your personal link** — bookmark it to come back on any device. "
             "Keep it to yourself: it opens your answers."
         )
-        st.code(resume_link(token), language=None, wrap_lines=True)
+        st.code(links.resume_link(base_url(), token), language=None, wrap_lines=True)
 
-    if view.state == WorkshopState.REVEALED:
-        _revealed(svc, token)
-        return
-    if view.finished:
-        st.success(
-            "Thank you — your answers are in. The results appear here when the facilitator "
-            "reveals them.",
-            icon=":material/check_circle:",
+
+def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState) -> None:
+    st.success(
+        "Thank you — your answers are in. The results appear here when the facilitator "
+        "reveals them.",
+        icon=":material/check_circle:",
+    )
+    if shown == WorkshopState.OPEN:
+        st.button(
+            "Change my answers",
+            key="pf_ws_reopen",
+            on_click=_reopen,
+            args=(svc, token),
         )
-        if view.state == WorkshopState.OPEN:
-            st.button(
-                "Change my answers",
-                key="pf_ws_reopen",
-                on_click=_reopen,
-                args=(svc, token),
-            )
-        _wait_for_change(svc, token, view.state, finished=True)
-        return
+    _wait_for_change(svc, token, shown, finished=True)
+
+
+def _answering(svc: WorkshopService, state: JoinState, token: str, view: ParticipantView) -> None:
+    info = view.workshop
     locked = view.state == WorkshopState.LOCKED
     if locked:
         st.warning(
@@ -247,11 +241,9 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
         )
         _wait_for_change(svc, token, view.state, finished=False)
     _save_indicator(state)
-
-    banks = bank_set(tuple(info.banks))
     others = [p.name for p in info.partners if p.id != view.respondent.partner]
     render_questionnaire(
-        banks=banks,
+        banks=bank_set(tuple(info.banks)),
         statement_ids=list(info.statements),
         answers=state.answers,
         respondent_id=view.respondent.id,
@@ -270,8 +262,9 @@ def _save_indicator(state: JoinState) -> None:
         st.warning(state.save_error, icon=":material/warning:")
     elif state.pending:
         st.warning(
-            f"{len(state.pending)} answer(s) are NOT saved yet; they are retried with your next "
-            "click.",
+            f"{plural(len(state.pending), 'answer')} "
+            f"{'is' if len(state.pending) == 1 else 'are'} NOT saved yet; "
+            f"{'it is' if len(state.pending) == 1 else 'they are'} retried with your next click.",
             icon=":material/warning:",
         )
     elif state.saved_at:
@@ -282,8 +275,12 @@ def _save_indicator(state: JoinState) -> None:
 
 
 def _on_change(svc: WorkshopService, token: str, answer: Answer | None, qid: str) -> None:
-    """Questionnaire callback: write the change now; keep it as a draft if the DB refuses."""
+    """Questionnaire callback: keep the change, write it now, retry it if the DB refuses."""
     state = join_state()
+    if answer is None:
+        state.answers.pop(qid, None)
+    else:
+        state.answers[qid] = answer
     state.pending[qid] = answer
     _flush_pending(svc, state, token)
     state.hold_retry = bool(state.pending)
@@ -355,14 +352,12 @@ def _poll(svc: WorkshopService, token: str, shown: str, finished: bool) -> None:
 
 
 def _revealed(svc: WorkshopService, token: str) -> None:
-    try:
-        assessment = svc.revealed_assessment_for_participant(token)
-        result = score(assessment)
-    except PartnershipFitError as exc:
-        show_error(exc)
+    scored = scored_or_error(lambda: svc.revealed_assessment_for_participant(token))
+    if scored is None:
         return
+    assessment, result = scored
     st.success("The facilitator has revealed the results.", icon=":material/celebration:")
-    render_results(assessment, result, key_prefix="pf_ws_join_res_")
+    render_result_view(result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_join_res_")
     record = assessment.workshop
     if record and (record.agreed or record.actions):
         st.subheader("Agreed so far")

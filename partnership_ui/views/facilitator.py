@@ -8,16 +8,17 @@ The same link also deletes the workshop for good, after the join code is typed a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
 
-from partnership_core.assessment import Assessment, dump_assessment, parse_assessment
+from partnership_core import links
+from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, parse_assessment
 from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
 from partnership_core.errors import PartnershipFitError, WorkshopError
 from partnership_core.results import AssessmentResult
+from partnership_core.text import name_key, normalise_name, plural
 from partnership_core.workshop import (
     Dashboard,
     WorkshopService,
@@ -25,54 +26,33 @@ from partnership_core.workshop import (
     normalise_join_code,
 )
 
-from . import notify
-from .data import available_banks
-from .workshop_common import (
-    facilitator_link,
-    join_link,
-    qr_png,
-    score,
-    show_error,
-    workshop_service,
-)
-from .workshop_discussion import render_discussion
-from .workshop_report import render_report_downloads
-from .workshop_results import render_results
+from .. import notify
+from ..context import base_url
+from ..data import available_banks, bank_set, workshop_service
+from ..state import facilitator_state, forget_workshop_state
+from ..widgets.downloads import DownloadKeys, render_downloads
+from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from .discussion import render_discussion
+from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
 
 __all__ = [
     "DASHBOARD_POLL",
-    "FacilitatorState",
-    "facilitator_state",
     "token_from_link",
     "render_facilitator_page",
 ]
 
 DASHBOARD_POLL = "3s"
-_STATE_KEY = "pf_ws_fac"
-_MIN_PARTNERS, _MAX_PARTNERS = 2, 6
+_DOWNLOAD_KEYS = DownloadKeys(
+    json="pf_ws_export",
+    prepare="pf_ws_report_make",
+    pdf="pf_ws_report_pdf",
+    html="pf_ws_report_html",
+)
 _VIEWS = {
     "results": ":material/insights: Results",
     "discussion": ":material/forum: Discussion",
     "export": ":material/download: Export and files",
 }
-# Session entries that hold a workshop's data (answers in a prepared report, the agenda
-# position): forgotten when the workshop is deleted. Widget values go by themselves once
-# their widgets are no longer drawn.
-_WORKSHOP_STATE_KEYS = (_STATE_KEY, "pf_ws_discussion", "pf_ws_report")
-
-
-@dataclass
-class FacilitatorState:
-    """What the facilitator's page remembers between reruns (not the workshop itself)."""
-
-    just_created: bool = False
-    message: str | None = None
-    import_round: int = 0  # bumping it empties the file uploader after a successful import
-    partner_names: list[str] = field(default_factory=lambda: ["", ""])
-
-
-def facilitator_state() -> FacilitatorState:
-    return st.session_state.setdefault(_STATE_KEY, FacilitatorState())
 
 
 def _kept_open_expander(label: str, key: str):  # noqa: ANN202 - a Streamlit container
@@ -90,7 +70,7 @@ def token_from_link(text: str) -> str | None:
     if not text:
         return None
     if "?" in text or "://" in text:
-        values = parse_qs(urlsplit(text).query).get("t")
+        values = parse_qs(urlsplit(text).query).get(links.FACILITATOR_PARAM)
         return values[0] if values else None
     return text if re.fullmatch(r"[A-Za-z0-9_-]{16,128}", text) else None
 
@@ -102,18 +82,19 @@ def render_facilitator_page() -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
-    token = st.query_params.get("t")
+    token = st.query_params.get(links.FACILITATOR_PARAM)
     if not token:
         _create_form(svc)
         return
     try:
         dash = svc.dashboard(token)
     except WorkshopError as exc:
-        st.title("Facilitate a workshop")
-        show_error(exc)
-        if st.button("Create a new workshop instead", key="pf_ws_new_instead", type="primary"):
-            st.query_params.clear()
-            st.rerun()
+        show_invalid_link(
+            "Facilitate a workshop",
+            exc,
+            button="Create a new workshop instead",
+            key="pf_ws_new_instead",
+        )
         return
     except PartnershipFitError as exc:
         show_error(exc)
@@ -175,9 +156,9 @@ def _create_form(svc: WorkshopService) -> None:
         )
         count = st.number_input(
             "Number of partner organisations",
-            min_value=_MIN_PARTNERS,
-            max_value=_MAX_PARTNERS,
-            value=max(len(state.partner_names), _MIN_PARTNERS),
+            min_value=MIN_PARTNERS,
+            max_value=MAX_PARTNERS,
+            value=max(len(state.partner_names), MIN_PARTNERS),
             step=1,
             key="pf_ws_new_count",
         )
@@ -198,29 +179,34 @@ def _create_form(svc: WorkshopService) -> None:
         clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
     if clicked:
         _create(svc, int(count))
+    _open_existing()
+
+
+def _open_existing() -> None:
     with _kept_open_expander("Open a workshop you already created", "pf_ws_open_open"):
         st.text_input(
             "Paste your facilitator link",
             key="pf_ws_open_link",
             placeholder="https://…/facilitator?t=…",
         )
-        if st.button("Open", key="pf_ws_open"):
-            found = token_from_link(st.session_state.get("pf_ws_open_link") or "")
-            if found is None:
-                st.error(
-                    "That is not a facilitator link. It looks like …/facilitator?t=… "
-                    "— copy the whole link you bookmarked.",
-                    icon=":material/error:",
-                )
-            else:
-                st.query_params["t"] = found
-                st.rerun()
+        if not st.button("Open", key="pf_ws_open"):
+            return
+        found = token_from_link(st.session_state.get("pf_ws_open_link") or "")
+        if found is None:
+            st.error(
+                "That is not a facilitator link. It looks like …/facilitator?t=… "
+                "— copy the whole link you bookmarked.",
+                icon=":material/error:",
+            )
+        else:
+            st.query_params[links.FACILITATOR_PARAM] = found
+            st.rerun()
 
 
 def _create(svc: WorkshopService, count: int) -> None:
-    name = (st.session_state.get("pf_ws_new_name") or "").strip()
+    name = normalise_name(st.session_state.get("pf_ws_new_name") or "")
     partner_names = [
-        (st.session_state.get(f"pf_ws_new_partner_{i}") or "").strip() for i in range(count)
+        normalise_name(st.session_state.get(f"pf_ws_new_partner_{i}") or "") for i in range(count)
     ]
     bank_ids = list(st.session_state.get("pf_ws_new_banks") or [])
     problems = []
@@ -231,7 +217,7 @@ def _create(svc: WorkshopService, count: int) -> None:
     empty = [str(i + 1) for i, n in enumerate(partner_names) if not n]
     if empty:
         problems.append(f"name partner {', '.join(empty)}")
-    keys = [n.casefold() for n in partner_names if n]
+    keys = [name_key(n) for n in partner_names if n]
     if len(set(keys)) != len(keys):
         problems.append("give every partner its own name")
     if problems:
@@ -255,7 +241,7 @@ def _create(svc: WorkshopService, count: int) -> None:
     state.just_created = True
     state.message = "Workshop created. Show the code or the QR code to the room."
     st.query_params.clear()
-    st.query_params["t"] = created.facilitator_token
+    st.query_params[links.FACILITATOR_PARAM] = created.facilitator_token
     st.rerun()
 
 
@@ -266,7 +252,7 @@ def _facilitator_link_box(token: str, *, expanded: bool) -> None:
             "Bookmark it now and keep it to yourself: it is the only way back in.",
             icon=":material/lock:",
         )
-        st.code(facilitator_link(token), language=None, wrap_lines=True)
+        st.code(links.facilitator_link(base_url(), token), language=None, wrap_lines=True)
 
 
 # ---------------------------------------------------------------------------- before reveal
@@ -274,7 +260,7 @@ def _facilitator_link_box(token: str, *, expanded: bool) -> None:
 
 def _invite(dash: Dashboard) -> None:
     """What the room sees: the code in large type, the join link and its QR code."""
-    link = join_link(dash.join_code)
+    link = links.join_link(base_url(), dash.join_code)
     with st.container(border=True):
         st.markdown(
             '<div style="text-align:center">Join on your phone or laptop with the code</div>'
@@ -303,6 +289,12 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
     if dash.state.value != shown_state:
         # Locked elsewhere, or revealed automatically: redraw the whole page.
         st.rerun(scope="app")
+    _progress(dash)
+    _lock_and_reveal(svc, token, dash)
+
+
+def _progress(dash: Dashboard) -> None:
+    """Who joined and finished, per partner and per person."""
     people = dash.participants
     done = sum(1 for p in people if p.finished)
     cols = st.columns(2 + len(dash.workshop.partners))
@@ -316,7 +308,12 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
     ]
     if missing:
         st.caption("Nobody has joined yet for: " + ", ".join(missing))
-    if people:
+    if not people:
+        st.info(
+            "Nobody has joined yet. Show the code above to the room.",
+            icon=":material/hourglass_empty:",
+        )
+    else:
         now = datetime.now(UTC)
         st.dataframe(
             [
@@ -338,14 +335,12 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
                 )
             },
         )
-    else:
-        st.info(
-            "Nobody has joined yet. Show the code above to the room.",
-            icon=":material/hourglass_empty:",
-        )
     if dash.state == WorkshopState.OPEN and dash.workshop.auto_reveal:
         st.caption("Results appear by themselves once everyone who joined has finished.")
 
+
+def _lock_and_reveal(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    people = dash.participants
     c1, c2 = st.columns(2)
     locked = dash.state == WorkshopState.LOCKED
     if c1.button(
@@ -361,7 +356,7 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
             show_error(exc)
             return
         st.rerun(scope="app")
-    unfinished = len(people) - done
+    unfinished = sum(1 for p in people if not p.finished)
     anyway = True
     if people and unfinished:
         anyway = c2.checkbox(
@@ -419,18 +414,18 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         )
         return
     workshop_partners = {p.id: p.name for p in dash.workshop.partners}
-    by_name = {n.casefold(): pid for pid, n in workshop_partners.items()}
+    by_name = {name_key(n): pid for pid, n in workshop_partners.items()}
     partner_map: dict[str, str] = {}
     st.markdown(
-        f"**{upload.name}**: {len(offline.respondents)} respondent(s), "
-        f"{len(offline.answers)} answer(s)."
+        f"**{upload.name}**: {plural(len(offline.respondents), 'respondent')}, "
+        f"{plural(len(offline.answers), 'answer')}."
     )
     for partner in offline.partners:
         people = [r.name for r in offline.respondents if r.partner == partner.id]
         if not people:
             continue
         options = list(workshop_partners)
-        default = by_name.get(partner.name.strip().casefold())
+        default = by_name.get(name_key(partner.name))
         chosen = st.selectbox(
             f"{', '.join(people)} answered for '{partner.name}' — add them to",
             options=options,
@@ -460,12 +455,10 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
 
 
 def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
-    try:
-        assessment = svc.assessment(token)
-        result = score(assessment)
-    except PartnershipFitError as exc:
-        show_error(exc)
+    scored = scored_or_error(lambda: svc.assessment(token))
+    if scored is None:
         return
+    assessment, result = scored
     revealed = dash.workshop.revealed_at
     st.caption(
         f"Revealed{f' at {revealed:%H:%M}' if revealed else ''} · {len(assessment.respondents)} "
@@ -490,24 +483,26 @@ def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
             _import_form(svc, token, dash)
     else:
-        render_results(assessment, result, key_prefix="pf_ws_fac_res_")
+        render_result_view(
+            result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_fac_res_"
+        )
 
 
 def _export(assessment: Assessment, result: AssessmentResult) -> None:
-    slug = re.sub(r"[^a-z0-9]+", "-", assessment.name.casefold()).strip("-")[:60] or "workshop"
     st.markdown(
         "The whole workshop — partners, everyone's answers, agreements and actions — as one "
-        "assessment file. It opens again in this tool and in the command line."
+        "assessment file. It opens again in this tool and in the command line. The summary "
+        "report has the verdict, charts, agenda, agreements and actions."
     )
-    st.download_button(
-        "Download the workshop (.json)",
-        data=dump_assessment(assessment),
-        file_name=f"{slug}.json",
-        mime="application/json",
-        key="pf_ws_export",
-        icon=":material/download:",
+    render_downloads(
+        assessment,
+        result,
+        bank_set(tuple(assessment.banks)),
+        keys=_DOWNLOAD_KEYS,
+        json_label="Download the workshop (.json)",
+        json_help="Open it again from Home, or in the command line.",
+        fallback_stem="workshop",
     )
-    render_report_downloads(assessment, result, slug)
     if assessment.workshop and assessment.workshop.actions:
         st.markdown("**All actions**")
         render_actions_table(assessment)
@@ -577,8 +572,7 @@ def _delete(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
-    for key in _WORKSHOP_STATE_KEYS:
-        st.session_state.pop(key, None)
+    forget_workshop_state()
     notify(
         f"The workshop “{dash.workshop.name}” and everything stored for it are deleted. "
         "Its links and join code no longer work."

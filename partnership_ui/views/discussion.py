@@ -1,92 +1,36 @@
 """The facilitator's discussion mode: walk the ranked agenda, record agreements and actions.
 
 For each agenda item the room agrees one rating. Where the partners cannot agree, the
-facilitator ticks "could not agree": the disagreement is recorded and the lower of the
-partners' positions is taken, so the record never looks better than the weakest view.
-"Lower" is meant on the scored scale: for a reverse-worded statement (where agreeing is
-the warning sign) the more cautious position is the higher rating.
+facilitator ticks "could not agree": the disagreement is recorded and the most cautious of
+the partners' positions is taken (the rule is the core's `cautious_agreed_rating`, the
+positions its `partner_positions`), so the record never looks better than the weakest view.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
 
-from partnership_core.assessment import Action, AgreedItem, Assessment
+from partnership_core.assessment import (
+    Action,
+    AgreedItem,
+    Assessment,
+    cautious_agreed_rating,
+    partner_positions,
+)
+from partnership_core.bank import AnswerScale
 from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AgendaItem, AssessmentResult
+from partnership_core.text import format_score, join_names, normalise_name
 from partnership_core.workshop import WorkshopService
 
-from .data import bank_set
-from .workshop_results import partner_label
+from ..data import bank_set
+from ..state import discussion_state
+from ..widgets.result_view import partner_label
 
-__all__ = [
-    "DiscussionState",
-    "discussion_state",
-    "partner_positions",
-    "agreed_rating",
-    "render_discussion",
-    "render_actions",
-]
-
-_STATE_KEY = "pf_ws_discussion"
-_RATING_LABELS = {
-    1: "1 · Strongly disagree",
-    2: "2 · Disagree",
-    3: "3 · Neither",
-    4: "4 · Agree",
-    5: "5 · Strongly agree",
-}
-
-
-@dataclass
-class DiscussionState:
-    """Where the facilitator is in the agenda, and the last outcome to show."""
-
-    index: int = 0
-    message: str | None = None
-    error: str | None = None
-
-
-def discussion_state() -> DiscussionState:
-    return st.session_state.setdefault(_STATE_KEY, DiscussionState())
-
-
-def partner_positions(
-    assessment: Assessment, statement: str, reverse: bool = False
-) -> dict[str, int]:
-    """Each partner's position on a statement: its respondents' mean rating, rounded to the
-    cautious side (down; up on a reverse-worded statement).
-
-    Rounded cautiously for the same reason the cautious rating is taken on a disagreement:
-    half a point of optimism should not decide the record. Partners whose people all
-    answered "not sure" have no position.
-    """
-    partner_of = {r.id: r.partner for r in assessment.respondents}
-    ratings: dict[str, list[int]] = {}
-    for a in assessment.answers:
-        if a.statement == statement and isinstance(a.rating, int):
-            ratings.setdefault(partner_of[a.respondent], []).append(a.rating)
-    rounding = math.ceil if reverse else math.floor
-    return {
-        p.id: int(rounding(sum(ratings[p.id]) / len(ratings[p.id])))
-        for p in assessment.partners
-        if ratings.get(p.id)
-    }
-
-
-def agreed_rating(
-    chosen: int, could_not_agree: bool, positions: dict[str, int], reverse: bool = False
-) -> int:
-    """The rating to record: the room's choice, or on a disagreement the most cautious
-    partner position (the lowest rating; the highest on a reverse-worded statement). The
-    choice stands when no partner has a position."""
-    if could_not_agree and positions:
-        return max(positions.values()) if reverse else min(positions.values())
-    return chosen
+__all__ = ["render_discussion", "render_actions"]
 
 
 def render_discussion(
@@ -161,6 +105,17 @@ def _step(delta: int) -> None:
     discussion_state().index += delta
 
 
+@dataclass(frozen=True)
+class _Item:
+    """One agenda statement as the agreement form needs it."""
+
+    statement: str
+    reverse: bool  # agreeing is the warning sign: the cautious rating is the higher one
+    scale: AnswerScale
+    positions: dict[str, int]  # partner id -> position (see `partner_positions`)
+    partner_names: dict[str, str]
+
+
 def _render_item(
     svc: WorkshopService,
     token: str,
@@ -169,38 +124,61 @@ def _render_item(
     item: AgendaItem,
     existing: AgreedItem | None,
 ) -> None:
-    reverse = bank_set(tuple(assessment.banks)).statements[item.statement][1].reverse
-    positions = partner_positions(assessment, item.statement, reverse)
+    banks = bank_set(tuple(assessment.banks))
+    reverse = banks.statements[item.statement][1].reverse
+    context = _Item(
+        statement=item.statement,
+        reverse=reverse,
+        scale=banks.scale_of(item.statement),
+        positions=partner_positions(assessment, item.statement, reverse),
+        partner_names=dict(result.partner_names),
+    )
+    _item_card(result, item, context)
+    _agreement_form(svc, token, context, existing)
+    render_actions(svc, token, assessment, statement=item.statement)
+
+
+def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> None:
     with st.container(border=True):
         st.caption(f"#{item.rank} · {item.characteristic_name} · {item.level.value} level")
         st.markdown(f"### {item.text}")
         st.markdown(item.reason)
         cols = st.columns(max(len(result.partner_names), 1))
-        for col, (partner_id, _) in zip(cols, result.partner_names.items(), strict=True):
+        for col, partner_id in zip(cols, result.partner_names, strict=True):
             score = item.scores.get(partner_id)
-            position = positions.get(partner_id)
+            position = context.positions.get(partner_id)
             col.metric(
                 partner_label(result, partner_id),
-                "–" if score is None else f"{score:.0f}/100",
+                format_score(score) if score is None else f"{format_score(score)}/100",
                 help="Score 0-100 (reverse-worded statements flipped).",
             )
             col.caption(
-                "no rating" if position is None else f"their rating ≈ {_RATING_LABELS[position]}"
+                "no rating"
+                if position is None
+                else f"their rating ≈ {context.scale.option(position)}"
             )
         if item.prompts:
             st.markdown("**To talk about**")
             for prompt in item.prompts:
                 st.markdown(f"- {prompt}")
 
-    key = f"pf_ws_agree|{item.statement}"
+
+def _agreement_form(
+    svc: WorkshopService, token: str, context: _Item, existing: AgreedItem | None
+) -> None:
+    key = f"pf_ws_agree|{context.statement}"
     with st.form(key=f"{key}|form", border=True):
         st.markdown("**What the partners agree**" + (" · ✓ recorded" if existing else ""))
-        default = existing.agreed_rating if existing else agreed_rating(3, True, positions, reverse)
+        default = (
+            existing.agreed_rating
+            if existing
+            else cautious_agreed_rating(3, True, context.positions, context.reverse)
+        )
         st.radio(
             "Agreed rating",
-            options=list(_RATING_LABELS),
+            options=list(context.scale.labels),
             index=default - 1,
-            format_func=_RATING_LABELS.__getitem__,
+            format_func=context.scale.option,
             horizontal=True,
             key=f"{key}|rating",
         )
@@ -209,7 +187,7 @@ def _render_item(
             "rating: "
             + (
                 "the higher one, as this statement is a warning sign"
-                if reverse
+                if context.reverse
                 else "the lower one"
             )
             + ")",
@@ -226,44 +204,40 @@ def _render_item(
             "Record agreement",
             type="primary",
             on_click=_record,
-            args=(svc, token, item.statement, key, positions, dict(result.partner_names), reverse),
+            args=(svc, token, key, context),
         )
-    render_actions(svc, token, assessment, statement=item.statement)
 
 
-def _record(
-    svc: WorkshopService,
-    token: str,
-    statement: str,
-    key: str,
-    positions: dict[str, int],
-    names: dict[str, str],
-    reverse: bool,
-) -> None:
+def _record(svc: WorkshopService, token: str, key: str, context: _Item) -> None:
     state = discussion_state()
     chosen = int(st.session_state[f"{key}|rating"])
     disagree = bool(st.session_state[f"{key}|disagree"])
-    rating = agreed_rating(chosen, disagree, positions, reverse)
+    rating = cautious_agreed_rating(chosen, disagree, context.positions, context.reverse)
     notes = (st.session_state.get(f"{key}|notes") or "").strip()
     try:
         svc.record_agreement(
             token,
             AgreedItem(
-                statement=statement, agreed_rating=rating, disagreement=disagree, notes=notes
+                statement=context.statement,
+                agreed_rating=rating,
+                disagreement=disagree,
+                notes=notes,
             ),
         )
     except PartnershipFitError as exc:
         state.error = str(exc)
         return
-    if disagree and positions:
-        lowest = [names.get(p, p) for p, r in positions.items() if r == rating]
+    label = context.scale.option(rating)
+    if disagree and context.positions:
+        cautious = [
+            context.partner_names.get(p, p) for p, r in context.positions.items() if r == rating
+        ]
         state.message = (
-            f"Recorded as a disagreement; the more cautious rating was taken: "
-            f"{_RATING_LABELS[rating]} "
-            f"({', '.join(lowest)})."
+            "Recorded as a disagreement; the more cautious rating was taken: "
+            f"{label} ({join_names(cautious)})."
         )
     else:
-        state.message = f"Agreement recorded: {_RATING_LABELS[rating]}."
+        state.message = f"Agreement recorded: {label}."
     # The recorded value wins over what the form showed before.
     st.session_state[f"{key}|rating"] = rating
 
@@ -300,7 +274,7 @@ def render_actions(
 def _add_action(svc: WorkshopService, token: str, key: str, statement: str | None) -> None:
     state = discussion_state()
     title = (st.session_state.get(f"{key}|title") or "").strip()
-    owner = (st.session_state.get(f"{key}|owner") or "").strip()
+    owner = normalise_name(st.session_state.get(f"{key}|owner") or "")
     due = st.session_state.get(f"{key}|due")
     if not title or not owner:
         state.error = "An action needs both what will be done and an owner; nothing was added."

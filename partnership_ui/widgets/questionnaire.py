@@ -1,15 +1,16 @@
 """The reusable questionnaire: one characteristic per step, level by level.
 
-Used by the solo flow and by the workshop participant page. The caller owns the answers
-(a plain dict it keeps in its own state, or loads from the database) and learns about
-every change through `on_change` at the moment it happens, so it can save it.
+Used by the solo flow and by the workshop participant page. The caller owns the answers:
+it hands in a dict of them (which the questionnaire keeps current while it is drawn) and
+learns about every change through `on_change`, which carries the changed answer at the
+moment it happens, so the caller can keep and save exactly that.
 
 Example::
 
     render_questionnaire(
         banks=bank_set,
         statement_ids=bank_set.applicable(assessment.partnership_type),
-        answers=my_answers,                 # dict[qualified id, Answer], updated in place
+        answers=my_answers,                 # dict[qualified id, Answer], kept current
         respondent_id="r1",
         key_prefix="ws_",                   # unique per questionnaire on the page
         ask_prediction=True,
@@ -25,14 +26,12 @@ from dataclasses import dataclass
 import streamlit as st
 
 from partnership_core.assessment import NOT_SURE, Answer, Importance
-from partnership_core.bank import BankSet, Characteristic, Level, LevelId
+from partnership_core.bank import AnswerScale, BankSet, LevelId, QuestionnaireStep
 
-from .state import QuestionnaireNav, questionnaire_nav
+from ..state import QuestionnaireNav, questionnaire_nav
 
 __all__ = [
-    "Step",
     "QuestionnaireOutcome",
-    "questionnaire_steps",
     "render_questionnaire",
     "widget_key",
 ]
@@ -40,20 +39,7 @@ __all__ = [
 _RATINGS: tuple[int | str, ...] = (1, 2, 3, 4, 5, NOT_SURE)
 _IMPORTANCE_LABELS = {Importance.LOW: "Low", Importance.MEDIUM: "Medium", Importance.HIGH: "High"}
 # Shown as an icon with the level name, so a level is never told apart by colour alone.
-LEVEL_ICONS = {LevelId.ENTRY: "①", LevelId.DECISION: "②", LevelId.OPERATIONAL: "③"}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One page of the questionnaire: a characteristic and its statements."""
-
-    level: Level
-    characteristic: Characteristic
-    statement_ids: tuple[str, ...]
-
-    @property
-    def title(self) -> str:
-        return f"{self.level.name} · {self.characteristic.name}"
+_LEVEL_ICONS = {LevelId.ENTRY: "①", LevelId.DECISION: "②", LevelId.OPERATIONAL: "③"}
 
 
 @dataclass(frozen=True)
@@ -68,20 +54,6 @@ class QuestionnaireOutcome:
     @property
     def complete(self) -> bool:
         return self.answered == self.total
-
-
-def questionnaire_steps(banks: BankSet, statement_ids: list[str]) -> list[Step]:
-    """The steps for the given statements: spine order (entry first), empty ones left out."""
-    by_characteristic: dict[str, list[str]] = {}
-    for qid in statement_ids:
-        by_characteristic.setdefault(banks.spine_characteristic(qid).id, []).append(qid)
-    levels = sorted(banks.spine.levels, key=lambda lv: lv.order)
-    steps: list[Step] = []
-    for level in levels:
-        for ch in banks.spine.characteristics:
-            if ch.level == level.id and by_characteristic.get(ch.id):
-                steps.append(Step(level, ch, tuple(by_characteristic[ch.id])))
-    return steps
 
 
 def widget_key(key_prefix: str, respondent_id: str, qid: str, part: str) -> str:
@@ -108,7 +80,7 @@ def render_questionnaire(
     Args:
         banks: the bank set the statements come from.
         statement_ids: qualified ids to ask (e.g. `banks.applicable(type)`), in bank order.
-        answers: qualified id -> Answer of this respondent; updated in place on every change.
+        answers: qualified id -> Answer of this respondent; kept current on every change.
         respondent_id: written into new answers; also part of every widget key.
         key_prefix: makes widget keys unique; also names the navigation state.
         ask_prediction: also ask how the other partner(s) would rate each statement.
@@ -123,18 +95,57 @@ def render_questionnaire(
     Returns:
         Counts of answered and total statements and the current step.
     """
-    steps = questionnaire_steps(banks, statement_ids)
+    steps = banks.steps(statement_ids)
     nav = questionnaire_nav(key_prefix)
     total = sum(len(s.statement_ids) for s in steps)
     if not steps:
         st.info("There are no statements to answer for this partnership type and question bank.")
         return QuestionnaireOutcome(0, 0, 0, 0)
     nav.step = min(max(nav.step, 0), len(steps) - 1)
+    answered = sum(1 for s in steps for q in s.statement_ids if q in answers)
+    _progress_and_jump(steps, nav, answered, total, key_prefix)
+    step = steps[nav.step]
+    _step_header(step)
+    context = _Statements(
+        banks,
+        answers,
+        respondent_id,
+        key_prefix,
+        ask_prediction,
+        on_change,
+        read_only,
+        other_partner_label,
+    )
+    for qid in step.statement_ids:
+        _render_statement(context, qid)
+    _render_navigation(steps, nav, answers, key_prefix, on_finish, finish_label)
+    return QuestionnaireOutcome(answered, total, nav.step, len(steps))
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """What every statement of one questionnaire is drawn with."""
+
+    banks: BankSet
+    answers: dict[str, Answer]
+    respondent_id: str
+    key_prefix: str
+    ask_prediction: bool
+    on_change: Callable[[Answer | None, str], None] | None
+    read_only: bool
+    other_label: str
+
+
+def _progress_and_jump(
+    steps: list[QuestionnaireStep],
+    nav: QuestionnaireNav,
+    answered: int,
+    total: int,
+    key_prefix: str,
+) -> None:
     jump_key = f"{key_prefix}jump"
     if st.session_state.get(jump_key) != nav.step:
         st.session_state[jump_key] = nav.step
-
-    answered = sum(1 for s in steps for q in s.statement_ids if q in answers)
     st.progress(
         answered / total,
         text=f"{answered} of {total} statements answered · step {nav.step + 1} of {len(steps)}",
@@ -148,31 +159,16 @@ def render_questionnaire(
         args=(nav, jump_key),
     )
 
-    step = steps[nav.step]
-    st.subheader(f"{LEVEL_ICONS.get(step.level.id, '')} {step.title}")
+
+def _step_header(step: QuestionnaireStep) -> None:
+    st.subheader(f"{_LEVEL_ICONS.get(step.level.id, '')} {step.title}")
     st.markdown(step.characteristic.meaning)
     with st.expander(f"Why {step.characteristic.name.lower()} matters"):
         st.markdown(step.characteristic.why_it_matters)
         st.caption(f"**{step.level.name}.** {step.level.description}")
 
-    for qid in step.statement_ids:
-        _render_statement(
-            banks,
-            qid,
-            answers,
-            respondent_id,
-            key_prefix,
-            ask_prediction,
-            on_change,
-            read_only,
-            other_partner_label,
-        )
 
-    _render_navigation(steps, nav, answers, key_prefix, on_finish, finish_label)
-    return QuestionnaireOutcome(answered, total, nav.step, len(steps))
-
-
-def _step_option(step: Step, index: int) -> str:
+def _step_option(step: QuestionnaireStep, index: int) -> str:
     # Option labels must not change between reruns: Streamlit matches the chosen option by
     # its label, so a label with a live answer count would stop matching after an answer.
     return f"{index + 1}. {step.title}"
@@ -191,114 +187,111 @@ def _push(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-def _render_statement(
-    banks: BankSet,
-    qid: str,
-    answers: dict[str, Answer],
-    respondent_id: str,
-    key_prefix: str,
-    ask_prediction: bool,
-    on_change: Callable[[Answer | None, str], None] | None,
-    read_only: bool,
-    other_label: str,
-) -> None:
-    bank, statement = banks.statements[qid]
-    labels = bank.scale.labels
-    answer = answers.get(qid)
-    keys = {p: widget_key(key_prefix, respondent_id, qid, p) for p in _PARTS}
+_PARTS = ("rating", "importance", "prediction", "comment")
+
+
+def _render_statement(context: _Statements, qid: str) -> None:
+    bank, statement = context.banks.statements[qid]
+    scale = bank.scale
+    answer = context.answers.get(qid)
+    keys = {p: widget_key(context.key_prefix, context.respondent_id, qid, p) for p in _PARTS}
     _push(keys["rating"], answer.rating if answer else None)
     _push(keys["importance"], answer.importance if answer else None)
     _push(keys["prediction"], answer.prediction if answer else None)
     _push(keys["comment"], (answer.comment or "") if answer else "")
-    cb_args = (qid, answers, respondent_id, keys, on_change)
-
+    cb_args = (context, qid, keys)
     with st.container(border=True):
         st.radio(
             f"**{statement.text}**",
             options=_RATINGS,
             index=None,
-            format_func=lambda r: bank.scale.not_sure if r == NOT_SURE else f"{r} · {labels[r]}",
+            format_func=lambda r: scale.not_sure if r == NOT_SURE else scale.option(r),
             horizontal=True,
             key=keys["rating"],
             help=statement.hint,
-            disabled=read_only,
+            disabled=context.read_only,
             on_change=_on_answer,
             args=cb_args,
         )
-        no_rating = answer is None
-        cols = st.columns(2 if ask_prediction else 1)
-        cols[0].radio(
-            "How much does this matter to you?",
-            options=list(Importance),
-            index=None,
-            format_func=lambda i: _IMPORTANCE_LABELS[i],
-            horizontal=True,
-            key=keys["importance"],
-            disabled=read_only or no_rating,
-            help="Rate the statement first." if no_rating else None,
-            on_change=_on_answer,
-            args=cb_args,
-        )
-        if ask_prediction:
-            cols[1].selectbox(
-                f"Your guess: how would {other_label} rate this?",
-                options=[1, 2, 3, 4, 5],
-                index=None,
-                placeholder="No guess",
-                format_func=lambda r: f"{r} · {labels[r]}",
-                key=keys["prediction"],
-                disabled=read_only or no_rating,
-                on_change=_on_answer,
-                args=cb_args,
-            )
-        with st.expander("Comment (optional)"):
-            st.text_area(
-                "Comment on this statement",
-                key=keys["comment"],
-                max_chars=2000,
-                disabled=read_only or no_rating,
-                placeholder="Rate the statement first." if no_rating else "",
-                on_change=_on_answer,
-                args=cb_args,
-            )
+        _render_details(context, scale, keys, cb_args, no_rating=answer is None)
 
 
-_PARTS = ("rating", "importance", "prediction", "comment")
-
-
-def _on_answer(
-    qid: str,
-    answers: dict[str, Answer],
-    respondent_id: str,
+def _render_details(
+    context: _Statements,
+    scale: AnswerScale,
     keys: dict[str, str],
-    on_change: Callable[[Answer | None, str], None] | None,
+    cb_args: tuple[object, ...],
+    *,
+    no_rating: bool,
 ) -> None:
+    """Importance, the guess about the other side and a comment: once a rating is given."""
+    locked = context.read_only or no_rating
+    cols = st.columns(2 if context.ask_prediction else 1)
+    cols[0].radio(
+        "How much does this matter to you?",
+        options=list(Importance),
+        index=None,
+        format_func=lambda i: _IMPORTANCE_LABELS[i],
+        horizontal=True,
+        key=keys["importance"],
+        disabled=locked,
+        help="Rate the statement first." if no_rating else None,
+        on_change=_on_answer,
+        args=cb_args,
+    )
+    if context.ask_prediction:
+        cols[1].selectbox(
+            f"Your guess: how would {context.other_label} rate this?",
+            options=[1, 2, 3, 4, 5],
+            index=None,
+            placeholder="No guess",
+            format_func=scale.option,
+            key=keys["prediction"],
+            disabled=locked,
+            on_change=_on_answer,
+            args=cb_args,
+        )
+    with st.expander("Comment (optional)"):
+        st.text_area(
+            "Comment on this statement",
+            key=keys["comment"],
+            max_chars=2000,
+            disabled=locked,
+            placeholder="Rate the statement first." if no_rating else "",
+            on_change=_on_answer,
+            args=cb_args,
+        )
+
+
+def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
     """Widget callback: turn the controls of one statement into an Answer and report it."""
     rating = st.session_state.get(keys["rating"])
     if rating is None:
         new: Answer | None = None
-        answers.pop(qid, None)
+        context.answers.pop(qid, None)
     else:
         comment = (st.session_state.get(keys["comment"]) or "").strip() or None
         new = Answer(
-            respondent=respondent_id,
+            respondent=context.respondent_id,
             statement=qid,
             rating=rating,
             importance=st.session_state.get(keys["importance"]),
             prediction=st.session_state.get(keys["prediction"]),
             comment=comment,
         )
-        answers[qid] = new
-    if on_change is not None:
-        on_change(new, qid)
+        context.answers[qid] = new
+    if context.on_change is not None:
+        context.on_change(new, qid)
 
 
-def _unanswered(step_list: list[Step], answers: dict[str, Answer]) -> list[tuple[int, str]]:
+def _unanswered(
+    step_list: list[QuestionnaireStep], answers: dict[str, Answer]
+) -> list[tuple[int, str]]:
     return [(i, q) for i, s in step_list for q in s.statement_ids if q not in answers]
 
 
 def _render_navigation(
-    steps: list[Step],
+    steps: list[QuestionnaireStep],
     nav: QuestionnaireNav,
     answers: dict[str, Answer],
     key_prefix: str,
@@ -312,28 +305,7 @@ def _render_navigation(
     missing = _unanswered(level_steps, answers)
 
     if nav.confirm_level == step.level.id and ends_level and missing:
-        st.warning(
-            f"{len(missing)} statement(s) at the {step.level.name.lower()} are not answered yet. "
-            "Unanswered statements make the result less certain. Go back and answer them, "
-            "or continue and come back later.",
-            icon=":material/warning:",
-        )
-        c1, c2 = st.columns(2)
-        c1.button(
-            "Go to the first unanswered statement",
-            key=f"{key_prefix}goto_missing",
-            on_click=_goto,
-            args=(nav, missing[0][0]),
-            width="stretch",
-        )
-        c2.button(
-            finish_label if last else "Continue anyway",
-            key=f"{key_prefix}confirm_next",
-            type="primary",
-            on_click=_advance,
-            args=(nav, len(steps), on_finish, True),
-            width="stretch",
-        )
+        _confirm_unanswered(step, nav, missing, len(steps), key_prefix, on_finish, finish_label)
         return
 
     c1, c2 = st.columns(2)
@@ -362,9 +334,43 @@ def _render_navigation(
             key=f"{key_prefix}next",
             type="primary",
             on_click=_advance,
-            args=(nav, len(steps), on_finish, False),
+            args=(nav, len(steps), on_finish),
             width="stretch",
         )
+
+
+def _confirm_unanswered(
+    step: QuestionnaireStep,
+    nav: QuestionnaireNav,
+    missing: list[tuple[int, str]],
+    n_steps: int,
+    key_prefix: str,
+    on_finish: Callable[[], None] | None,
+    finish_label: str,
+) -> None:
+    """Leaving a level with statements unanswered: go back to them, or go on anyway."""
+    st.warning(
+        f"{len(missing)} statement(s) at the {step.level.name.lower()} are not answered yet. "
+        "Unanswered statements make the result less certain. Go back and answer them, "
+        "or continue and come back later.",
+        icon=":material/warning:",
+    )
+    c1, c2 = st.columns(2)
+    c1.button(
+        "Go to the first unanswered statement",
+        key=f"{key_prefix}goto_missing",
+        on_click=_goto,
+        args=(nav, missing[0][0]),
+        width="stretch",
+    )
+    c2.button(
+        finish_label if nav.step == n_steps - 1 else "Continue anyway",
+        key=f"{key_prefix}confirm_next",
+        type="primary",
+        on_click=_advance,
+        args=(nav, n_steps, on_finish),
+        width="stretch",
+    )
 
 
 def _goto(nav: QuestionnaireNav, step: int) -> None:
@@ -376,9 +382,7 @@ def _ask_confirm(nav: QuestionnaireNav, level_id: str) -> None:
     nav.confirm_level = level_id
 
 
-def _advance(
-    nav: QuestionnaireNav, n_steps: int, on_finish: Callable[[], None] | None, _confirmed: bool
-) -> None:
+def _advance(nav: QuestionnaireNav, n_steps: int, on_finish: Callable[[], None] | None) -> None:
     nav.confirm_level = None
     if nav.step >= n_steps - 1:
         if on_finish is not None:
