@@ -191,26 +191,48 @@ class QuestionBank(_Frozen):
         _no_duplicates("statements", [s.id for s in self.statements])
         if sorted(lv.order for lv in self.levels) != [1, 2, 3]:
             raise ValueError("levels: orders must be 1, 2 and 3")
-        known = {c.id: i for i, c in enumerate(self.characteristics)}
+        used = self._check_statements()
+        self._check_characteristics(used)
+        for level in self.levels:
+            if not any(c.level == level.id for c in self.characteristics):
+                raise ValueError(
+                    f"levels: level '{level.id.value}' has no characteristics; add at least one"
+                )
+        if set(self.band_advice) != set(BandId):
+            missing = sorted(b.value for b in set(BandId) - set(self.band_advice))
+            raise ValueError(
+                f"band_advice: give advice for every band; missing: {', '.join(missing)}"
+            )
+        return self
+
+    def _check_statements(self) -> Counter[str]:
+        """Each statement's characteristic and crosswalk exist; returns statements per
+        characteristic."""
+        known = {c.id for c in self.characteristics}
         used: Counter[str] = Counter()
         for i, st in enumerate(self.statements):
             if st.characteristic not in known:
                 raise ValueError(
                     f"statements.{i}.characteristic: unknown characteristic "
-                    f"'{st.characteristic}'; use one of: {', '.join(known)}"
+                    f"'{st.characteristic}'; use one of: "
+                    f"{', '.join(c.id for c in self.characteristics)}"
                 )
             used[st.characteristic] += 1
-            spine_id = st.crosswalk if st.crosswalk else None
-            if self.id != SPINE_BANK_ID and spine_id is None:
+            if self.id != SPINE_BANK_ID and not st.crosswalk:
                 raise ValueError(
                     f"statements.{i}.crosswalk: required outside the '{SPINE_BANK_ID}' bank; "
                     f"name the three-level characteristic it informs"
                 )
-            if spine_id is not None and spine_id not in SPINE_CHARACTERISTICS:
+            if st.crosswalk and st.crosswalk not in SPINE_CHARACTERISTICS:
                 raise ValueError(
-                    f"statements.{i}.crosswalk: unknown characteristic '{spine_id}'; "
+                    f"statements.{i}.crosswalk: unknown characteristic '{st.crosswalk}'; "
                     f"use one of: {', '.join(SPINE_CHARACTERISTICS)}"
                 )
+        return used
+
+    def _check_characteristics(self, used: Counter[str]) -> None:
+        """The spine bank holds exactly the framework's characteristics at their levels, and
+        every characteristic has statements."""
         for i, ch in enumerate(self.characteristics):
             if self.id == SPINE_BANK_ID and ch.id not in SPINE_CHARACTERISTICS:
                 raise ValueError(
@@ -224,17 +246,6 @@ class QuestionBank(_Frozen):
                 )
             if not used[ch.id]:
                 raise ValueError(f"characteristics.{i}: '{ch.id}' has no statements; add some")
-        for level in self.levels:
-            if not any(c.level == level.id for c in self.characteristics):
-                raise ValueError(
-                    f"levels: level '{level.id.value}' has no characteristics; add at least one"
-                )
-        if set(self.band_advice) != set(BandId):
-            missing = sorted(b.value for b in set(BandId) - set(self.band_advice))
-            raise ValueError(
-                f"band_advice: give advice for every band; missing: {', '.join(missing)}"
-            )
-        return self
 
     @cached_property
     def characteristic_by_id(self) -> dict[str, Characteristic]:

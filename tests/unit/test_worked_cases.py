@@ -575,7 +575,7 @@ def test_there_are_at_least_25_cases_with_a_rule_each() -> None:
 
 
 def test_docs_show_the_same_worked_cases() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "scoring.md").read_text("utf-8")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text("utf-8")
     section = docs.split("## 13. Worked cases", 1)[1].split("\n## ", 1)[0]
     rows = {
         line.split("|")[1].strip(" `"): line

@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parent.parent / "partnership_core"
+CORE = Path(__file__).resolve().parents[2] / "partnership_core"
 
 
 def test_core_never_imports_streamlit():

@@ -308,7 +308,7 @@ def test_text_limits_match_the_app_boxes() -> None:
     sources = " ".join(
         p.read_text(encoding="utf-8")
         for folder in ("partnership_ui", "pages")
-        for p in (Path(__file__).parent.parent / folder).rglob("*.py")
+        for p in (Path(__file__).resolve().parents[2] / folder).rglob("*.py")
     )
     for constant in ("COMMENT_MAX_LENGTH", "NOTES_MAX_LENGTH", "ACTION_TITLE_MAX_LENGTH"):
         limit = getattr(assessment, constant)
@@ -602,7 +602,7 @@ def test_missing_questions_folder_is_named(tmp_path: Path) -> None:
 
 def test_unknown_bank_names_the_folder(tmp_path: Path) -> None:
     (tmp_path / "spine.yaml").write_bytes(
-        (Path(__file__).parent.parent / "questions" / "three-levels.yaml").read_bytes()
+        (Path(__file__).resolve().parents[2] / "questions" / "three-levels.yaml").read_bytes()
     )
     _refused(
         QuestionBankError,

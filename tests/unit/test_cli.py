@@ -23,7 +23,7 @@ from partnership_core.errors import QuestionBankError
 from partnership_core.example import example_assessment
 from partnership_core.results import AssessmentResult
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BAD_BANKS = Path(__file__).resolve().parent / "fixtures" / "bad_banks"
 
 

@@ -30,7 +30,7 @@ from partnership_core.workshop.throttle import CLIENT_BURST
 from partnership_ui.state import FacilitatorState
 from partnership_ui.widgets.questionnaire import widget_key
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FACILITATOR = str(ROOT / "pages" / "facilitator.py")
 JOIN = str(ROOT / "pages" / "join.py")
 Q_PREFIX = "pf_ws_q_"

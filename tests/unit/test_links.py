@@ -46,7 +46,7 @@ def test_the_ui_layer_has_no_import_cycle_and_widgets_stand_alone() -> None:
     import ast
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent / "partnership_ui"
+    root = Path(__file__).resolve().parents[2] / "partnership_ui"
     graph: dict[str, set[str]] = {}
     for path in root.rglob("*.py"):
         parts = path.relative_to(root.parent).with_suffix("").parts

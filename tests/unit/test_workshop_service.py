@@ -61,7 +61,7 @@ from partnership_core.workshop import (
 )
 from partnership_core.workshop.throttle import CLIENT_BURST
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BANKS = ["three-levels"]
 
 

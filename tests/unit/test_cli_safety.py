@@ -17,7 +17,7 @@ from partnership_core.assessment import dump_assessment
 from partnership_core.cli import main
 from partnership_core.example import example_assessment
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

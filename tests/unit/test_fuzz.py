@@ -3,7 +3,7 @@
 Loading either succeeds or raises the project's own `PartnershipFitError`, never anything
 else, and never takes long: a hang is the bug, so each example is timed inside the test.
 
-    PARTNERSHIP_FIT_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py -m fuzz
+    PARTNERSHIP_FIT_FUZZ_EXAMPLES=2000 python -m pytest tests/unit/test_fuzz.py -m fuzz
 
 sets the examples per test (default 150: about 15 s in all on the project's machine). A
 failure prints the failing example and the blob that replays it (`@reproduce_failure`).
