@@ -51,7 +51,7 @@ def create_workshop(
     for i, partner in enumerate(partners):
         page.get_by_label(f"Partner {i + 1}", exact=True).fill(partner)
     if auto_reveal:
-        page.get_by_text("Reveal automatically when everyone has finished").click()
+        page.get_by_text("Reveal automatically when the people expected have finished").click()
     wait_idle(page)
     page.get_by_role("button", name="Create the workshop").click()
     code = page.locator(".pf-join-code")

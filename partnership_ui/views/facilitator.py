@@ -316,9 +316,7 @@ def _progress(dash: Dashboard) -> None:
     cols[1].metric("Finished", f"{done} of {len(people)}")
     for col, partner in zip(cols[2:], dash.workshop.partners, strict=True):
         mine = [p for p in people if p.partner_id == partner.id]
-        col.metric(
-            literal(f"{partner.name}: finished"), f"{sum(p.finished for p in mine)}/{len(mine)}"
-        )
+        col.metric(literal(partner.name), f"{sum(p.finished for p in mine)}/{len(mine)} done")
     missing = [
         p.name for p in dash.workshop.partners if not any(x.partner_id == p.id for x in people)
     ]
