@@ -47,7 +47,7 @@ def render_create_options(count: int) -> None:
     cols = st.columns(min(count, 3))
     for i in range(count):
         cols[i % len(cols)].number_input(
-            f"Partner {i + 1}",
+            f"People expected, organisation {i + 1}",
             min_value=0,
             max_value=500,
             value=0,

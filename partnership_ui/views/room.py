@@ -38,7 +38,7 @@ _ROOM_CSS = """
 .st-key-pf_room [data-testid="stMetricLabel"] p { font-size: 1.5rem; white-space: normal; }
 .st-key-pf_room [data-testid="stCaptionContainer"] p { font-size: 1.3rem; }
 .pf-room-code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-weight: 700;
-  font-size: clamp(3rem, 7vw, 7rem); letter-spacing: .06em; line-height: 1.1;
+  font-size: clamp(2.5rem, 4.6vw, 6.5rem); letter-spacing: .04em; line-height: 1.1;
   white-space: nowrap; text-align: center; }
 </style>
 """
@@ -98,7 +98,7 @@ def _room(svc: WorkshopService, token: str, view: RoomView, join_key: str | None
             "Answering is paused by the facilitator; answers given so far are kept.",
             icon=":material/lock:",
         )
-    invite, progress = st.columns([2, 3], gap="large")
+    invite, progress = st.columns([1, 1], gap="large")
     with invite:
         _invite(view, join_key)
     with progress:
