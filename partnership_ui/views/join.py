@@ -5,7 +5,7 @@ the URL (`?p=`), with the questionnaire step they are on (`&step=`), so a reload
 or another device resumes where they were; the answers live in the database, written the
 moment they change, each against the version this page showed.
 
-A fragment asks every `ROOM_POLL` for the room's version (one small read) and redraws the
+A fragment asks every `WAIT_POLL` for the room's version (one small read) and redraws the
 page only when it changed: a lock, an unlock, the reveal, the item under discussion, an
 agreement or an action reach the phone within a few seconds.
 """

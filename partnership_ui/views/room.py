@@ -145,8 +145,9 @@ def _revealed(svc: WorkshopService, token: str, view: RoomView) -> None:
     if scored is None:
         return
     assessment, result = scored
-    render_result_view(result, assessment, sections=(Section.OVERALL,), key_prefix="pf_room_")
+    # What the room talks about now comes first; the verdict stays in sight below it.
     render_current_item(view.room, result, tuple(assessment.banks))
+    render_result_view(result, assessment, sections=(Section.OVERALL,), key_prefix="pf_room_")
     _levels(result, view.room.current_statement)
 
 

@@ -150,6 +150,14 @@ def _switch(page) -> None:  # noqa: ANN001
     )
 
 
+def _stored(svc: WorkshopService, token: str, state: WorkshopState, start: float) -> float:
+    """Seconds from `start` (the facilitator's click) until the database holds `state`."""
+    while svc.dashboard(token).state != state:
+        assert time.monotonic() - start < 20, f"the workshop did not become {state}"
+        time.sleep(0.01)
+    return time.monotonic() - start
+
+
 def _until(page, text: str, start: float, timeout: float = 20.0) -> float:  # noqa: ANN001
     page.get_by_text(text).first.wait_for(timeout=timeout * 1000)
     return time.monotonic() - start
@@ -208,12 +216,14 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
         wait_idle(fac)
         fac.get_by_role("button", name="Lock answering").click()
         start = time.monotonic()
+        figures["lock_stored_s"] = _stored(svc, fac_token, WorkshopState.LOCKED, start)
         figures["lock_to_phone_s"] = _until(phones[1], "The facilitator has paused", start)
         _until(room, "Answering is paused", start)
         wait_idle(fac)
         fac.get_by_role("button", name="Unlock answering").click()
         start = time.monotonic()
-        figures["unlock_to_phone_s"] = _until(phones[1], "Each answer is saved", start)
+        phones[1].get_by_text("The facilitator has paused").wait_for(state="hidden", timeout=20_000)
+        figures["unlock_to_phone_s"] = time.monotonic() - start
         for phone in phones[2:]:
             phone.context.close()  # two phones stay open: two cores run the whole room here
         figures["click_to_saved_s"] = _click_step_measuring(phones[0], svc, tokens[0])
@@ -227,6 +237,7 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
         wait_idle(fac)
         fac.get_by_role("button", name="Reveal the answers").click()
         start = time.monotonic()
+        figures["reveal_stored_s"] = _stored(svc, fac_token, WorkshopState.REVEALED, start)
         figures["reveal_to_phone_s"] = _until(
             phones[1], "The facilitator has revealed the results.", start
         )
@@ -251,6 +262,9 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
     delays = sorted(figures.pop("click_to_saved_s"))  # type: ignore[arg-type]
     figures["click_to_saved_p50_s"] = round(statistics.median(delays), 3)
     figures["click_to_saved_p95_s"] = round(delays[max(0, int(len(delays) * 0.95) - 1)], 3)
-    print("room figures:", figures)
-    # The phone polls every 2 s; the rest is one rerun. The bound leaves room for a busy CI.
-    assert figures["lock_to_phone_s"] < 6 and figures["reveal_to_phone_s"] < 6
+    print(
+        "room figures:", {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
+    )
+    # The phone polls every 2 s, then reruns its page: about 3-4 s on two shared cores with
+    # nine browser contexts. The bound only says "by itself"; the figures are printed.
+    assert figures["lock_to_phone_s"] < 10 and figures["reveal_to_phone_s"] < 10
