@@ -60,9 +60,12 @@ def create_workshop(
     return page.url, code.inner_text().strip()
 
 
-def join_workshop(page: Page, base: str, code: str, partner: str, person: str) -> str:
-    """Join through the join link as `person` for `partner`; returns the personal link."""
-    page.goto(f"{base}/join?code={code}")
+def join_workshop(
+    page: Page, base: str, code: str, partner: str, person: str, join_key: str | None = None
+) -> str:
+    """Join through the join link as `person` for `partner` (with the QR code's `join_key`
+    when given); returns the personal link."""
+    page.goto(f"{base}/join?code={code}" + (f"&k={join_key}" if join_key else ""))
     page.get_by_text("Which organisation do you answer for?").wait_for(timeout=30_000)
     page.locator('[data-testid="stRadio"]').get_by_text(partner, exact=True).click()
     page.get_by_label("Your name (as the others will see it)").fill(person)

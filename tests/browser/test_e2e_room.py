@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.app_server import AppServer, free_port, launch_browser, wait_idle
-from benchmarks.workshop_driver import RATING_LABELS, create_workshop
+from benchmarks.workshop_driver import RATING_LABELS, create_workshop, join_workshop
 from partnership_core.assessment import Answer
 from partnership_core.workshop import WorkshopService, WorkshopState
 
@@ -53,19 +53,6 @@ def _shot(page, name: str) -> None:  # noqa: ANN001 - a Playwright Page
         wait_idle(page)
         page.wait_for_timeout(400)
         page.screenshot(path=str(Path(folder) / f"room_{name}.png"))
-
-
-def _join(page, link: str, partner: str, person: str) -> float:  # noqa: ANN001
-    """Join through the QR code's link; returns the seconds from opening it to joined."""
-    start = time.monotonic()
-    page.goto(link)
-    page.get_by_text("Which organisation do you answer for?").wait_for(timeout=30_000)
-    page.locator('[data-testid="stRadio"]').get_by_text(partner, exact=True).click()
-    page.get_by_label("Your name (as the others will see it)").fill(person)
-    page.get_by_role("button", name="Join", exact=True).click()
-    page.get_by_text("Your personal link").wait_for(timeout=30_000)
-    page.wait_for_url(re.compile(r".*/join\?p=.+"))
-    return time.monotonic() - start
 
 
 def _token(url: str, name: str) -> str:
@@ -195,11 +182,13 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
         expect(room.locator(".pf-room-code")).to_have_text(code, timeout=30_000)
         _secret_free(room, fac_token)
 
-        join_link = f"{app.base}/join?code={code}&k={_token(room_link, 'k')}"
+        join_key = _token(room_link, "k")  # the room view's QR code carries it
         phones, joins = [], []
         for partner, person in [*PEOPLE, (PARTNERS[1], SWITCHER), (PARTNERS[0], STRAY)]:
             phone = browser.new_context(viewport=PHONE).new_page()
-            joins.append(_join(phone, join_link, partner, person))
+            start = time.monotonic()
+            join_workshop(phone, app.base, code, partner, person, join_key)
+            joins.append(time.monotonic() - start)  # opening the QR link to joined
             phones.append(phone)
         figures["join_s"] = [round(s, 2) for s in joins]
         tokens = [_token(p.url, "p") for p in phones]
