@@ -39,6 +39,7 @@ from .facilitator_room import (
     auto_reveal_caption,
     create_options,
     render_create_options,
+    render_failed_saves,
     render_headcounts,
     render_people,
     render_private_link,
@@ -303,6 +304,7 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
     if dash.state.value != shown_state:
         # Locked elsewhere, or revealed automatically: redraw the whole page.
         st.rerun(scope="app")
+    render_failed_saves(dash)
     _progress(dash)
     _lock_and_reveal(svc, token, dash)
 

@@ -15,8 +15,13 @@ import streamlit as st
 
 from partnership_core import links
 from partnership_core.errors import PartnershipFitError
-from partnership_core.text import join_names
-from partnership_core.workshop import Dashboard, WorkshopService, WorkshopState
+from partnership_core.text import join_names, plural
+from partnership_core.workshop import (
+    FAILED_SAVES_WINDOW,
+    Dashboard,
+    WorkshopService,
+    WorkshopState,
+)
 
 from ..context import base_url
 from ..literal import literal
@@ -25,6 +30,7 @@ from .workshop_common import show_error
 
 __all__ = [
     "auto_reveal_caption",
+    "render_failed_saves",
     "create_options",
     "render_create_options",
     "render_headcounts",
@@ -169,6 +175,20 @@ def auto_reveal_caption(dash: Dashboard) -> str:
     return (
         f"The results appear by themselves once {counts} have finished; anyone else who "
         "joins does not hold them up."
+    )
+
+
+def render_failed_saves(dash: Dashboard) -> None:
+    """Say when participants' answers could not be stored lately (they stay pending on their
+    phones and are sent again with their next click)."""
+    if not dash.failed_saves:
+        return
+    minutes = int(FAILED_SAVES_WINDOW.total_seconds() // 60)
+    st.warning(
+        f"{plural(dash.failed_saves, 'answer')} could not be saved in the last {minutes} "
+        "minutes: the database is refusing writes. The answers stay on the participants' "
+        "screens and are sent again with their next click; check the server's disk and logs.",
+        icon=":material/database:",
     )
 
 

@@ -387,3 +387,28 @@ def test_phone_shows_the_current_item_timer_agreements_and_actions(svc: Workshop
     text = shown(phone)
     assert "Now discussing" in text and "left** for this item" in text
     assert "Agreed so far" in text and "Draft a pilot plan" in text.replace("\\", "")
+
+
+def test_the_dashboard_says_when_saves_are_failing(svc: WorkshopService, monkeypatch):
+    from partnership_core.errors import StorageError
+    from partnership_core.workshop.repository import UnitOfWork
+
+    created = new_workshop(svc)
+    token = joined(svc, created, partner_ids(svc, created)[0], "Ann")
+    fac = page(FACILITATOR, t=created.facilitator_token)
+    assert "could not be saved" not in " ".join(w.value for w in fac.warning)
+    phone = page(JOIN, p=token)
+    view = svc.participant(token)
+    real = UnitOfWork.__call__
+
+    def refuse_answers(self: UnitOfWork, work: Any, *, failed: str, write: bool = True) -> Any:
+        if failed.startswith("Your answer was"):  # saves only: the page itself still loads
+            raise StorageError(f"{failed} The disk is full.")
+        return real(self, work, failed=failed, write=write)
+
+    monkeypatch.setattr(UnitOfWork, "__call__", refuse_answers)
+    key = widget_key(Q_PREFIX, view.respondent.id, view.workshop.statements[0], "rating")
+    ok(phone.radio(key=key).set_value(3).run())
+    assert "NOT saved" in " ".join(w.value for w in phone.warning)
+    ok(fac.run())
+    assert "1 answer could not be saved" in " ".join(w.value for w in fac.warning)
