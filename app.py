@@ -38,6 +38,13 @@ PAGES = {
             url_path="facilitator",
         ),
         st.Page("pages/join.py", title="Join a workshop", icon=":material/login:", url_path="join"),
+        st.Page(
+            "pages/room.py",
+            title="Room view",
+            icon=":material/co_present:",
+            url_path="room",
+            visibility="hidden",
+        ),
     ],
 }
 

@@ -51,7 +51,7 @@ def create_workshop(
     for i, partner in enumerate(partners):
         page.get_by_label(f"Partner {i + 1}", exact=True).fill(partner)
     if auto_reveal:
-        page.get_by_text("Reveal automatically when everyone has finished").click()
+        page.get_by_text("Reveal automatically when the people expected have finished").click()
     wait_idle(page)
     page.get_by_role("button", name="Create the workshop").click()
     code = page.locator(".pf-join-code")
@@ -60,9 +60,12 @@ def create_workshop(
     return page.url, code.inner_text().strip()
 
 
-def join_workshop(page: Page, base: str, code: str, partner: str, person: str) -> str:
-    """Join through the join link as `person` for `partner`; returns the personal link."""
-    page.goto(f"{base}/join?code={code}")
+def join_workshop(
+    page: Page, base: str, code: str, partner: str, person: str, join_key: str | None = None
+) -> str:
+    """Join through the join link as `person` for `partner` (with the QR code's `join_key`
+    when given); returns the personal link."""
+    page.goto(f"{base}/join?code={code}" + (f"&k={join_key}" if join_key else ""))
     page.get_by_text("Which organisation do you answer for?").wait_for(timeout=30_000)
     page.locator('[data-testid="stRadio"]').get_by_text(partner, exact=True).click()
     page.get_by_label("Your name (as the others will see it)").fill(person)

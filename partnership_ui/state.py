@@ -267,7 +267,9 @@ class JoinState:
 
     `answers` is the questionnaire's live dict, loaded from the database once per token.
     `pending` holds changes the database refused (qid -> answer, or None for a cleared one);
-    they are written again at the start of the next interaction.
+    they are written again at the start of the next interaction. `versions`: statement ->
+    version of the stored answer this page shows (0: none), sent with every save so that a
+    stale tab cannot overwrite a newer answer.
     """
 
     code: str | None = None
@@ -277,6 +279,7 @@ class JoinState:
     loaded_for: str | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
     pending: dict[str, Answer | None] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
     saved_at: datetime | None = None
     hold_retry: bool = False  # a write failed in this very interaction: retry on the next
     save_error: str | None = None

@@ -1,5 +1,10 @@
 """The facilitator's discussion mode: walk the ranked agenda, record agreements and actions.
 
+The item the facilitator is on is the room's current item (`set_discussion_item`): the room
+view and the phones follow it, with the timer the facilitator starts. Agreements are saved
+against the version this page showed and actions removed by their id, so a second tab with
+an older copy is refused with a message instead of overwriting or removing the wrong one.
+
 For each agenda item the room agrees one rating. Where the partners cannot agree, the
 facilitator ticks "could not agree": the disagreement is recorded and the most cautious of
 the partners' positions is taken (the rule is the core's `cautious_agreed_rating`, the
@@ -24,11 +29,13 @@ from partnership_core.bank import AnswerScale
 from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AgendaItem, AssessmentResult
 from partnership_core.text import format_score, join_names, normalise_name
-from partnership_core.workshop import WorkshopService
+from partnership_core.workshop import Discussion, WorkshopService
 
 from ..data import bank_set
+from ..literal import literal
 from ..state import discussion_state
 from ..widgets.result_view import partner_label
+from .workshop_common import timer_left
 
 __all__ = ["render_discussion", "render_actions"]
 
@@ -39,7 +46,12 @@ def render_discussion(
     """Draw the current agenda item with its agreement form and its actions."""
     state = discussion_state()
     agenda = result.agenda
-    agreed = {a.statement: a for a in (assessment.workshop.agreed if assessment.workshop else [])}
+    try:
+        discussion = svc.discussion(token)
+    except PartnershipFitError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    agreed = {a.statement: a for a in discussion.agreed}
     if state.message:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
@@ -52,7 +64,7 @@ def render_discussion(
             "discussion. Record any actions below.",
             icon=":material/check_circle:",
         )
-        render_actions(svc, token, assessment, statement=None)
+        render_actions(svc, token, discussion, statement=None)
         return
 
     done = sum(1 for item in agenda if item.statement in agreed)
@@ -74,7 +86,8 @@ def render_discussion(
         args=(jump_key, len(agenda)),
     )
     item = agenda[state.index]
-    _render_item(svc, token, assessment, result, item, agreed.get(item.statement))
+    _follow(svc, token, discussion, item.statement)
+    _render_item(svc, token, assessment, result, item, discussion)
 
     c1, c2 = st.columns(2)
     c1.button(
@@ -93,6 +106,52 @@ def render_discussion(
         args=(1,),
         width="stretch",
     )
+
+
+def _follow(svc: WorkshopService, token: str, discussion: Discussion, statement: str) -> None:
+    """Make the item on this page the room's current item, then offer its timer."""
+    if discussion.room.current_statement != statement:
+        try:
+            room = svc.set_discussion_item(token, statement)
+        except PartnershipFitError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+    else:
+        room = discussion.room
+    left = timer_left(room)
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    minutes = c1.number_input(
+        "Timer for this item (minutes)",
+        min_value=1,
+        max_value=240,
+        value=5,
+        step=1,
+        key="pf_ws_timer_minutes",
+    )
+    if left:
+        c2.button(
+            f"Stop the timer ({left // 60}:{left % 60:02d} left)",
+            key="pf_ws_timer_stop",
+            on_click=_set_timer,
+            args=(svc, token, statement, None),
+            width="stretch",
+        )
+    else:
+        c2.button(
+            "Start the timer",
+            icon=":material/timer:",
+            key="pf_ws_timer_start",
+            on_click=_set_timer,
+            args=(svc, token, statement, int(minutes) * 60),
+            width="stretch",
+        )
+
+
+def _set_timer(svc: WorkshopService, token: str, statement: str, seconds: int | None) -> None:
+    try:
+        svc.set_discussion_item(token, statement, timer_seconds=seconds)
+    except PartnershipFitError as exc:
+        discussion_state().error = str(exc)
 
 
 def _jump(jump_key: str, count: int) -> None:
@@ -122,8 +181,9 @@ def _render_item(
     assessment: Assessment,
     result: AssessmentResult,
     item: AgendaItem,
-    existing: AgreedItem | None,
+    discussion: Discussion,
 ) -> None:
+    existing = next((a for a in discussion.agreed if a.statement == item.statement), None)
     banks = bank_set(tuple(assessment.banks))
     reverse = banks.statements[item.statement][1].reverse
     context = _Item(
@@ -134,8 +194,9 @@ def _render_item(
         partner_names=dict(result.partner_names),
     )
     _item_card(result, item, context)
-    _agreement_form(svc, token, context, existing)
-    render_actions(svc, token, assessment, statement=item.statement)
+    version = discussion.agreement_versions.get(item.statement, 0)
+    _agreement_form(svc, token, context, existing, version)
+    render_actions(svc, token, discussion, statement=item.statement)
 
 
 def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> None:
@@ -164,7 +225,7 @@ def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> No
 
 
 def _agreement_form(
-    svc: WorkshopService, token: str, context: _Item, existing: AgreedItem | None
+    svc: WorkshopService, token: str, context: _Item, existing: AgreedItem | None, version: int
 ) -> None:
     key = f"pf_ws_agree|{context.statement}"
     with st.form(key=f"{key}|form", border=True):
@@ -204,11 +265,11 @@ def _agreement_form(
             "Record agreement",
             type="primary",
             on_click=_record,
-            args=(svc, token, key, context),
+            args=(svc, token, key, context, version),
         )
 
 
-def _record(svc: WorkshopService, token: str, key: str, context: _Item) -> None:
+def _record(svc: WorkshopService, token: str, key: str, context: _Item, version: int) -> None:
     state = discussion_state()
     chosen = int(st.session_state[f"{key}|rating"])
     disagree = bool(st.session_state[f"{key}|disagree"])
@@ -223,6 +284,7 @@ def _record(svc: WorkshopService, token: str, key: str, context: _Item) -> None:
                 disagreement=disagree,
                 notes=notes,
             ),
+            version=version,
         )
     except PartnershipFitError as exc:
         state.error = str(exc)
@@ -243,23 +305,23 @@ def _record(svc: WorkshopService, token: str, key: str, context: _Item) -> None:
 
 
 def render_actions(
-    svc: WorkshopService, token: str, assessment: Assessment, statement: str | None
+    svc: WorkshopService, token: str, discussion: Discussion, statement: str | None
 ) -> None:
     """The actions agreed so far (all of them) and a form to add one, linked to `statement`."""
-    actions = assessment.workshop.actions if assessment.workshop else []
     st.markdown("**Actions**")
-    if not actions:
+    if not discussion.actions:
         st.caption("No actions yet.")
-    for index, action in enumerate(actions):
+    for index, item in enumerate(discussion.actions):
+        action = item.action
         c1, c2 = st.columns([6, 1], vertical_alignment="center")
         due = f", due {action.due.isoformat()}" if action.due else ""
         here = " · this item" if statement and action.statement == statement else ""
-        c1.markdown(f"- **{action.title}** — {action.owner}{due}{here}")
+        c1.markdown(f"- **{literal(action.title)}** — {literal(action.owner)}{due}{here}")
         c2.button(
             "Remove",
-            key=f"pf_ws_action_rm|{index}|{action.title[:20]}",
+            key=f"pf_ws_action_rm|{index}|{item.id}",
             on_click=_remove_action,
-            args=(svc, token, index),
+            args=(svc, token, item.id),
         )
     key = f"pf_ws_action|{statement or 'general'}"
     with st.form(key=f"{key}|form", clear_on_submit=True, border=True):
@@ -287,10 +349,10 @@ def _add_action(svc: WorkshopService, token: str, key: str, statement: str | Non
     state.message = f"Action added: {title} ({owner})."
 
 
-def _remove_action(svc: WorkshopService, token: str, index: int) -> None:
+def _remove_action(svc: WorkshopService, token: str, action_id: str) -> None:
     state = discussion_state()
     try:
-        svc.remove_action(token, index)
+        svc.remove_action(token, action_id)
     except PartnershipFitError as exc:
         state.error = str(exc)
         return

@@ -21,6 +21,7 @@ from partnership_core.results import AssessmentResult
 from partnership_core.text import name_key, normalise_name, plural
 from partnership_core.workshop import (
     Dashboard,
+    ParticipantProgress,
     WorkshopService,
     WorkshopState,
     normalise_join_code,
@@ -29,10 +30,22 @@ from partnership_core.workshop import (
 from .. import notify
 from ..context import base_url
 from ..data import available_banks, bank_set, workshop_service
+from ..literal import literal
 from ..state import facilitator_state, forget_workshop_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
 from .discussion import render_discussion
+from .facilitator_room import (
+    auto_reveal_caption,
+    create_options,
+    render_create_options,
+    render_failed_saves,
+    render_headcounts,
+    render_people,
+    render_private_link,
+    render_reachability,
+    render_room_link,
+)
 from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
 
 __all__ = [
@@ -104,14 +117,20 @@ def render_facilitator_page() -> None:
     if state.message:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
-    _facilitator_link_box(token, expanded=state.just_created)
+    render_private_link(token)
     state.just_created = False
+    join_key = render_room_link(svc, token)
     if dash.state == WorkshopState.REVEALED:
         _revealed(svc, token, dash)
     else:
-        _invite(dash)
+        render_reachability()
+        _invite(dash, join_key)
         st.subheader("Who is answering")
         _dashboard_fragment(token, dash.state.value)
+        with _kept_open_expander("Manage people: remove or move someone", "pf_ws_people_open"):
+            render_people(svc, token, dash)
+        with _kept_open_expander("People expected per partner", "pf_ws_expected_open"):
+            render_headcounts(svc, token, dash)
         with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
             _import_form(svc, token, dash)
     _delete_section(svc, token, dash)
@@ -172,10 +191,11 @@ def _create_form(svc: WorkshopService) -> None:
             help="Guesses show where the partners misread each other.",
         )
         st.toggle(
-            "Reveal automatically when everyone has finished",
+            "Reveal automatically when the people expected have finished",
             value=False,
             key="pf_ws_new_auto",
         )
+        render_create_options(int(count))
         clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
     if clicked:
         _create(svc, int(count))
@@ -233,34 +253,29 @@ def _create(svc: WorkshopService, count: int) -> None:
             partner_names,
             ask_predictions=bool(st.session_state.get("pf_ws_new_predict")),
             auto_reveal=bool(st.session_state.get("pf_ws_new_auto")),
+            **create_options(count),
         )
     except PartnershipFitError as exc:
         show_error(exc)
         return
     state = facilitator_state()
     state.just_created = True
-    state.message = "Workshop created. Show the code or the QR code to the room."
+    state.message = (
+        "Workshop created. Bookmark your private link (in the closed box below), then open "
+        "the room view on the projector."
+    )
     st.query_params.clear()
     st.query_params[links.FACILITATOR_PARAM] = created.facilitator_token
     st.rerun()
 
 
-def _facilitator_link_box(token: str, *, expanded: bool) -> None:
-    with st.expander(":material/key: Your facilitator link (private)", expanded=expanded):
-        st.warning(
-            "This link opens the workshop's controls and, after the reveal, every answer. "
-            "Bookmark it now and keep it to yourself: it is the only way back in.",
-            icon=":material/lock:",
-        )
-        st.code(links.facilitator_link(base_url(), token), language=None, wrap_lines=True)
-
-
 # ---------------------------------------------------------------------------- before reveal
 
 
-def _invite(dash: Dashboard) -> None:
-    """What the room sees: the code in large type, the join link and its QR code."""
-    link = links.join_link(base_url(), dash.join_code)
+def _invite(dash: Dashboard, join_key: str | None) -> None:
+    """What the room sees: the code in large type, the join link and its QR code (whose
+    join key gets past the wrong-code slow-down)."""
+    link = links.join_link(base_url(), dash.join_code, join_key)
     with st.container(border=True):
         st.markdown(
             '<div style="text-align:center">Join on your phone or laptop with the code</div>'
@@ -289,6 +304,7 @@ def _dashboard_fragment(token: str, shown_state: str) -> None:
     if dash.state.value != shown_state:
         # Locked elsewhere, or revealed automatically: redraw the whole page.
         st.rerun(scope="app")
+    render_failed_saves(dash)
     _progress(dash)
     _lock_and_reveal(svc, token, dash)
 
@@ -302,41 +318,49 @@ def _progress(dash: Dashboard) -> None:
     cols[1].metric("Finished", f"{done} of {len(people)}")
     for col, partner in zip(cols[2:], dash.workshop.partners, strict=True):
         mine = [p for p in people if p.partner_id == partner.id]
-        col.metric(partner.name, f"{sum(p.finished for p in mine)}/{len(mine)} done")
+        col.metric(literal(partner.name), f"{sum(p.finished for p in mine)}/{len(mine)} done")
     missing = [
         p.name for p in dash.workshop.partners if not any(x.partner_id == p.id for x in people)
     ]
     if missing:
-        st.caption("Nobody has joined yet for: " + ", ".join(missing))
+        st.caption(literal("Nobody has joined yet for: " + ", ".join(missing)))
     if not people:
         st.info(
             "Nobody has joined yet. Show the code above to the room.",
             icon=":material/hourglass_empty:",
         )
+    elif dash.workshop.anonymity.hide_names:
+        # Names stay on the facilitator's own screen; this box starts closed.
+        with st.expander("Each person's progress, by name (not for the projector)"):
+            _people_table(people)
     else:
-        now = datetime.now(UTC)
-        st.dataframe(
-            [
-                {
-                    "Name": p.name + (" (file)" if p.offline else ""),
-                    "Organisation": p.partner_name,
-                    "Progress": p.answered / p.total if p.total else 0.0,
-                    "Answered": f"{p.answered}/{p.total}",
-                    "Finished": "✓ finished" if p.finished else "answering",
-                    "Last active": _ago(now, p.last_seen),
-                }
-                for p in people
-            ],
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Progress": st.column_config.ProgressColumn(
-                    "Progress", min_value=0.0, max_value=1.0, format="percent"
-                )
-            },
-        )
+        _people_table(people)
     if dash.state == WorkshopState.OPEN and dash.workshop.auto_reveal:
-        st.caption("Results appear by themselves once everyone who joined has finished.")
+        st.caption(literal(auto_reveal_caption(dash)))
+
+
+def _people_table(people: list[ParticipantProgress]) -> None:
+    now = datetime.now(UTC)
+    st.dataframe(
+        [
+            {
+                "Name": p.name + (" (file)" if p.offline else ""),
+                "Organisation": p.partner_name,
+                "Progress": p.answered / p.total if p.total else 0.0,
+                "Answered": f"{p.answered}/{p.total}",
+                "Finished": "✓ finished" if p.finished else "answering",
+                "Last active": _ago(now, p.last_seen),
+            }
+            for p in people
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Progress": st.column_config.ProgressColumn(
+                "Progress", min_value=0.0, max_value=1.0, format="percent"
+            )
+        },
+    )
 
 
 def _lock_and_reveal(svc: WorkshopService, token: str, dash: Dashboard) -> None:

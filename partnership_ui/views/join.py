@@ -1,8 +1,13 @@
 """The participant's side of a workshop: join with a code, answer blind, see the reveal.
 
 `pages/join.py` only calls `render_join_page()`. The participant's personal token lives in
-the URL (`?p=`), so a reload, another tab or another device resumes where they were; the
-answers live in the database, written the moment they change.
+the URL (`?p=`), with the questionnaire step they are on (`&step=`), so a reload, another tab
+or another device resumes where they were; the answers live in the database, written the
+moment they change, each against the version this page showed.
+
+A fragment asks every `WAIT_POLL` for the room's version (one small read) and redraws the
+page only when it changed: a lock, an unlock, the reveal, the item under discussion, an
+agreement or an action reach the phone within a few seconds.
 """
 
 from __future__ import annotations
@@ -24,15 +29,23 @@ from partnership_core.workshop import (
 
 from ..context import base_url, client_key
 from ..data import bank_set, workshop_service
-from ..state import JoinState, join_state
+from ..literal import literal
+from ..state import JoinState, join_state, set_questionnaire_step
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
-from .workshop_common import scored_or_error, show_error, show_invalid_link
+from .workshop_common import (
+    ROOM_POLL,
+    render_current_item,
+    render_discussion_record,
+    scored_or_error,
+    show_error,
+    show_invalid_link,
+)
 
 __all__ = ["render_join_page", "WAIT_POLL"]
 
 _Q_PREFIX = "pf_ws_q_"
-WAIT_POLL = "3s"
+WAIT_POLL = ROOM_POLL
 
 
 def render_join_page() -> None:
@@ -93,15 +106,16 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     assert info is not None
     st.markdown(f"### {info.name}")
     st.caption(f"Code {format_join_code(state.code or '')}")
-    if info.state != WorkshopState.OPEN:
+    if info.state == WorkshopState.LOCKED:
         st.warning(
-            "The facilitator is not taking new participants right now "
-            + (
-                "(answering is locked)."
-                if info.state == WorkshopState.LOCKED
-                else "(results are out)."
-            )
-            + " Ask them to unlock the workshop, then try again.",
+            "The facilitator is not taking new participants right now (answering is "
+            "locked). Ask them to unlock the workshop, then try again.",
+            icon=":material/lock:",
+        )
+    elif info.state == WorkshopState.REVEALED:
+        st.warning(
+            "The results are out, so joining this workshop is closed. Follow the "
+            "discussion on the room's screen.",
             icon=":material/lock:",
         )
     partner_ids = [p.id for p in info.partners]
@@ -119,6 +133,7 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     if st.button("Use another code", key="pf_ws_other_code", type="tertiary"):
         state.info, state.code = None, None
         st.query_params.pop(links.CODE_PARAM, None)
+        st.query_params.pop(links.JOIN_KEY_PARAM, None)
         st.rerun()
     if submitted:
         _join(svc, state)
@@ -137,7 +152,13 @@ def _join(svc: WorkshopService, state: JoinState) -> None:
         )
         return
     try:
-        session = svc.join(state.code or "", partner, name, client_key())
+        session = svc.join(
+            state.code or "",
+            partner,
+            name,
+            client_key(),
+            join_key=st.query_params.get(links.JOIN_KEY_PARAM),
+        )
     except PartnershipFitError as exc:
         show_error(exc)
         return
@@ -150,7 +171,9 @@ def _join(svc: WorkshopService, state: JoinState) -> None:
 
 def _lookup(svc: WorkshopService, state: JoinState, code: str) -> bool:
     try:
-        state.info = svc.lookup_code(code, client_key())
+        state.info = svc.lookup_code(
+            code, client_key(), join_key=st.query_params.get(links.JOIN_KEY_PARAM)
+        )
     except PartnershipFitError as exc:
         state.info = None
         state.notice = str(exc)
@@ -188,7 +211,9 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
         return
     state.token = token
     if state.loaded_for != token:
+        _resume_step()
         state.answers = dict(view.own_answers)
+        state.versions = dict(view.answer_versions)
         state.pending.clear()
         state.loaded_for = token
 
@@ -199,13 +224,30 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
         _handed_in(svc, token, view.state)
     else:
         _answering(svc, state, token, view)
+    if view.room is not None:
+        _poll(token, view.room.version)
+
+
+def _resume_step() -> None:
+    """A new session (a reload, another device) starts at the step in the address."""
+    raw = st.query_params.get(links.STEP_PARAM)
+    if raw and raw.isdigit():
+        set_questionnaire_step(_Q_PREFIX, int(raw) - 1)
+
+
+def _remember_step(step: int) -> None:
+    """Keep the step in the address (1-based, as shown), so a reload comes back to it."""
+    if st.query_params.get(links.STEP_PARAM) != str(step + 1):
+        st.query_params[links.STEP_PARAM] = str(step + 1)
 
 
 def _greeting(view: ParticipantView, token: str) -> None:
     info = view.workshop
     partner_name = next((p.name for p in info.partners if p.id == view.respondent.partner), "")
     st.title(info.name)
-    st.markdown(f"You answer for **{partner_name}** as **{view.respondent.name}**.")
+    st.markdown(
+        f"You answer for **{literal(partner_name)}** as **{literal(view.respondent.name)}**."
+    )
     with st.container(border=True):
         st.markdown(
             ":material/bookmark: **Your personal link** — bookmark it to come back on any device. "
@@ -227,7 +269,6 @@ def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState) -> None:
             on_click=_reopen,
             args=(svc, token),
         )
-    _wait_for_change(svc, token, shown, finished=True)
 
 
 def _answering(svc: WorkshopService, state: JoinState, token: str, view: ParticipantView) -> None:
@@ -239,10 +280,11 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
             "carries on by itself when answering opens again.",
             icon=":material/lock:",
         )
-        _wait_for_change(svc, token, view.state, finished=False)
     _save_indicator(state)
+    if not locked and not view.own_answers and not state.answers:
+        _switch_partner(svc, token, view)
     others = [p.name for p in info.partners if p.id != view.respondent.partner]
-    render_questionnaire(
+    outcome = render_questionnaire(
         banks=bank_set(tuple(info.banks)),
         statement_ids=list(info.statements),
         answers=state.answers,
@@ -255,11 +297,33 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
         finish_label="Finish and hand in",
         other_partner_label=" / ".join(others) or "the other partner",
     )
+    _remember_step(outcome.step)
+
+
+def _switch_partner(svc: WorkshopService, token: str, view: ParticipantView) -> None:
+    """Chose the wrong organisation? Switch, as long as nothing is answered yet."""
+    others = {p.id: p.name for p in view.workshop.partners if p.id != view.respondent.partner}
+    with st.expander("Chose the wrong organisation?"):
+        target = st.radio(
+            "Answer for",
+            options=list(others),
+            format_func=others.__getitem__,
+            key="pf_ws_switch_to",
+        )
+        if st.button("Switch organisation", key="pf_ws_switch"):
+            try:
+                svc.switch_partner(token, target)
+            except PartnershipFitError as exc:
+                show_error(exc)
+                return
+            st.rerun()
 
 
 def _save_indicator(state: JoinState) -> None:
     if state.save_error:
         st.warning(state.save_error, icon=":material/warning:")
+        if not state.pending:
+            state.save_error = None  # a refusal is said once; a pending retry keeps its note
     elif state.pending:
         st.warning(
             f"{plural(len(state.pending), 'answer')} "
@@ -288,12 +352,17 @@ def _on_change(svc: WorkshopService, token: str, answer: Answer | None, qid: str
 
 def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
     """Write every unsaved change, oldest first; stop at the first storage failure."""
+    if not state.pending:
+        return
     for qid, answer in list(state.pending.items()):
+        version = state.versions.get(qid, 0)
         try:
             if answer is None:
-                svc.clear_answer(token, qid)
+                svc.clear_answer(token, qid, version=version)
+                state.versions.pop(qid, None)
             else:
-                svc.save_answer(token, answer)
+                svc.save_answer(token, answer, version=version)
+                state.versions[qid] = version + 1
         except StorageError as exc:
             state.save_error = (
                 f"Your last answer was NOT saved: {exc} It is kept on this page and sent "
@@ -334,20 +403,14 @@ def _reopen(svc: WorkshopService, token: str) -> None:
         join_state().save_error = str(exc)
 
 
-def _wait_for_change(
-    svc: WorkshopService, token: str, shown: WorkshopState, *, finished: bool
-) -> None:
-    """Poll in the background; redraw the whole page when the workshop state changes."""
-    _poll(svc, token, shown.value, finished)
-
-
 @st.fragment(run_every=WAIT_POLL)
-def _poll(svc: WorkshopService, token: str, shown: str, finished: bool) -> None:
+def _poll(token: str, shown_version: int) -> None:
+    """Redraw the whole page when the room changed (lock, reveal, discussion)."""
     try:
-        view = svc.participant(token)
+        room = workshop_service().room_state(token)
     except PartnershipFitError:
         return  # keep the page as it is; the next poll tries again
-    if view.state.value != shown or view.finished != finished:
+    if room.version != shown_version:
         st.rerun(scope="app")
 
 
@@ -357,20 +420,12 @@ def _revealed(svc: WorkshopService, token: str) -> None:
         return
     assessment, result = scored
     st.success("The facilitator has revealed the results.", icon=":material/celebration:")
+    try:
+        discussion = svc.participant_discussion(token)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        discussion = None
+    if discussion is not None:
+        render_current_item(discussion.room, result, tuple(assessment.banks))
+        render_discussion_record(discussion, tuple(assessment.banks))
     render_result_view(result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_join_res_")
-    record = assessment.workshop
-    if record and (record.agreed or record.actions):
-        st.subheader("Agreed so far")
-        texts = {i.statement: i.text for c in result.characteristics for i in c.items}
-        for item in record.agreed:
-            flag = (
-                " (could not agree; the more cautious rating was taken)"
-                if item.disagreement
-                else ""
-            )
-            st.markdown(
-                f"- {texts.get(item.statement, item.statement)}: **{item.agreed_rating}**{flag}"
-            )
-        for action in record.actions:
-            due = f", due {action.due.isoformat()}" if action.due else ""
-            st.markdown(f"- Action: **{action.title}** — {action.owner}{due}")

@@ -1,9 +1,11 @@
-"""What both workshop page bodies share: the QR code, scoring and how problems are shown."""
+"""What the workshop page bodies share: the QR code, scoring, the item under discussion
+with its timer, and how problems are shown."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import segno
 import streamlit as st
@@ -12,10 +14,25 @@ from partnership_core.assessment import Assessment
 from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AssessmentResult
 from partnership_core.scoring import score_assessment
+from partnership_core.workshop import Discussion, RoomState
 
 from ..data import bank_set
+from ..literal import literal
 
-__all__ = ["qr_png", "score", "scored_or_error", "show_error", "show_invalid_link"]
+__all__ = [
+    "ROOM_POLL",
+    "qr_png",
+    "render_current_item",
+    "render_discussion_record",
+    "score",
+    "scored_or_error",
+    "show_error",
+    "show_invalid_link",
+    "timer_left",
+]
+
+# How often a shared screen or a phone asks whether anything changed (one small read).
+ROOM_POLL = "2s"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -67,3 +84,64 @@ def show_invalid_link(
             forget()
         st.query_params.clear()
         st.rerun()
+
+
+def timer_left(room: RoomState, now: datetime | None = None) -> int | None:
+    """Seconds left on the current item's timer (0 when it has run out); None: no timer."""
+    if room.timer_started_at is None or room.timer_seconds is None:
+        return None
+    started = room.timer_started_at
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    elapsed = ((now or datetime.now(UTC)) - started).total_seconds()
+    return max(int(room.timer_seconds - elapsed + 0.999), 0)
+
+
+def _clock(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@st.fragment(run_every="1s")
+def _ticking_timer(room: RoomState) -> None:
+    """The timer counts down on its own, without a database read or a page rerun."""
+    left = timer_left(room)
+    if left is None:
+        return
+    if left:
+        st.markdown(f"**:material/timer: {_clock(left)} left** for this item")
+    else:
+        st.markdown("**:material/timer_off: Time is up** for this item")
+
+
+def render_current_item(room: RoomState, result: AssessmentResult, banks: tuple[str, ...]) -> None:
+    """The statement under discussion now (as the facilitator chose it) with its timer."""
+    if room.current_statement is None:
+        st.caption("The facilitator has not picked an item to discuss yet.")
+        return
+    found = bank_set(banks).statements.get(room.current_statement)
+    text = found[1].text if found else room.current_statement
+    item = next((i for i in result.agenda if i.statement == room.current_statement), None)
+    with st.container(border=True, key="pf_current_item"):
+        where = f"{item.characteristic_name} · {item.level.value} level" if item else ""
+        st.caption("Now discussing" + (f" · {literal(where)}" if where else ""))
+        st.markdown(f"### {literal(text)}")
+        if timer_left(room) is not None:
+            _ticking_timer(room)
+
+
+def render_discussion_record(discussion: Discussion, banks: tuple[str, ...]) -> None:
+    """What was agreed and the actions so far, as a participant or the room follows them."""
+    if not discussion.agreed and not discussion.actions:
+        return
+    statements = bank_set(banks).statements
+    st.subheader("Agreed so far")
+    for item in discussion.agreed:
+        found = statements.get(item.statement)
+        text = found[1].text if found else item.statement
+        flag = " (could not agree; the more cautious rating was taken)" if item.disagreement else ""
+        st.markdown(f"- {literal(text)}: **{item.agreed_rating}**{flag}")
+    for entry in discussion.actions:
+        action = entry.action
+        due = f", due {action.due.isoformat()}" if action.due else ""
+        st.markdown(f"- Action: **{literal(action.title)}** — {literal(action.owner)}{due}")

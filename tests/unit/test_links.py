@@ -7,8 +7,11 @@ from partnership_core.links import (
     app_base_url,
     draft_link,
     facilitator_link,
+    is_loopback,
     join_link,
+    network_address,
     resume_link,
+    room_link,
 )
 from partnership_core.palette import PARTNER_GLYPHS, PARTNER_SYMBOLS, partner_glyph
 from partnership_core.results import AssessmentResult
@@ -31,6 +34,24 @@ def test_links_name_their_page_and_parameter() -> None:
     assert join_link(base, "abcdefghjk").startswith("https://pf.org/join?code=")
     assert resume_link(base, "tok") == "https://pf.org/join?p=tok"
     assert facilitator_link(base, "tok") == "https://pf.org/facilitator?t=tok"
+
+
+def test_room_and_qr_links_carry_no_facilitator_token() -> None:
+    base = "https://pf.org"
+    assert room_link(base, "room") == "https://pf.org/room?r=room"
+    assert room_link(base, "room", "key") == "https://pf.org/room?r=room&k=key"
+    assert join_link(base, "abcdefghjk", "k y") == "https://pf.org/join?code=ABCDE-FGHJK&k=k%20y"
+    assert app_base_url("https://pf.org/room?r=x", {}) == base
+
+
+def test_loopback_addresses_are_told_apart_from_network_ones() -> None:
+    for base in ("http://localhost:8501", "http://127.0.0.1:8501", "http://[::1]:8501",
+                 "http://app.localhost", "http://127.1.2.3"):  # fmt: skip
+        assert is_loopback(base), base
+    for base in ("http://192.168.1.20:8501", "https://pf.org", "http://10.0.0.5"):
+        assert not is_loopback(base), base
+    address = network_address()  # offline-safe: an address or None, never an exception
+    assert address is None or not is_loopback(f"http://{address}")
 
 
 def test_partner_five_has_one_marker_everywhere() -> None:
