@@ -25,7 +25,8 @@ its rerun, counted only when that rerun's progress text has gone up by one and n
 lost (clicks the client saw saved, against the answers the database holds, read through
 `WorkshopService.dashboard`), server CPU per answer (utime+stime of the server process from
 /proc/PID/stat over the answer phase, which also holds the Next clicks, the hand-ins and
-the facilitator's refreshes, divided by answers saved), server CPU per join, CPU share while
+the facilitator's refreshes, divided by answers saved; CPU per run divides it by every run
+the clients asked for instead), server CPU per join, CPU share while
 the N finished participants wait, waiting poll p50/p95, dashboard refresh p50/p95, RSS per
 session, and the garbage collector's share from `PARTNERSHIP_FIT_GC_STATS`.
 
@@ -43,7 +44,9 @@ import contextlib
 import json
 import os
 import random
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -150,7 +153,7 @@ class Plan:
     rng: random.Random
 
 
-def _rating_radios(session: ProtocolSession) -> list:  # noqa: ANN401 - radio protos
+def rating_radios(session: ProtocolSession) -> list:  # noqa: ANN401 - radio protos
     return [
         e.radio
         for e in session.shown("radio")
@@ -188,8 +191,8 @@ async def join(session: ProtocolSession, who: Person) -> None:
     who.join_s = time.perf_counter() - started
 
 
-async def rate_one(session: ProtocolSession, who: Person, radio, plan: Plan) -> None:  # noqa: ANN001
-    """Rate one statement and time the click until the page shows it saved."""
+async def rate_one(session: ProtocolSession, who: Person, radio, plan: Plan) -> str:  # noqa: ANN001
+    """Rate one statement and time the click until the page shows it saved; the option."""
     before = _answered(session)
     option = radio.options[plan.rng.randrange(5)]
     result = await session.choose(radio.id, option)
@@ -197,13 +200,14 @@ async def rate_one(session: ProtocolSession, who: Person, radio, plan: Plan) -> 
         raise ScriptError(f"{who.name}: answer {before + 1} not shown as saved")
     who.saved += 1
     who.latencies.append(result.seconds)
+    return option
 
 
 async def answer(session: ProtocolSession, who: Person, plan: Plan) -> None:
     """Rate statements step by step at the plan's pace, then hand in."""
     target = plan.answers
     while time.monotonic() < plan.deadline:
-        for radio in _rating_radios(session):
+        for radio in rating_radios(session):
             if target is not None and who.saved >= target:
                 break
             await _pause(plan)
@@ -276,6 +280,8 @@ class LevelResult:
     click_p95_ms: float | None = None
     click_max_ms: float | None = None
     cpu_per_answer_ms: float | None = None
+    cpu_per_run_ms: float | None = None
+    gc_young_per_answer_ms: float | None = None
     gc_full_per_answer_ms: float | None = None
     gc_full_median_ms: float | None = None
     cpu_per_join_ms: float | None = None
@@ -324,6 +330,20 @@ class Level:
     def _session(self, page: str, query: str) -> ProtocolSession:
         return ProtocolSession(self.server.base, page, query, timeout=self.args.timeout)
 
+    def start_profiler(self) -> subprocess.Popen[bytes] | None:
+        """py-spy on the server for the answer phase, when `--profile FILE` asks for it."""
+        if not self.args.profile:
+            return None
+        cmd = ["py-spy", "record", "--pid", str(self.pid), "--format", "raw", "--rate", "200"]
+        cmd += ["--nonblocking", "--output", f"{self.args.profile}.{self.n}.txt"]
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    @staticmethod
+    def stop_profiler(profiler: subprocess.Popen[bytes] | None) -> None:
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(timeout=60)
+
     async def warm_up(self) -> None:
         created = self.svc.create_workshop(
             "Warm-up", PartnershipType.OTHER, ["three-levels"], PARTNERS
@@ -333,7 +353,7 @@ class Level:
         person = self._session("join", f"code={created.join_code}")
         who = Person("Warm-up person", PARTNERS[0])
         await join(person, who)
-        await rate_one(person, who, _rating_radios(person)[0], Plan(0, 1, self.deadline, self.rng))
+        await rate_one(person, who, rating_radios(person)[0], Plan(0, 1, self.deadline, self.rng))
         await person.close()
         await fac.close()
 
@@ -363,9 +383,14 @@ class Level:
             *(guarded(join(s, p), p) for s, p in zip(sessions, people, strict=True))
         )
         cpu1, gc1 = server_cpu(self.pid), GcTotals.read(self.gc_path)
+        everyone = [facilitator, *sessions]
+        runs1 = sum(s.runs for s in everyone)
         joined = [(s, p) for s, p in zip(sessions, people, strict=True) if p.join_s is not None]
+        profiler = self.start_profiler()
         await asyncio.gather(*(guarded(answer(s, p, plan), p) for s, p in joined))
         cpu2, gc2 = server_cpu(self.pid), GcTotals.read(self.gc_path)
+        runs2 = sum(s.runs for s in everyone)
+        self.stop_profiler(profiler)
         rss2 = server_rss_mb(self.pid)
 
         waiting = [(s, p) for s, p in joined if p.finished and not p.error]
@@ -403,6 +428,8 @@ class Level:
         result.click_max_ms = _ms(max(latencies)) if latencies else None
         if saved:
             result.cpu_per_answer_ms = (cpu2 - cpu1) * 1000 / saved
+            result.cpu_per_run_ms = (cpu2 - cpu1) * 1000 / max(runs2 - runs1, 1)
+            result.gc_young_per_answer_ms = answer_gc.young_ms / saved
             result.gc_full_per_answer_ms = answer_gc.full_ms / saved if answer_gc.full else None
         result.gc_full_median_ms = (
             statistics.median(answer_gc.durations) if answer_gc.durations else None
@@ -472,7 +499,9 @@ COLUMNS = [
     ("p95 ms", "click_p95_ms", "{:.0f}"),
     ("max ms", "click_max_ms", "{:.0f}"),
     ("CPU/answer ms", "cpu_per_answer_ms", "{:.1f}"),
+    ("CPU/run ms", "cpu_per_run_ms", "{:.1f}"),
     ("full GC/answer ms", "gc_full_per_answer_ms", "{:.1f}"),
+    ("young GC/answer ms", "gc_young_per_answer_ms", "{:.1f}"),
     ("full GC median ms", "gc_full_median_ms", "{:.1f}"),
     ("CPU/join ms", "cpu_per_join_ms", "{:.0f}"),
     ("join p50 s", "join_p50_s", "{:.2f}"),
@@ -519,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pin", action="store_true", help="server on CPU 0, clients on CPU 1")
     parser.add_argument("--quick", action="store_true", help="N=10, 5 answers, 60 s a server")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", default="", help="py-spy the answer phase into FILE.N.txt")
     parser.add_argument("--json", action="store_true", help="one JSON line per run as well")
     args = parser.parse_args(argv)
     if args.quick:
