@@ -321,8 +321,10 @@ class Level:
         server: AppServer,
         svc: WorkshopService,
         gc_path: Path,
+        variant: str,
     ) -> None:
         self.args, self.n, self.server, self.svc, self.gc_path = args, n, server, svc, gc_path
+        self.variant = variant
         self.pid = server.process.pid if server.process else 0
         self.deadline = time.monotonic() + args.max_seconds
         self.rng = random.Random(args.seed + n)
@@ -334,8 +336,10 @@ class Level:
         """py-spy on the server for the answer phase, when `--profile FILE` asks for it."""
         if not self.args.profile:
             return None
+        # --gil: only the thread holding the GIL, i.e. where the server spends CPU on Python.
         cmd = ["py-spy", "record", "--pid", str(self.pid), "--format", "raw", "--rate", "200"]
-        cmd += ["--nonblocking", "--output", f"{self.args.profile}.{self.n}.txt"]
+        name = f"{self.args.profile}.{self.n}.{self.variant}.txt"
+        cmd += ["--gil", "--nonblocking", "--output", name]
         return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     @staticmethod
@@ -476,7 +480,7 @@ def run_level(args: argparse.Namespace, n: int, database: str, variant: str) -> 
         )
         client0 = time.process_time()
         with server.running(), contextlib.closing(WorkshopService(url)) as svc:
-            level = Level(args, n, server, svc, gc_path)
+            level = Level(args, n, server, svc, gc_path, variant)
             try:
                 asyncio.run(asyncio.wait_for(level.run(result), args.max_seconds + 60))
             except (TimeoutError, ScriptError, OSError) as exc:
@@ -560,8 +564,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[LevelResult] = []
     for database in databases:
         for n in (int(x) for x in args.levels.split(",")):
-            for variant in args.variants.split(","):
-                for _ in range(args.repeats):
+            for _ in range(args.repeats):  # variants alternate, so noise hits both alike
+                for variant in args.variants.split(","):
                     result = run_level(args, n, database, variant)
                     results.append(result)
                     print(table([result]).splitlines()[-1], flush=True)
