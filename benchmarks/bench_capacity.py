@@ -537,6 +537,55 @@ def table(results: list[LevelResult]) -> str:
     return "\n".join([head, rule, *rows])
 
 
+SPREAD = [
+    ("click p50 ms", "click_p50_ms", "{:.0f}"),
+    ("click p95 ms", "click_p95_ms", "{:.0f}"),
+    ("click max ms", "click_max_ms", "{:.0f}"),
+    ("CPU/answer ms", "cpu_per_answer_ms", "{:.1f}"),
+    ("CPU/run ms", "cpu_per_run_ms", "{:.1f}"),
+    ("full GC median ms", "gc_full_median_ms", "{:.1f}"),
+    ("CPU/join ms", "cpu_per_join_ms", "{:.0f}"),
+    ("join p95 s", "join_p95_s", "{:.2f}"),
+    ("waiting CPU %", "wait_cpu_share", "{:.0%}"),
+    ("poll p95 ms", "poll_p95_ms", "{:.0f}"),
+    ("reveal to all s", "reveal_all_s", "{:.1f}"),
+    ("RSS/session MB", "rss_per_session_mb", "{:.2f}"),
+]
+
+
+def _median_cell(values: list[float | None], fmt: str) -> str:
+    present = [v for v in values if v is not None]
+    if not present:
+        return "-"
+    median = fmt.format(statistics.median(present))
+    if len(present) == 1:
+        return median
+    return f"{median} ({fmt.format(min(present))}-{fmt.format(max(present))})"
+
+
+def summary(results: list[LevelResult]) -> str:
+    """Median of the repeats of each (database, variant, N), with the range in brackets."""
+    groups: dict[tuple[str, str, int], list[LevelResult]] = {}
+    for r in results:
+        groups.setdefault((r.database, r.variant, r.n), []).append(r)
+    head = "| db | variant | N | runs | lost | " + " | ".join(c[0] for c in SPREAD) + " |"
+    rule = "|" + "|".join("---" for _ in range(5 + len(SPREAD))) + "|"
+    rows = []
+    for (db, variant, n), runs in groups.items():
+        lost = "+".join(str(r.lost) for r in runs)
+        cells = [_median_cell([getattr(r, a) for r in runs], f) for _, a, f in SPREAD]
+        rows.append(
+            f"| {db} | {variant} | {n} | {len(runs)} | {lost} | " + " | ".join(cells) + " |"
+        )
+    return "\n".join([head, rule, *rows])
+
+
+def load_results(path: Path) -> list[LevelResult]:
+    """The runs a `--json` output file holds (one JSON object a line among the table)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [LevelResult(**json.loads(line)) for line in lines if line.startswith("{")]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="25,50,100,200", help="participant counts")
@@ -554,7 +603,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", default="", help="py-spy the answer phase into FILE.N.txt")
     parser.add_argument("--json", action="store_true", help="one JSON line per run as well")
+    parser.add_argument("--summarise", nargs="*", default=None, help="tables of --json files")
     args = parser.parse_args(argv)
+    if args.summarise is not None:
+        earlier = [r for name in args.summarise for r in load_results(Path(name))]
+        print(table(earlier), summary(earlier), sep="\n\n")
+        return 0
     if args.quick:
         args.levels, args.answers, args.max_seconds, args.wait_seconds = "10", 5, 60.0, 6.0
         args.reveal_timeout = 15.0
@@ -575,6 +629,9 @@ def main(argv: list[str] | None = None) -> int:
                         print(json.dumps(asdict(result)), flush=True)
     print()
     print(table(results))
+    if args.repeats > 1:
+        print()
+        print(summary(results))
     return 0
 
 
