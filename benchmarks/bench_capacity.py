@@ -26,14 +26,22 @@ lost (clicks the client saw saved, against the answers the database holds, read 
 `WorkshopService.dashboard`), server CPU per answer (utime+stime of the server process from
 /proc/PID/stat over the answer phase, which also holds the Next clicks, the hand-ins and
 the facilitator's refreshes, divided by answers saved; CPU per run divides it by every run
-the clients asked for instead), server CPU per join, CPU share while
-the N finished participants wait, waiting poll p50/p95, dashboard refresh p50/p95, RSS per
-session, and the garbage collector's share from `PARTNERSHIP_FIT_GC_STATS`.
+the clients asked for instead), server CPU per join, CPU share while the N finished
+participants wait (the facilitator's dashboard refresh included), waiting poll p50/p95,
+dashboard refresh p50/p95, RSS per session, the CPU time of full and young collections
+(`PARTNERSHIP_FIT_GC_STATS`, see partnership_ui/gc_tuning.py) and this process's own CPU
+share (it must stay well below 100 %, or the figures measure the clients).
+
+Each level runs once per `--variants` entry (see VARIANTS): `stock` as app.py is now,
+`freeze` with `gc_tuning.freeze_after_warm_up()` after every run.
 
 Run:   python benchmarks/bench_capacity.py --pin                  (25,50,100,200; stock+freeze)
        python benchmarks/bench_capacity.py --quick --pin          (N=10, about a minute a server)
        python benchmarks/bench_capacity.py --levels 50 --variants freeze --postgres URL
-Every loop is bounded (`--max-seconds` per level); all traffic goes to 127.0.0.1.
+       python benchmarks/bench_capacity.py --summarise out.txt    (tables of earlier --json runs)
+`--pin` puts the server on CPU 0 and this process on CPU 1; it does not keep other processes
+off CPU 0, so on a shared machine the latencies are noisier than the CPU figures. Every loop
+is bounded (`--max-seconds` per level); all traffic goes to 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -74,6 +82,14 @@ THANKS = "your answers are in"
 REVEALED = "The facilitator has revealed the results."
 SERVE = Path(__file__).resolve().parent / "serve_app.py"
 _TICK = os.sysconf("SC_CLK_TCK")
+# What the server is started with: as shipped; with gc_tuning's freeze after every run (the
+# line the lead adds to app.py); the freeze without Streamlit's full collection after every
+# run (`runner.postScriptGC`, through Streamlit's environment variable for it).
+VARIANTS = {
+    "stock": {FREEZE_ENV: "0"},
+    "freeze": {FREEZE_ENV: "1"},
+    "freeze-no-post-gc": {FREEZE_ENV: "1", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"},
+}
 
 
 # --------------------------------------------------------------------------- the server
@@ -469,7 +485,7 @@ def run_level(args: argparse.Namespace, n: int, database: str, variant: str) -> 
             "PARTNERSHIP_FIT_DATA_DIR": tmp,
             "PARTNERSHIP_FIT_DATABASE_URL": url,
             GC_STATS_ENV: str(gc_path),
-            FREEZE_ENV: "1" if variant == "freeze" else "0",
+            **VARIANTS[variant],
         }
         server = AppServer(
             free_port(),
@@ -589,7 +605,7 @@ def load_results(path: Path) -> list[LevelResult]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="25,50,100,200", help="participant counts")
-    parser.add_argument("--variants", default="stock,freeze", help="stock, freeze (gc_tuning)")
+    parser.add_argument("--variants", default="stock,freeze", help=", ".join(VARIANTS))
     parser.add_argument("--repeats", type=int, default=1, help="runs of each level")
     parser.add_argument("--pace", type=float, default=4.0, help="mean seconds between clicks")
     parser.add_argument("--answers", type=int, default=None, help="statements each rates (all)")
@@ -612,6 +628,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.levels, args.answers, args.max_seconds, args.wait_seconds = "10", 5, 60.0, 6.0
         args.reveal_timeout = 15.0
+    unknown = set(args.variants.split(",")) - set(VARIANTS)
+    if unknown:
+        parser.error(f"unknown variant(s) {sorted(unknown)}; choose from {list(VARIANTS)}")
     if args.pin:
         os.sched_setaffinity(0, {1})
     databases = ["sqlite"] + ([args.postgres] if args.postgres else [])
