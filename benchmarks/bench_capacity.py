@@ -460,7 +460,7 @@ class Level:
             result.join_p50_s, result.join_p95_s = _pct(joins, 0.5), _pct(joins, 0.95)
             result.rss_per_session_mb = (rss2 - rss0) / len(joined)
         result.rss_mb = rss2
-        if t4 > t3:
+        if t4 - t3 >= 1.0:  # no window when the answer phase used up the level's time
             result.wait_cpu_share = (cpu4 - cpu3) / (t4 - t3)
         result.poll_p50_ms = _ms(_pct(polls_before_reveal, 0.5))
         result.poll_p95_ms = _ms(_pct(polls_before_reveal, 0.95))
