@@ -344,6 +344,7 @@ class Level:
         self.pid = server.process.pid if server.process else 0
         self.deadline = time.monotonic() + args.max_seconds
         self.rng = random.Random(args.seed + n)
+        self.stage = "start"  # named in the error when the level stops early
 
     def _session(self, page: str, query: str) -> ProtocolSession:
         return ProtocolSession(self.server.base, page, query, timeout=self.args.timeout)
@@ -379,12 +380,14 @@ class Level:
 
     async def run(self, result: LevelResult) -> None:
         args = self.args
+        self.stage = "warm-up"
         await self.warm_up()
         await asyncio.sleep(1.0)
         created = self.svc.create_workshop(
             f"Capacity {self.n}", PartnershipType.OTHER, ["three-levels"], PARTNERS
         )
         facilitator = self._session("facilitator", f"t={created.facilitator_token}")
+        self.stage = "facilitator"
         await facilitator.open()
         stop, refreshes = asyncio.Event(), []
         fac_task = asyncio.create_task(facilitator_loop(facilitator, refreshes, stop))
@@ -399,6 +402,7 @@ class Level:
             except Exception as exc:  # noqa: BLE001 - recorded per participant, reported
                 who.error = who.error or f"{who.name}: {type(exc).__name__}: {str(exc)[:160]}"
 
+        self.stage = "join"
         await asyncio.gather(
             *(guarded(join(s, p), p) for s, p in zip(sessions, people, strict=True))
         )
@@ -407,7 +411,9 @@ class Level:
         runs1 = sum(s.runs for s in everyone)
         joined = [(s, p) for s, p in zip(sessions, people, strict=True) if p.join_s is not None]
         profiler = self.start_profiler()
+        self.stage = "answer"
         await asyncio.gather(*(guarded(answer(s, p, plan), p) for s, p in joined))
+        self.stage = "wait"
         cpu2, gc2 = server_cpu(self.pid), GcTotals.read(self.gc_path)
         runs2 = sum(s.runs for s in everyone)
         self.stop_profiler(profiler)
@@ -424,6 +430,7 @@ class Level:
         await asyncio.sleep(window)
         cpu4, t4 = server_cpu(self.pid), time.monotonic()
         polls_before_reveal = [x for _, p in waiting for x in p.polls]
+        self.stage = "reveal"
         self.svc.reveal(created.facilitator_token)
         revealed = time.monotonic()
         await asyncio.wait(
@@ -500,7 +507,9 @@ def run_level(args: argparse.Namespace, n: int, database: str, variant: str) -> 
             try:
                 asyncio.run(asyncio.wait_for(level.run(result), args.max_seconds + 60))
             except (TimeoutError, ScriptError, OSError) as exc:
-                result.errors.append(f"level stopped: {type(exc).__name__}: {str(exc)[:160]}")
+                result.errors.append(
+                    f"level stopped in {level.stage}: {type(exc).__name__}: {str(exc)[:160]}"
+                )
         result.wall_s = time.perf_counter() - started
         result.client_cpu_share = (time.process_time() - client0) / max(result.wall_s, 1e-9)
     return result
