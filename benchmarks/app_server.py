@@ -1,6 +1,6 @@
 """Start the app (`streamlit run app.py`) on a free loopback port, and Debian's Chromium.
 
-One launcher for the browser tests (`tests/test_e2e_*.py`) and the benchmarks
+One launcher for the browser tests (`tests/browser/test_e2e_*.py`) and the benchmarks
 (`bench_app.py`, `workshop_driver.py`, `bench_workshop_load.py`, `bench_capacity.py`).
 Playwright is imported only when a browser is launched, so a missing playwright package is
 reported by `missing_browser()` instead of failing at import. Never downloads a browser.

@@ -43,9 +43,8 @@ from benchmarks.app_server import (  # noqa: E402
     free_port,
 )
 from benchmarks.workshop_driver import LIVE_RADIOS, RATING_LABELS  # noqa: E402
-from partnership_core.bank import PartnershipType, load_bank_set  # noqa: E402
+from partnership_core.bank import PartnershipType, load_bank_set, questionnaire_steps  # noqa: E402
 from partnership_core.workshop import WorkshopService  # noqa: E402
-from partnership_ui.questionnaire import questionnaire_steps  # noqa: E402
 
 PARTNERS = ["Northfield Food Bank", "Harvest Market Grocers"]
 

@@ -1,6 +1,6 @@
 """Drive the workshop pages of a running app in headless Chromium (Playwright, sync API).
 
-Shared by `tests/test_e2e_workshop.py` and `benchmarks/bench_workshop_load.py`: creating a
+Shared by `tests/browser/test_e2e_workshop.py` and `benchmarks/bench_workshop_load.py`: creating a
 workshop, joining, answering the questionnaire. The app server and the browser come from
 `benchmarks/app_server.py`; never downloads a browser.
 """

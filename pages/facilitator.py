@@ -1,7 +1,7 @@
 """Facilitator page (`/facilitator`, `/facilitator?t=<token>`): create and run a workshop."""
 
 from partnership_ui import bootstrap
-from partnership_ui.workshop_facilitator import render_facilitator_page
+from partnership_ui.views.facilitator import render_facilitator_page
 
-bootstrap()
+bootstrap("facilitator")
 render_facilitator_page()

@@ -14,10 +14,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import QuestionBankError
+from .files import display_name, parse_bank_yaml, read_user_file
 
 __all__ = [
     "PartnershipType",
@@ -33,6 +33,8 @@ __all__ = [
     "BankSource",
     "QuestionBank",
     "BankSet",
+    "QuestionnaireStep",
+    "questionnaire_steps",
     "MAX_BANK_BYTES",
     "QUESTIONS_DIR",
     "load_bank",
@@ -113,6 +115,10 @@ class AnswerScale(_Frozen):
             raise ValueError("labels must give exactly the ratings 1, 2, 3, 4 and 5")
         return self
 
+    def option(self, rating: int) -> str:
+        """How a rating is offered and shown: its number and label, e.g. "4 · Agree"."""
+        return f"{rating} · {self.labels[rating]}"
+
 
 class Level(_Frozen):
     id: LevelId = Field(description="entry, decision or operational.")
@@ -185,26 +191,48 @@ class QuestionBank(_Frozen):
         _no_duplicates("statements", [s.id for s in self.statements])
         if sorted(lv.order for lv in self.levels) != [1, 2, 3]:
             raise ValueError("levels: orders must be 1, 2 and 3")
-        known = {c.id: i for i, c in enumerate(self.characteristics)}
+        used = self._check_statements()
+        self._check_characteristics(used)
+        for level in self.levels:
+            if not any(c.level == level.id for c in self.characteristics):
+                raise ValueError(
+                    f"levels: level '{level.id.value}' has no characteristics; add at least one"
+                )
+        if set(self.band_advice) != set(BandId):
+            missing = sorted(b.value for b in set(BandId) - set(self.band_advice))
+            raise ValueError(
+                f"band_advice: give advice for every band; missing: {', '.join(missing)}"
+            )
+        return self
+
+    def _check_statements(self) -> Counter[str]:
+        """Each statement's characteristic and crosswalk exist; returns statements per
+        characteristic."""
+        known = {c.id for c in self.characteristics}
         used: Counter[str] = Counter()
         for i, st in enumerate(self.statements):
             if st.characteristic not in known:
                 raise ValueError(
                     f"statements.{i}.characteristic: unknown characteristic "
-                    f"'{st.characteristic}'; use one of: {', '.join(known)}"
+                    f"'{st.characteristic}'; use one of: "
+                    f"{', '.join(c.id for c in self.characteristics)}"
                 )
             used[st.characteristic] += 1
-            spine_id = st.crosswalk if st.crosswalk else None
-            if self.id != SPINE_BANK_ID and spine_id is None:
+            if self.id != SPINE_BANK_ID and not st.crosswalk:
                 raise ValueError(
                     f"statements.{i}.crosswalk: required outside the '{SPINE_BANK_ID}' bank; "
                     f"name the three-level characteristic it informs"
                 )
-            if spine_id is not None and spine_id not in SPINE_CHARACTERISTICS:
+            if st.crosswalk and st.crosswalk not in SPINE_CHARACTERISTICS:
                 raise ValueError(
-                    f"statements.{i}.crosswalk: unknown characteristic '{spine_id}'; "
+                    f"statements.{i}.crosswalk: unknown characteristic '{st.crosswalk}'; "
                     f"use one of: {', '.join(SPINE_CHARACTERISTICS)}"
                 )
+        return used
+
+    def _check_characteristics(self, used: Counter[str]) -> None:
+        """The spine bank holds exactly the framework's characteristics at their levels, and
+        every characteristic has statements."""
         for i, ch in enumerate(self.characteristics):
             if self.id == SPINE_BANK_ID and ch.id not in SPINE_CHARACTERISTICS:
                 raise ValueError(
@@ -218,17 +246,6 @@ class QuestionBank(_Frozen):
                 )
             if not used[ch.id]:
                 raise ValueError(f"characteristics.{i}: '{ch.id}' has no statements; add some")
-        for level in self.levels:
-            if not any(c.level == level.id for c in self.characteristics):
-                raise ValueError(
-                    f"levels: level '{level.id.value}' has no characteristics; add at least one"
-                )
-        if set(self.band_advice) != set(BandId):
-            missing = sorted(b.value for b in set(BandId) - set(self.band_advice))
-            raise ValueError(
-                f"band_advice: give advice for every band; missing: {', '.join(missing)}"
-            )
-        return self
 
     @cached_property
     def characteristic_by_id(self) -> dict[str, Characteristic]:
@@ -248,28 +265,6 @@ def _no_duplicates(field: str, ids: list[Any]) -> None:
         raise ValueError(f"{field}: duplicate id(s) {', '.join(repeated)}; every id must be unique")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping key, for error messages."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping: dict[Any, Any] = {}
-    lines: dict[Any, int] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}'", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        lines[key] = key_node.start_mark.line + 1
-    loader.key_lines[id(mapping)] = (lines, node.start_mark.line + 1)
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _line_of(root: Any, key_lines: dict[int, Any], loc: tuple[Any, ...]) -> int | None:
     node, line = root, None
     for part in loc:
@@ -284,6 +279,34 @@ def _line_of(root: Any, key_lines: dict[int, Any], loc: tuple[Any, ...]) -> int 
         except (KeyError, IndexError, TypeError):
             break
     return line
+
+
+class QuestionnaireStep(_Frozen):
+    """One page of a questionnaire: a characteristic of the spine and its statements."""
+
+    level: Level
+    characteristic: Characteristic
+    statement_ids: tuple[str, ...] = Field(description="Qualified ids, in bank order.")
+
+    @property
+    def title(self) -> str:
+        return f"{self.level.name} · {self.characteristic.name}"
+
+
+def questionnaire_steps(banks: BankSet, statement_ids: list[str]) -> list[QuestionnaireStep]:
+    """The steps that ask `statement_ids`: one per spine characteristic, entry level first,
+    in the spine's order; characteristics without a statement are left out."""
+    by_characteristic: dict[str, list[str]] = {}
+    for qid in statement_ids:
+        by_characteristic.setdefault(banks.spine_characteristic(qid).id, []).append(qid)
+    return [
+        QuestionnaireStep(
+            level=level, characteristic=ch, statement_ids=tuple(by_characteristic[ch.id])
+        )
+        for level in sorted(banks.spine.levels, key=lambda lv: lv.order)
+        for ch in banks.spine.characteristics
+        if ch.level == level.id and by_characteristic.get(ch.id)
+    ]
 
 
 class BankSet(BaseModel):
@@ -311,6 +334,14 @@ class BankSet(BaseModel):
     def level(self, level_id: LevelId | str) -> Level:
         return next(lv for lv in self.spine.levels if lv.id == level_id)
 
+    def steps(self, statement_ids: list[str]) -> list[QuestionnaireStep]:
+        """The questionnaire's steps for these statements (see `questionnaire_steps`)."""
+        return questionnaire_steps(self, statement_ids)
+
+    def scale_of(self, qualified_id: str) -> AnswerScale:
+        """The answer scale (rating labels) of the bank a statement comes from."""
+        return self.statements[qualified_id][0].scale
+
 
 def load_bank(path: Path | str) -> QuestionBank:
     """Read and validate one bank.
@@ -318,35 +349,29 @@ def load_bank(path: Path | str) -> QuestionBank:
     Raises:
         QuestionBankError: naming the file, the line where known, the field path, and the fix.
     """
-    path = Path(path)
+    data = read_user_file(
+        path,
+        max_bytes=MAX_BANK_BYTES,
+        error=QuestionBankError,
+        oversize=(
+            f"larger than a question bank may be ({MAX_BANK_BYTES} bytes); "
+            "split it into several banks"
+        ),
+        expected="a question bank (.yaml) file",
+    )
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise QuestionBankError(f"{path}: cannot be read ({exc.strerror}).") from None
-    if size > MAX_BANK_BYTES:
-        raise QuestionBankError(
-            f"{path}: {size} bytes is larger than a question bank may be "
-            f"({MAX_BANK_BYTES} bytes); split it into several banks."
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise QuestionBankError(f"{path}: is not UTF-8 text; save it as UTF-8.") from None
+        raise QuestionBankError(
+            f"{display_name(path)}: is not UTF-8 text; save it as UTF-8."
+        ) from None
     return parse_bank(text, source=str(path))
 
 
 def parse_bank(text: str, source: str = "<bank>") -> QuestionBank:
     """Validate a bank given as YAML text (see `load_bank`)."""
-    loader = _LineLoader(text)
-    loader.key_lines = {}
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        raise QuestionBankError(_yaml_message(exc, source)) from None
-    except yaml.YAMLError as exc:
-        raise QuestionBankError(f"{source}: invalid YAML ({exc}).") from None
-    finally:
-        loader.dispose()
+    source = display_name(source)
+    data, key_lines = parse_bank_yaml(text, source)
     if not isinstance(data, dict):
         raise QuestionBankError(
             f"{source}: a question bank must be a YAML mapping with keys such as "
@@ -355,23 +380,7 @@ def parse_bank(text: str, source: str = "<bank>") -> QuestionBank:
     try:
         return QuestionBank.model_validate(data)
     except ValidationError as exc:
-        raise QuestionBankError(_validation_message(exc, data, loader.key_lines, source)) from None
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError, source: str) -> str:
-    """One line naming file, line and problem of a YAML syntax or construction error."""
-    mark = exc.problem_mark or exc.context_mark
-    where = f", line {mark.line + 1}" if mark else ""
-    problem = exc.problem or exc.context or "invalid YAML"
-    advice = "Fix the YAML syntax there"
-    if problem.startswith("could not determine a constructor"):
-        # SafeLoader refuses !!python/... and custom tags; say so instead of quoting PyYAML.
-        tag = problem.rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
-        problem = f"YAML tags such as {tag} are not allowed in a question bank"
-        advice = "Remove the tag and write the value as plain text"
-    elif problem.startswith("duplicate key"):
-        advice = "Keep only one of them"
-    return f"{source}{where}: {problem}. {advice}."
+        raise QuestionBankError(_validation_message(exc, data, key_lines, source)) from None
 
 
 # Friendlier wording for the pydantic error types a bank author meets most often.
@@ -425,13 +434,18 @@ def _validation_message(
                 message += f" (did you mean '{meant}'?)"
                 real = [e for e in real if tuple(e["loc"]) != (*loc[:-1], meant)]
         elif err["type"] != "missing":
-            message += f" (found {err['input']!r})"
+            message += f" (found {_shortened(repr(err['input']))})"
     path = ".".join(str(p) for p in loc) or "(top level)"
     line = _line_of(data, key_lines, loc)
     where = f", line {line}" if line else ""
     more = len(real) - 1
     tail = f" ({more} more problem(s) after this one)" if more else ""
     return f"{source}{where}: {path}: {message}{tail}."
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    # The input may be a list of a million items: quote the start of it, not all of it.
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _did_you_mean(loc: tuple[Any, ...], errors: list[Any]) -> str | None:
@@ -449,11 +463,18 @@ def load_banks(directory: Path | str = QUESTIONS_DIR) -> dict[str, QuestionBank]
     """Every `*.yaml` bank in a folder, by id, spine first."""
     banks: dict[str, QuestionBank] = {}
     folder = Path(directory)
+    if not folder.is_dir():
+        raise QuestionBankError(
+            f"{display_name(folder)}: no such folder of question banks; give the folder "
+            "that holds the .yaml banks."
+        )
     # The same suffixes `partnership-fit validate` checks: a bank it passes is never ignored.
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         bank = load_bank(path)
         if bank.id in banks:
-            raise QuestionBankError(f"{path}: id '{bank.id}' is used by another bank; rename it.")
+            raise QuestionBankError(
+                f"{display_name(path)}: id '{bank.id}' is used by another bank; rename it."
+            )
         banks[bank.id] = bank
     ordered = sorted(banks.values(), key=lambda b: (b.id != SPINE_BANK_ID, b.id))
     return {b.id: b for b in ordered}
@@ -471,10 +492,12 @@ def load_bank_set(
     missing = [b for b in bank_ids if b not in available]
     if missing:
         raise QuestionBankError(
-            f"unknown question bank(s) {', '.join(missing)}; available: {', '.join(available)}."
+            f"{display_name(directory)}: unknown question bank(s) {', '.join(missing)}; "
+            f"available: {', '.join(available) or 'none'}."
         )
     if SPINE_BANK_ID not in available:
         raise QuestionBankError(
-            f"{directory}: the '{SPINE_BANK_ID}' bank is missing; every assessment is scored on it."
+            f"{display_name(directory)}: the '{SPINE_BANK_ID}' bank is missing; "
+            "every assessment is scored on it."
         )
     return BankSet(banks=tuple(available[b] for b in bank_ids), spine=available[SPINE_BANK_ID])

@@ -15,11 +15,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .assessment import Assessment, assessment_json_schema, dump_assessment, load_assessment
+from .assessment import (
+    MAX_ASSESSMENT_BYTES,
+    Assessment,
+    assessment_json_schema,
+    dump_assessment,
+    load_assessment,
+)
 from .assessment import parse_assessment as _parse_assessment
 from .bank import QUESTIONS_DIR, BankSet, load_bank, load_bank_set, load_banks
 from .errors import AssessmentFileError, PartnershipFitError, QuestionBankError
-from .results import AssessmentResult
+from .files import display_name
+from .results import AssessmentResult, Verdict
+from .text import format_score, plural
 
 __all__ = ["main", "build_parser", "format_result"]
 
@@ -113,15 +121,17 @@ def _silence_stdout() -> None:
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, PartnershipFitError):
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{display_name(exc.filename)}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}. Check the path and permissions."
     return str(exc)
 
 
 def _error(message: str) -> None:
     # Never break inside a word or at a hyphen: paths in the message must stay copyable.
+    # display_name: whatever a message quotes reaches the terminal as text, never as bytes
+    # that fail to encode or as escape sequences.
     text = textwrap.fill(
-        f"partnership-fit: error: {message}",
+        f"partnership-fit: error: {display_name(message)}",
         _WIDTH,
         break_long_words=False,
         break_on_hyphens=False,
@@ -134,7 +144,9 @@ def _error(message: str) -> None:
 
 def _read_assessment(file: str) -> Assessment:
     if file == "-":
-        return _parse_assessment(sys.stdin.buffer.read(), source="standard input")
+        # One byte over the cap is enough for parse_assessment to refuse it (`- < /dev/zero`).
+        data = sys.stdin.buffer.read(MAX_ASSESSMENT_BYTES + 1)
+        return _parse_assessment(data, source="standard input")
     return load_assessment(file)
 
 
@@ -166,7 +178,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         files = _expand(path)
         if not files:
-            _error(f"{path}: no .yaml or .json files found.")
+            _error(f"{display_name(path)}: no .yaml or .json files found.")
             failures += 1
         for file in files:
             try:
@@ -175,11 +187,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                     if bank_id in bank_files:
                         # The app loads a folder's banks together and refuses a repeated id.
                         raise QuestionBankError(
-                            f"{file}: id '{bank_id}' is already used by {bank_files[bank_id]}; "
+                            f"{display_name(file)}: id '{bank_id}' is already used by "
+                            f"{display_name(bank_files[bank_id])}; "
                             "every question bank needs an id of its own. Rename one of them."
                         )
                     bank_files[bank_id] = file
-                print(f"OK   {file}  ({summary})")
+                print(f"OK   {display_name(file)}  ({display_name(summary)})")
             except (PartnershipFitError, OSError) as exc:
                 failures += 1
                 _error(_describe(exc))
@@ -199,22 +212,23 @@ def _validate_one(file: Path, questions: Path) -> tuple[str, str | None]:
         return f"question bank '{bank.id}', {len(bank.statements)} statements", bank.id
     if file.suffix == ".json":
         assessment = load_assessment(file)
-        _banks_for(assessment, questions, str(file))
+        _banks_for(assessment, questions, display_name(file))
         summary = (
             f"assessment '{assessment.name}', {len(assessment.partners)} partners, "
             f"{len(assessment.respondents)} respondents, {len(assessment.answers)} answers"
         )
         return summary, None
     if not file.exists():
-        raise QuestionBankError(f"{file}: no such file.")
+        raise QuestionBankError(f"{display_name(file)}: no such file.")
     raise PartnershipFitError(
-        f"{file}: unknown kind of file; give a question bank (.yaml) or an assessment (.json)."
+        f"{display_name(file)}: unknown kind of file; give a question bank (.yaml) or an "
+        "assessment (.json)."
     )
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
     assessment = _read_assessment(args.file)
-    source = "standard input" if args.file == "-" else args.file
+    source = "standard input" if args.file == "-" else display_name(args.file)
     result = _score(assessment, _banks_for(assessment, args.questions, source))
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -232,13 +246,15 @@ def _cmd_example(args: argparse.Namespace) -> int:
     from .example import example_assessment, example_workshop_assessment
 
     make = example_workshop_assessment if args.workshop else example_assessment
+    if args.output is not None:
+        _check_output(args.output, None)
     banks = load_bank_set(["three-levels"], args.questions)
     text = dump_assessment(make(args.seed, banks))
     if args.output is None:
         print(text)
     else:
         args.output.write_text(text + "\n", encoding="utf-8")
-        print(f"Wrote {args.output}", file=sys.stderr)
+        print(f"Wrote {display_name(args.output)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -256,13 +272,10 @@ def _cmd_banks(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    suffix = args.output.suffix.lower()
-    if suffix not in (".pdf", ".html"):
-        raise PartnershipFitError(
-            f"{args.output}: the output must end in .pdf or .html; the suffix chooses the format."
-        )
+    _check_report_suffix(args.output)
+    _check_output(args.output, None if args.file == "-" else args.file)
     assessment = _read_assessment(args.file)
-    source = "standard input" if args.file == "-" else args.file
+    source = "standard input" if args.file == "-" else display_name(args.file)
     banks = _banks_for(assessment, args.questions, source)
     try:
         from .report import write_report
@@ -275,70 +288,157 @@ def _cmd_report(args: argparse.Namespace) -> int:
             f"the report needs the Python package '{exc.name}'; install it and try again."
         ) from None
     write_report(assessment, banks, args.output, paper=args.paper)
-    print(f"Wrote {args.output}", file=sys.stderr)
+    print(f"Wrote {display_name(args.output)}", file=sys.stderr)
     return EXIT_OK
+
+
+_REPORT_SUFFIXES = (".pdf", ".html")
+
+
+def _check_report_suffix(output: Path) -> None:
+    name = display_name(output)
+    if output.name.lower() in _REPORT_SUFFIXES:
+        # Path(".pdf").suffix is "": the file is all suffix and no name.
+        raise PartnershipFitError(
+            f"{name}: give the report a file name before the suffix, e.g. report{output.name}."
+        )
+    if output.suffix.lower() not in _REPORT_SUFFIXES:
+        raise PartnershipFitError(
+            f"{name}: the output must end in .pdf or .html; the suffix chooses the format."
+        )
+
+
+def _check_output(output: Path, source: str | None) -> None:
+    """Refuse, before any work, an output that would replace the input or cannot be written."""
+    name = display_name(output)
+    replaces_input = source is not None and os.path.exists(source) and output.exists()
+    if replaces_input and os.path.samefile(source, output):
+        raise PartnershipFitError(
+            f"{name}: is the input file; writing there would replace it. Choose another name."
+        )
+    if output.is_dir():
+        raise PartnershipFitError(f"{name}: is a folder; give a file name inside it.")
+    if output.exists() and not output.is_file():
+        raise PartnershipFitError(f"{name}: is not a regular file; choose another name.")
+    folder = output.parent
+    if not folder.is_dir():
+        raise PartnershipFitError(
+            f"{name}: the folder {display_name(folder)} does not exist; create it first."
+        )
+    if not os.access(output if output.exists() else folder, os.W_OK):
+        raise PartnershipFitError(
+            f"{name}: cannot be written (permission denied); choose another place."
+        )
 
 
 # ---------------------------------------------------------------------------- text output
 
+_DETAILS_SHOWN = 3
 
-def _n(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+
+class _Writer:
+    """Wrapped paragraphs at the CLI width, so the text reads the same on any terminal."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def line(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def para(self, text: str, indent: str = "", hanging: str | None = None) -> None:
+        rest = indent if hanging is None else hanging
+        self.line(textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=rest))
 
 
 def format_result(result: AssessmentResult, out: TextIO) -> None:
-    """Write a scored assessment as plain text: verdict first, then level by level."""
-
-    def para(text: str, indent: str = "", hanging: str | None = None) -> None:
-        rest = indent if hanging is None else hanging
-        print(textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=rest), file=out)
-
-    names = result.partner_names
-    print(result.partnership, file=out)
-    print("=" * min(len(result.partnership), _WIDTH), file=out)
-    para(f"Verdict: {result.overall_label}. {result.headline}")
-    para(f"Next step: {result.next_step}")
-    print(f"Overall compatibility: {_n(result.compatibility)}/100", file=out)
+    """Write a scored assessment as plain text a facilitator can read aloud: the verdict, why,
+    level by level, the short agenda, then coverage and warnings."""
+    w = _Writer(out)
+    w.line(result.partnership)
+    w.line("=" * min(len(result.partnership), _WIDTH))
+    w.para(f"Verdict: {result.overall_label}. {result.headline}")
+    w.para(f"Next step: {result.next_step}")
     if result.uses_estimates:
-        para("Some partners' answers are estimates made by someone else; confirm them.")
+        w.para("Some partners' answers are estimates made by someone else; confirm them.")
+    _write_why(w, result)
+    _write_levels(w, result)
+    _write_agenda(w, result)
+    _write_coverage(w, result)
+
+
+def _write_why(w: _Writer, result: AssessmentResult) -> None:
+    verdicts = {lv.id: lv.verdict for lv in result.levels}
+    deciding = [
+        f
+        for f in result.findings
+        if f.effect in (Verdict.STOP, Verdict.PAUSE) or (f.effect and f.effect == verdicts[f.level])
+    ]
+    if not deciding:
+        return
+    w.line()
+    w.line("Why this verdict")
+    for finding in deciding:
+        w.para(finding.sentence, "  - ", "    ")
+        for detail in finding.details[:_DETAILS_SHOWN]:
+            w.para(detail, "      ", "        ")
+        hidden = len(finding.details) - _DETAILS_SHOWN
+        if hidden > 0:
+            w.para(f"and {plural(hidden, 'more statement')}", "      ")
+
+
+def _write_levels(w: _Writer, result: AssessmentResult) -> None:
+    names = result.partner_names
     for level in sorted(result.levels, key=lambda lv: lv.order):
-        print(file=out)
-        print(
-            f"{level.name.upper()}: {level.verdict_label} "
-            f"(compatibility {_n(level.compatibility)})",
-            file=out,
-        )
-        para(level.explanation, "  ")
+        w.line()
+        w.line(f"{level.name.upper()}: {level.verdict_label}")
+        w.para(level.explanation, "  ")
         for ch in level.characteristics:
+            if not ch.assessed:
+                w.line(f"  - {ch.name}: not assessed by the chosen question banks")
+                continue
             flag = "  [red flag]" if ch.red_flag else ""
-            print(
-                f"  - {ch.name}: {ch.band_label} (fit {_n(ch.compatibility)}, "
-                f"alignment {_n(ch.alignment)}){flag}",
-                file=out,
+            w.line(
+                f"  - {ch.name}: {ch.band_label} (fit {format_score(ch.compatibility)}, "
+                f"alignment {format_score(ch.alignment)}){flag}"
             )
             readiness = "; ".join(
-                f"{names.get(s.partner, s.partner)} {_n(s.readiness)}" for s in ch.partners
+                f"{names.get(s.partner, s.partner)} {format_score(s.readiness)}"
+                for s in ch.partners
             )
-            para(f"readiness: {readiness}", "      ")
-    if result.agenda:
-        print(file=out)
-        print("Agenda: talk these through first", file=out)
-        for item in result.agenda[:5]:
-            para(
-                f"[{item.characteristic_name}] {item.text} (gap {_n(item.gap)}) {item.reason}",
-                f"  {item.rank}. ",
-                "     ",
-            )
-    print(file=out)
-    print("Coverage", file=out)
+            w.para(f"readiness: {readiness}", "      ")
+
+
+def _write_agenda(w: _Writer, result: AssessmentResult) -> None:
+    if not result.talk_first:
+        return
+    w.line()
+    w.line(f"Agenda: talk these through first (about {result.talk_first_minutes} minutes)")
+    for item in result.talk_first:
+        w.para(
+            f"{item.characteristic_name}: {item.text} {item.reason}", f"  {item.rank}. ", "     "
+        )
+        for prompt in item.prompts[:1]:
+            w.para(f"Ask: {prompt}", "     ")
+    if result.agenda_groups:
+        w.line()
+        rest = sum(len(g.items) for g in result.agenda_groups)
+        w.line(f"Then, by characteristic ({plural(rest, 'more statement')})")
+        for group in result.agenda_groups:
+            texts = "; ".join(item.text.rstrip(".") for item in group.items)
+            w.para(f"{group.characteristic_name}: {texts}.", "  - ", "    ")
+
+
+def _write_coverage(w: _Writer, result: AssessmentResult) -> None:
+    names = result.partner_names
+    w.line()
+    w.line("Coverage")
     for cov in result.coverage:
-        print(
+        w.line(
             f"  {names.get(cov.partner, cov.partner)}: {cov.rated}/{cov.expected} rated, "
-            f"{cov.not_sure} not sure, {cov.unanswered} unanswered",
-            file=out,
+            f"{cov.not_sure} not sure, {cov.unanswered} unanswered"
         )
     if result.warnings:
-        print(file=out)
-        print("Warnings", file=out)
+        w.line()
+        w.line("Warnings")
         for warning in result.warnings:
-            para(warning, "  - ", "    ")
+            w.para(warning, "  - ", "    ")

@@ -1,9 +1,11 @@
 """Solo work in progress kept in the database, so a browser reload does not lose answers.
 
 A person assessing alone gets a draft link (`?draft=<token>`). Every change is written at
-once, in one short transaction: the whole assessment as JSON (`dump_assessment`) plus a
-small JSON of where the person was (page, step, active respondent). The token is shown to
-the person only; the database holds its sha256, like the workshop links.
+once, in one short transaction: the whole assessment as JSON (`dump_assessment`) when its
+set-up or respondents change, only the changed answers when an answer changes, plus a
+small JSON of where the person was (page, step, active respondent). The stored text is an
+assessment file either way. The token is shown to the person only; the database holds its
+sha256, like the workshop links.
 
 Same database and schema as the workshops (`storage.Store`, migration 3 adds the table):
 `PARTNERSHIP_FIT_DATABASE_URL`, else SQLite in `PARTNERSHIP_FIT_DATA_DIR` (or ./data).
@@ -16,19 +18,20 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from .assessment import Assessment, dump_assessment, parse_assessment
+from .assessment import Answer, Assessment, dump_assessment, parse_assessment
 from .errors import AssessmentFileError
 from .storage import DatabaseService, hash_secret, utc_now
 from .storage import drafts as _drafts
 
 __all__ = [
+    "AnswerChange",
     "DEFAULT_RETENTION",
     "MAX_UI_STATE_CHARS",
     "DraftNotFoundError",
@@ -50,6 +53,52 @@ _NOT_FOUND = (
 
 class DraftNotFoundError(AssessmentFileError):
     """No draft has this token (mistyped, started over, or removed after a long idle time)."""
+
+
+class AnswerChange(NamedTuple):
+    """One answer given, changed or cleared (`answer` None) since the draft was written."""
+
+    respondent: str
+    statement: str
+    answer: Answer | None
+
+
+def _with_changes(body: str, changes: Sequence[AnswerChange]) -> str:
+    """The stored assessment text with `changes` applied to its answers.
+
+    Works on the JSON rather than the model: the stored assessment was validated when it
+    was written whole, and each change is a validated `Answer` of a known respondent.
+    """
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError:
+        raise AssessmentFileError("The saved answers of this link are damaged.") from None
+    respondents = {r.get("id") for r in data.get("respondents", [])}
+    answers: list[dict[str, Any]] = data.setdefault("answers", [])
+    for change in changes:
+        if change.respondent not in respondents:
+            raise ValueError(f"respondent {change.respondent!r} is not in the saved draft")
+        if change.statement.split(":", 1)[0] not in data.get("banks", []):
+            raise ValueError(f"statement {change.statement!r} is from a bank the draft lacks")
+        at = next(
+            (
+                i
+                for i, a in enumerate(answers)
+                if a.get("respondent") == change.respondent
+                and a.get("statement") == change.statement
+            ),
+            None,
+        )
+        if change.answer is None:
+            if at is not None:
+                del answers[at]
+            continue
+        new = json.loads(change.answer.model_dump_json(exclude_none=True))
+        if at is None:
+            answers.append(new)
+        else:
+            answers[at] = new
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _ui_json(ui_state: Mapping[str, Any] | None) -> str:
@@ -128,22 +177,40 @@ class DraftStore(DatabaseService):
         return token
 
     def save(
-        self, token: str, assessment: Assessment, ui_state: Mapping[str, Any] | None = None
+        self,
+        token: str,
+        assessment: Assessment | None = None,
+        ui_state: Mapping[str, Any] | None = None,
+        *,
+        changes: Sequence[AnswerChange] = (),
     ) -> None:
-        """Replace the draft's assessment and UI position (one short transaction).
+        """Write the draft and its UI position (one short transaction): the whole
+        `assessment` when given, else only the answer `changes` to the stored one.
 
         Raises:
             DraftNotFoundError: no draft has this token (e.g. started over in another tab).
+            ValueError: a change names a respondent or bank the stored draft does not have.
             StorageError: the database stayed unavailable; the previous save is kept.
         """
-        body, ui = _assessment_json(assessment), _ui_json(ui_state)
+        body = None if assessment is None else _assessment_json(assessment)
+        ui = _ui_json(ui_state)
         key = self._key(token)
 
         def write(conn: Connection) -> int:
+            new_body = body
+            if new_body is None:
+                stored = conn.execute(
+                    select(_drafts.c.assessment)
+                    .where(_drafts.c.token_hash == key)
+                    .with_for_update()
+                ).scalar()
+                if stored is None:
+                    return 0
+                new_body = _with_changes(stored, changes)
             result = conn.execute(
                 update(_drafts)
                 .where(_drafts.c.token_hash == key)
-                .values(assessment=body, ui_state=ui, updated_at=self._now())
+                .values(assessment=new_body, ui_state=ui, updated_at=self._now())
             )
             return result.rowcount
 

@@ -3,9 +3,12 @@
 Used by the app's "try an example" button, the CLI's `example` command, the docs and the
 tests. Answers are generated deterministically (``random.Random(seed)``) from a profile per
 characteristic, so the example keeps working when statements are added to the bank, and shows
-a believable pattern: aligned on culture, mission and synergy; a clear gap on the driving
-force (an entry characteristic); gaps on a few decision items (goals, roles, sharing risks,
-reputation); and a shared shortfall on how the partnership would end.
+a believable mix of every verdict: aligned on culture, mission and synergy (strong); a clear
+gap on the driving force, an entry characteristic (cause for pause); gaps on a few decision
+items (goals, roles, sharing risks, reputation), two of them three steps wide, so that the
+decision level says "do not proceed until resolved"; decision making still to be worked out
+(workable); a shared shortfall on how the partnership would end; a few splits inside a
+partner and predictions that misread the other side.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ _PREDICTIONS: dict[str, tuple[int, int]] = {
     "rr-sharing": (4, 3),
     "rr-reputation": (4, 5),
 }
+_PREDICTORS = ("amara", "zoe", "daniel", "priya")
 _HIGH = ("driving-force", "risk-reward", "mission-vision")
 _LOW = ("learning",)
 _COMMENTS: dict[tuple[str, str], str] = {
@@ -137,41 +141,11 @@ def example_assessment(seed: int = 7, banks: BankSet | None = None) -> Assessmen
         ("grace", rng.choice(quiet)),
         ("priya", rng.choice(quiet)),
     }
-    answers: list[Answer] = []
-    for respondent in _RESPONDENTS:
-        side = 0 if respondent.partner == _FOOD_BANK else 1
-        for qid in applicable:
-            _, statement = banks.statements[qid]
-            characteristic = banks.spine_characteristic(qid).id
-            target = _OVERRIDES.get(statement.id, _PROFILE.get(characteristic, (3.5, 3.5)))[side]
-            good = _draw(rng, target)
-            rating: int | str = 6 - good if statement.reverse else good
-            if (respondent.id, qid) in not_sure:
-                rating = NOT_SURE
-            importance = None
-            if characteristic in _HIGH and rng.random() < 0.35:
-                importance = Importance.HIGH
-            elif characteristic in _LOW and rng.random() < 0.3:
-                importance = Importance.LOW
-            prediction = None
-            if statement.id in _PREDICTIONS and respondent.id in (
-                "amara",
-                "zoe",
-                "daniel",
-                "priya",
-            ):
-                guess = _PREDICTIONS[statement.id][side]
-                prediction = max(1, min(5, guess + rng.choice((-1, 0, 0, 0))))
-            answers.append(
-                Answer(
-                    respondent=respondent.id,
-                    statement=qid,
-                    rating=rating,
-                    importance=importance,
-                    prediction=prediction,
-                    comment=_COMMENTS.get((respondent.id, statement.id)),
-                )
-            )
+    answers = [
+        _answer(rng, banks, respondent, qid, (respondent.id, qid) in not_sure)
+        for respondent in _RESPONDENTS
+        for qid in applicable
+    ]
     return Assessment(
         name=EXAMPLE_NAME,
         partnership_type=ptype,
@@ -180,6 +154,35 @@ def example_assessment(seed: int = 7, banks: BankSet | None = None) -> Assessmen
         respondents=list(_RESPONDENTS),
         answers=answers,
         created_at=_CREATED,
+    )
+
+
+def _answer(
+    rng: random.Random, banks: BankSet, respondent: Respondent, qid: str, unsure: bool
+) -> Answer:
+    """One respondent's answer, drawn from its side's profile (the draws keep their order)."""
+    side = 0 if respondent.partner == _FOOD_BANK else 1
+    _, statement = banks.statements[qid]
+    characteristic = banks.spine_characteristic(qid).id
+    target = _OVERRIDES.get(statement.id, _PROFILE.get(characteristic, (3.5, 3.5)))[side]
+    good = _draw(rng, target)
+    rating: int | str = NOT_SURE if unsure else (6 - good if statement.reverse else good)
+    importance = None
+    if characteristic in _HIGH and rng.random() < 0.35:
+        importance = Importance.HIGH
+    elif characteristic in _LOW and rng.random() < 0.3:
+        importance = Importance.LOW
+    prediction = None
+    if statement.id in _PREDICTIONS and respondent.id in _PREDICTORS:
+        guess = _PREDICTIONS[statement.id][side]
+        prediction = max(1, min(5, guess + rng.choice((-1, 0, 0, 0))))
+    return Answer(
+        respondent=respondent.id,
+        statement=qid,
+        rating=rating,
+        importance=importance,
+        prediction=prediction,
+        comment=_COMMENTS.get((respondent.id, statement.id)),
     )
 
 

@@ -20,8 +20,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .bank import BandId, LevelId
-from .palette import BAND_COLOURS, VERDICT_COLOURS, partner_colour, partner_symbol
-from .results import BAND_LABELS, AssessmentResult, CharacteristicResult, Verdict
+from .palette import BAND_COLOURS, VERDICT_COLOURS, band_label, partner_colour, partner_symbol
+from .results import AssessmentResult, CharacteristicResult, Verdict
+from .text import format_score, join_names, plural
 
 __all__ = [
     "PartnerStyle",
@@ -105,10 +106,6 @@ def _hover(text: str, width: int = 50) -> str:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=False)
-
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
 
 
 def _layout(
@@ -216,8 +213,25 @@ def _note_hidden_rows(fig: go.Figure, layout: dict[str, Any], note: str) -> None
     )
 
 
-def _statement_rows_axis(fig: go.Figure, labels: list[str]) -> None:
-    """The y axis of a dot chart: one labelled row per statement, the first at the top."""
+def _finish_dot_chart(
+    fig: go.Figure,
+    title: str,
+    description: str,
+    *,
+    labels: list[str],
+    row_px: int,
+    legend_entries: int,
+    hidden_note: str | None,
+) -> go.Figure:
+    """Lay out a dot chart: `row_px` pixels a row, the x axis 0-100, one labelled row per
+    statement with the first at the top, and a note of the rows left out if any."""
+    layout = _layout(
+        title, description, height=70 + row_px * len(labels), legend_entries=legend_entries
+    )
+    if hidden_note:
+        _note_hidden_rows(fig, layout, hidden_note)
+    fig.update_layout(**layout)
+    fig.update_xaxes(range=[-4, 104], tickvals=[0, 50, 100], title=None, zeroline=False)
     fig.update_yaxes(
         tickvals=list(range(len(labels))),
         ticktext=labels,
@@ -225,6 +239,7 @@ def _statement_rows_axis(fig: go.Figure, labels: list[str]) -> None:
         tickfont={"size": 10},
         automargin=True,
     )
+    return fig
 
 
 # ---------------------------------------------------------------------------- radar
@@ -248,7 +263,7 @@ def radar_data(result: AssessmentResult, include_alignment: bool = False) -> Rad
     chars = _characteristics_in_level_order(result)
     partners = _partner_styles(result)
     readiness = tuple(tuple(_readiness(c, p.id) for c in chars) for p in partners)
-    names = ", ".join(p.name for p in partners)
+    names = join_names([p.name for p in partners])
     return RadarData(
         title="Readiness by characteristic",
         description=(
@@ -370,9 +385,9 @@ def gap_chart_data(result: AssessmentResult, max_rows: int = DEFAULT_MAX_ROWS) -
     return GapChartData(
         title="Where the partners see it differently",
         description=(
-            f"Dot chart of the {len(rows)} statements on which the partners' answers differ "
-            "most, widest gap first; each partner's score 0 to 100 is a marker, the line spans "
-            "the gap."
+            f"Dot chart of the {plural(len(rows), 'statement')} on which the partners' answers "
+            "differ most, widest gap first; each partner's score 0 to 100 is a marker, the line "
+            "spans the gap."
         ),
         partners=partners,
         rows=rows,
@@ -411,18 +426,15 @@ def _build_gap_chart(data: GapChartData) -> go.Figure:
                 ),
             )
         )
-    layout = _layout(
+    return _finish_dot_chart(
+        fig,
         data.title,
         data.description,
-        height=70 + 44 * len(data.rows),
+        labels=[row.label for row in data.rows],
+        row_px=44,
         legend_entries=len(data.partners),
+        hidden_note=f"{data.hidden} smaller gap(s) not shown" if data.hidden else None,
     )
-    if data.hidden:
-        _note_hidden_rows(fig, layout, f"{data.hidden} smaller gap(s) not shown")
-    fig.update_layout(**layout)
-    fig.update_xaxes(range=[-4, 104], tickvals=[0, 50, 100], title=None, zeroline=False)
-    _statement_rows_axis(fig, [row.label for row in data.rows])
-    return fig
 
 
 def gap_chart_figure(result: AssessmentResult, max_rows: int = DEFAULT_MAX_ROWS) -> go.Figure:
@@ -468,7 +480,7 @@ def matrix_data(result: AssessmentResult) -> MatrixData:
         alignment=tuple(c.alignment for c in chars),
         compatibility=tuple(c.compatibility for c in chars),
         bands=tuple(c.band for c in chars),
-        band_labels=tuple(c.band_label or BAND_LABELS[c.band] for c in chars),
+        band_labels=tuple(band_label(c) for c in chars),
     )
 
 
@@ -496,19 +508,7 @@ def _build_matrix(data: MatrixData) -> go.Figure:
     # words); the ticks sit at the brick centres.
     edges = [*range(len(headers)), len(headers) + 1]
     centres = [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
-    z: list[list[float | None]] = []
-    text: list[list[str]] = []
-    for row, align, fit, band, label in zip(
-        data.readiness,
-        data.alignment,
-        data.compatibility,
-        data.bands,
-        data.band_labels,
-        strict=True,
-    ):
-        z.append([*row, align, 200 + 10 * _BAND_ORDER.index(band) + 5])
-        fit_text = f"{_fmt(fit)}<br>{_esc(label)}" if fit is not None else _esc(label)
-        text.append([*(_fmt(v) for v in row), _fmt(align), fit_text])
+    z, text = _matrix_cells(data)
     fig = go.Figure(
         go.Heatmap(
             x=edges,
@@ -528,28 +528,11 @@ def _build_matrix(data: MatrixData) -> go.Figure:
             name="Readiness and fit",
         )
     )
-    # Thin rules between the levels, so the entry/decision/operational blocks stand out.
-    for y in range(1, len(data.levels)):
-        if data.levels[y] != data.levels[y - 1]:
-            fig.add_shape(
-                type="line",
-                xref="paper",
-                x0=0,
-                x1=1,
-                y0=y - 0.5,
-                y1=y - 0.5,
-                line={"color": "#212121", "width": 2},
-            )
+    _rules_between_levels(fig, data.levels)
     header_lines = max(h.count("<br>") + 1 for h in headers)
     many = len(data.partners) > 3
-    fig.update_layout(
-        **_layout(
-            data.title,
-            data.description,
-            height=40 + 40 * len(ys),
-            top=(70 if many else 16 * header_lines),
-        )
-    )
+    top = 70 if many else 16 * header_lines
+    fig.update_layout(**_layout(data.title, data.description, height=40 + 40 * len(ys), top=top))
     fig.update_xaxes(
         side="top",
         tickvals=centres,
@@ -571,6 +554,39 @@ def _build_matrix(data: MatrixData) -> go.Figure:
         fixedrange=True,
     )
     return fig
+
+
+def _matrix_cells(data: MatrixData) -> tuple[list[list[float | None]], list[list[str]]]:
+    """Each row's heatmap values (scores, then the fit band's colour step) and cell texts."""
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    for row, align, fit, band, label in zip(
+        data.readiness,
+        data.alignment,
+        data.compatibility,
+        data.bands,
+        data.band_labels,
+        strict=True,
+    ):
+        z.append([*row, align, 200 + 10 * _BAND_ORDER.index(band) + 5])
+        fit_text = f"{format_score(fit)}<br>{_esc(label)}" if fit is not None else _esc(label)
+        text.append([*(format_score(v) for v in row), format_score(align), fit_text])
+    return z, text
+
+
+def _rules_between_levels(fig: go.Figure, levels: tuple[LevelId, ...]) -> None:
+    """Thin rules between the levels, so the entry/decision/operational blocks stand out."""
+    for y in range(1, len(levels)):
+        if levels[y] != levels[y - 1]:
+            fig.add_shape(
+                type="line",
+                xref="paper",
+                x0=0,
+                x1=1,
+                y0=y - 0.5,
+                y1=y - 0.5,
+                line={"color": "#212121", "width": 2},
+            )
 
 
 def matrix_figure(result: AssessmentResult) -> go.Figure:
@@ -633,8 +649,8 @@ def perception_data(result: AssessmentResult, max_rows: int = DEFAULT_MAX_ROWS) 
     return PerceptionData(
         title="How well the partners read each other",
         description=(
-            f"Dot chart of {len(rows)} statements: the score one partner predicted for the "
-            "other (open marker) against the other partner's actual score (filled marker), "
+            f"Dot chart of {plural(len(rows), 'statement')}: the score one partner predicted for "
+            "the other (open marker) against the other partner's actual score (filled marker), "
             "0 to 100, widest miss first."
         ),
         partners=partners,
@@ -649,62 +665,55 @@ def _build_perception(data: PerceptionData) -> go.Figure:
             data.title,
             "No predictions yet: ask respondents how they expect the other partner to answer.",
         )
-    ys = list(range(len(data.rows)))
     fig = go.Figure()
     fig.add_trace(_row_spans_trace([(r.predicted, r.actual) for r in data.rows], name="Miss"))
     # Two traces per partner being read: its actual score (filled) and what others predicted
     # for it (open), both in that partner's colour and symbol.
     for partner in data.partners:
-        mine = [(y, r) for y, r in zip(ys, data.rows, strict=True) if r.other.id == partner.id]
-        if not mine:
-            continue
-        custom = [[_hover(r.text), r.predictor.name, r.gap] for _, r in mine]
-        fig.add_trace(
-            go.Scatter(
-                x=[r.actual for _, r in mine],
-                y=[y for y, _ in mine],
-                mode="markers",
-                name=f"{_esc(partner.name)}: actual",
-                legendgroup=partner.id,
-                marker={"color": partner.colour, "symbol": partner.symbol, "size": 11},
-                customdata=custom,
-                hovertemplate=(
-                    f"{_esc(partner.name)} answered %{{x:.0f}}<br>%{{customdata[0]}}<extra></extra>"
-                ),
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[r.predicted for _, r in mine],
-                y=[y for y, _ in mine],
-                mode="markers",
-                name=f"{_esc(partner.name)}: as predicted",
-                legendgroup=partner.id,
-                marker={
-                    "color": "white",
-                    "symbol": partner.symbol,
-                    "size": 11,
-                    "line": {"color": partner.colour, "width": 2},
-                },
-                customdata=custom,
-                hovertemplate=(
-                    "%{customdata[1]} predicted %{x:.0f}<br>%{customdata[0]}"
-                    "<br>missed by %{customdata[2]:.0f}<extra></extra>"
-                ),
-            )
-        )
-    layout = _layout(
+        mine = [(y, r) for y, r in enumerate(data.rows) if r.other.id == partner.id]
+        if mine:
+            fig.add_traces(_perception_traces(partner, mine))
+    return _finish_dot_chart(
+        fig,
         data.title,
         data.description,
-        height=70 + 56 * len(data.rows),
+        labels=[r.label for r in data.rows],
+        row_px=56,
         legend_entries=len(fig.data) - 1,
+        hidden_note=f"{data.hidden} closer prediction(s) not shown" if data.hidden else None,
     )
-    if data.hidden:
-        _note_hidden_rows(fig, layout, f"{data.hidden} closer prediction(s) not shown")
-    fig.update_layout(**layout)
-    fig.update_xaxes(range=[-4, 104], tickvals=[0, 50, 100], zeroline=False)
-    _statement_rows_axis(fig, [r.label for r in data.rows])
-    return fig
+
+
+def _perception_traces(
+    partner: PartnerStyle, rows: list[tuple[int, PerceptionRow]]
+) -> tuple[go.Scatter, go.Scatter]:
+    """The partner's actual scores (filled markers) and the predictions about it (open)."""
+    name = _esc(partner.name)
+    shared = {
+        "y": [y for y, _ in rows],
+        "mode": "markers",
+        "legendgroup": partner.id,
+        "customdata": [[_hover(r.text), r.predictor.name, r.gap] for _, r in rows],
+    }
+    actual = go.Scatter(
+        x=[r.actual for _, r in rows],
+        name=f"{name}: actual",
+        marker={"color": partner.colour, "symbol": partner.symbol, "size": 11},
+        hovertemplate=f"{name} answered %{{x:.0f}}<br>%{{customdata[0]}}<extra></extra>",
+        **shared,
+    )
+    open_marker = {"color": "white", "symbol": partner.symbol, "size": 11}
+    predicted = go.Scatter(
+        x=[r.predicted for _, r in rows],
+        name=f"{name}: as predicted",
+        marker={**open_marker, "line": {"color": partner.colour, "width": 2}},
+        hovertemplate=(
+            "%{customdata[1]} predicted %{x:.0f}<br>%{customdata[0]}"
+            "<br>missed by %{customdata[2]:.0f}<extra></extra>"
+        ),
+        **shared,
+    )
+    return actual, predicted
 
 
 def perception_figure(result: AssessmentResult, max_rows: int = DEFAULT_MAX_ROWS) -> go.Figure:
@@ -717,6 +726,8 @@ def perception_figure(result: AssessmentResult, max_rows: int = DEFAULT_MAX_ROWS
 
 @dataclass(frozen=True)
 class LevelBar:
+    """One level's bar: its lowest fit (never better than its verdict) in the verdict's colour."""
+
     level: LevelId
     name: str
     compatibility: float | None
@@ -727,6 +738,8 @@ class LevelBar:
 
 @dataclass(frozen=True)
 class LevelSummaryData:
+    """One bar per level, in level order."""
+
     title: str
     description: str
     bars: tuple[LevelBar, ...]
@@ -746,10 +759,15 @@ def level_summary_data(result: AssessmentResult) -> LevelSummaryData:
         )
         for lv in levels
     )
-    summary = "; ".join(f"{b.name} {_fmt(b.compatibility)}, {b.verdict_label}" for b in bars)
+    summary = "; ".join(
+        f"{b.name} {format_score(b.compatibility)}, {b.verdict_label}" for b in bars
+    )
     return LevelSummaryData(
-        title="Compatibility per level",
-        description=f"Bar chart of compatibility 0 to 100 per level with its verdict: {summary}.",
+        title="Lowest fit per level",
+        description=(
+            "Bar chart of each level's lowest fit 0 to 100 (its weakest characteristic) with "
+            f"the level's verdict: {summary}."
+        ),
         bars=bars,
     )
 
@@ -768,12 +786,12 @@ def _build_level_summary(data: LevelSummaryData) -> go.Figure:
                 "color": [b.colour for b in data.bars],
                 "line": {"color": "#424242", "width": 1},
             },
-            text=[_fmt(b.compatibility) for b in data.bars],
+            text=[format_score(b.compatibility) for b in data.bars],
             textposition="outside",
             cliponaxis=False,
             customdata=[[_esc(b.name), _esc(b.verdict_label)] for b in data.bars],
             hovertemplate="%{customdata[0]}: %{x:.0f}<br>%{customdata[1]}<extra></extra>",
-            name="Compatibility",
+            name="Lowest fit",
         )
     )
     # The level name and verdict sit above each bar rather than beside it: on a phone there

@@ -3,13 +3,20 @@ respondent, and merge in a partner's exported file."""
 
 from __future__ import annotations
 
-import re
-
-from .assessment import Assessment, Partner, Respondent
+from .assessment import (
+    MAX_PARTNERS,
+    MIN_PARTNERS,
+    Assessment,
+    Partner,
+    Respondent,
+    RespondentKind,
+)
 from .bank import PartnershipType
 from .errors import AssessmentFileError, PartnershipFitError
+from .text import InvalidNameError, check_name, file_stem, name_key, normalise_name
 
 __all__ = [
+    "OWN_RESPONDENT",
     "SetupError",
     "validate_partner_names",
     "new_assessment",
@@ -20,35 +27,38 @@ __all__ = [
 ]
 
 
+# The id of the person answering alone, for their own organisation.
+OWN_RESPONDENT = "me"
+
+
 class SetupError(PartnershipFitError):
     """The set-up form is incomplete or inconsistent; the message says what to fix."""
 
 
-def _slug(text: str, fallback: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", text.strip().lower()).strip("-")[:40]
-    return slug or fallback
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.split()).casefold()
+def _checked_name(value: str, what: str, when_empty: str) -> str:
+    """`check_name`, with the set-up form's own words for a missing value."""
+    if not normalise_name(value):
+        raise SetupError(when_empty)
+    try:
+        return check_name(value, what)
+    except InvalidNameError as exc:
+        raise SetupError(str(exc)) from None
 
 
 def validate_partner_names(names: list[str]) -> list[str]:
-    """Trimmed names, or SetupError naming the first problem (missing or repeated)."""
-    cleaned = [" ".join(n.split()) for n in names]
-    for i, n in enumerate(cleaned, start=1):
-        if not n:
-            raise SetupError(f"Partner {i} needs a name.")
-        if len(n) > 200:
-            raise SetupError(f"Partner {i}: the name is longer than 200 characters; shorten it.")
+    """Normalised names, or SetupError naming the first problem (missing, invalid, repeated)."""
+    cleaned = [
+        _checked_name(n, f"Partner {i}", f"Partner {i} needs a name.")
+        for i, n in enumerate(names, start=1)
+    ]
     seen: dict[str, int] = {}
     for i, n in enumerate(cleaned, start=1):
-        if _norm(n) in seen:
+        if name_key(n) in seen:
             raise SetupError(
-                f"Partners {seen[_norm(n)]} and {i} are both called '{n}'; "
+                f"Partners {seen[name_key(n)]} and {i} are both called '{n}'; "
                 "give each partner its own name."
             )
-        seen[_norm(n)] = i
+        seen[name_key(n)] = i
     return cleaned
 
 
@@ -66,19 +76,19 @@ def new_assessment(
     Raises:
         SetupError: a required field is missing or partner names repeat.
     """
-    name = " ".join(name.split())
-    if not name:
-        raise SetupError("Give the partnership a name, for example 'Food bank and grocer'.")
-    if len(name) > 200:
-        raise SetupError("The partnership name is longer than 200 characters; shorten it.")
+    name = _checked_name(
+        name,
+        "The partnership name",
+        "Give the partnership a name, for example 'Food bank and grocer'.",
+    )
     names = validate_partner_names(partner_names)
-    if not 2 <= len(names) <= 6:
-        raise SetupError("A partnership needs between 2 and 6 partners.")
+    if not MIN_PARTNERS <= len(names) <= MAX_PARTNERS:
+        raise SetupError(f"A partnership needs between {MIN_PARTNERS} and {MAX_PARTNERS} partners.")
     if not bank_ids:
         raise SetupError("Choose at least one question bank.")
-    respondent = " ".join(respondent_name.split())
-    if not respondent:
-        raise SetupError("Say who is answering (your name or role).")
+    respondent = _checked_name(
+        respondent_name, "Your name or role", "Say who is answering (your name or role)."
+    )
     if not 0 <= own_partner < len(names):
         raise SetupError("Choose the partner you are answering for.")
     partners = [Partner(id=f"p{i + 1}", name=n) for i, n in enumerate(names)]
@@ -87,7 +97,9 @@ def new_assessment(
         partnership_type=partnership_type,
         banks=list(bank_ids),
         partners=partners,
-        respondents=[Respondent(id="me", name=respondent[:200], partner=partners[own_partner].id)],
+        respondents=[
+            Respondent(id=OWN_RESPONDENT, name=respondent, partner=partners[own_partner].id)
+        ],
     )
 
 
@@ -103,7 +115,7 @@ def add_estimate_respondent(
         id=rid,
         name=f"{by} (estimate for {partner.name})"[:200],
         partner=partner_id,
-        is_estimate=True,
+        kind=RespondentKind.ESTIMATE,
     )
     return assessment.model_copy(update={"respondents": [*assessment.respondents, respondent]}), rid
 
@@ -119,10 +131,10 @@ def merge_partner_file(
 ) -> tuple[Assessment, list[str]]:
     """Add the real answers a partner gave in their own exported assessment.
 
-    Partners are matched by name (ignoring case and extra spaces), because each side
-    numbers its partners in its own set-up. Answers for `own_partner` in the file are
-    not taken (this assessment already has them); estimates in the file are not taken.
-    An estimate this assessment held for an imported partner is replaced.
+    Partners are matched by name (`name_key`), because each side numbers its partners in
+    its own set-up. Answers for `own_partner` in the file are not taken (this assessment
+    already has them); estimates in the file are not taken. An estimate this assessment
+    held for an imported partner is replaced.
 
     Returns:
         The merged assessment and the names of the partners whose answers were added.
@@ -137,46 +149,18 @@ def merge_partner_file(
             f"assessment uses {', '.join(base.banks)}. Both sides must answer the same "
             "banks: ask your partner to export again with the same set-up."
         )
-    base_by_name = {_norm(p.name): p.id for p in base.partners}
-    other_name = {p.id: p.name for p in other.partners}
-    mapping: dict[str, str] = {}
-    for p in other.partners:
-        target = base_by_name.get(_norm(p.name))
-        if target is not None and target != own_partner:
-            mapping[p.id] = target
-    if not mapping:
-        ours = ", ".join(p.name for p in base.partners if p.id != own_partner)
-        theirs = ", ".join(other_name.values())
-        raise AssessmentFileError(
-            f"None of the partners in that file ({theirs}) matches a partner of this "
-            f"assessment ({ours}). Check that both sides spelled the partner names the same "
-            "way (fix them in Set-up) or choose the right file."
-        )
-    taken = [r for r in other.respondents if r.partner in mapping and not r.is_estimate]
-    answered = {a.respondent for a in other.answers}
-    taken = [r for r in taken if r.id in answered]
-    if not taken:
-        names = ", ".join(other_name[p] for p in mapping)
-        raise AssessmentFileError(
-            f"That file has no answers from {names}. Ask them to answer the questionnaire "
-            "for their own organisation and export it again."
-        )
+    mapping = _partner_mapping(base, other, own_partner)
+    taken = _respondents_to_take(other, mapping)
     imported_partners = {mapping[r.partner] for r in taken}
-    used_ids = {r.id for r in base.respondents}
     kept = [r for r in base.respondents if not (r.is_estimate and r.partner in imported_partners)]
     kept_ids = {r.id for r in kept}
-    new_ids: dict[str, str] = {}
-    respondents = list(kept)
-    for r in taken:
-        stem = f"imp-{_slug(r.id, 'r')}"[:56]
-        rid, n = stem, 1
-        while rid in used_ids or rid in new_ids.values():
-            n += 1
-            rid = f"{stem}-{n}"
-        new_ids[r.id] = rid
-        respondents.append(
-            Respondent(id=rid, name=r.name, partner=mapping[r.partner], is_estimate=False)
+    new_ids = _imported_ids(taken, {r.id for r in base.respondents})
+    respondents = kept + [
+        Respondent(
+            id=new_ids[r.id], name=r.name, partner=mapping[r.partner], kind=RespondentKind.IMPORTED
         )
+        for r in taken
+    ]
     answers = [a for a in base.answers if a.respondent in kept_ids]
     answers += [
         a.model_copy(update={"respondent": new_ids[a.respondent]})
@@ -190,8 +174,57 @@ def merge_partner_file(
         merged = Assessment.model_validate(data)
     except ValueError as exc:  # pragma: no cover - guarded by the checks above
         raise AssessmentFileError(f"The two files could not be combined: {exc}") from None
-    names = [p.name for p in base.partners if p.id in imported_partners]
-    return merged, names
+    return merged, [p.name for p in base.partners if p.id in imported_partners]
+
+
+def _partner_mapping(base: Assessment, other: Assessment, own_partner: str) -> dict[str, str]:
+    """The file's partner ids -> this assessment's, by name; never onto `own_partner`."""
+    base_by_name = {name_key(p.name): p.id for p in base.partners}
+    mapping: dict[str, str] = {}
+    for p in other.partners:
+        target = base_by_name.get(name_key(p.name))
+        if target is not None and target != own_partner:
+            mapping[p.id] = target
+    if not mapping:
+        ours = ", ".join(p.name for p in base.partners if p.id != own_partner)
+        theirs = ", ".join(p.name for p in other.partners)
+        raise AssessmentFileError(
+            f"None of the partners in that file ({theirs}) matches a partner of this "
+            f"assessment ({ours}). Check that both sides spelled the partner names the same "
+            "way (fix them in Set-up) or choose the right file."
+        )
+    return mapping
+
+
+def _respondents_to_take(other: Assessment, mapping: dict[str, str]) -> list[Respondent]:
+    """The file's respondents who answered for a matched partner themselves."""
+    answered = {a.respondent for a in other.answers}
+    taken = [
+        r
+        for r in other.respondents
+        if r.partner in mapping and not r.is_estimate and r.id in answered
+    ]
+    if not taken:
+        other_name = {p.id: p.name for p in other.partners}
+        names = ", ".join(other_name[p] for p in mapping)
+        raise AssessmentFileError(
+            f"That file has no answers from {names}. Ask them to answer the questionnaire "
+            "for their own organisation and export it again."
+        )
+    return taken
+
+
+def _imported_ids(taken: list[Respondent], used: set[str]) -> dict[str, str]:
+    """A new respondent id for each one taken from the file, clashing with none in use."""
+    new_ids: dict[str, str] = {}
+    for r in taken:
+        stem = f"imp-{file_stem(r.id, 'r', 40)}"[:56]
+        rid, n = stem, 1
+        while rid in used or rid in new_ids.values():
+            n += 1
+            rid = f"{stem}-{n}"
+        new_ids[r.id] = rid
+    return new_ids
 
 
 def carry_over(old: Assessment, new: Assessment) -> Assessment:
@@ -199,7 +232,7 @@ def carry_over(old: Assessment, new: Assessment) -> Assessment:
 
     Partner ids are positional (p1, p2, ...), so a respondent stays with the partner in
     the same position; answers from banks no longer selected are dropped. The solo
-    respondent ("me") is taken from `new`, so changing "who answers for whom" applies.
+    respondent (`OWN_RESPONDENT`) is taken from `new`, so changing "who answers for whom" applies.
     """
     partner_ids = {p.id for p in new.partners}
     new_ids = {r.id for r in new.respondents}

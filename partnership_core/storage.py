@@ -15,6 +15,7 @@ import os
 import random
 import threading
 import time
+import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -66,7 +68,8 @@ __all__ = [
     "answers",
     "agreements",
     "actions",
-    "join_attempts",
+    "join_buckets",
+    "database_identity",
     "drafts",
     "StoreOptions",
     "ServiceOptions",
@@ -133,6 +136,20 @@ workshops = Table(
     Column("join_code", String(16), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
     Column("revealed_at", DateTime, nullable=True),
+    # Chosen at creation: what shared screens and exports may show.
+    Column("hide_names", Boolean, nullable=False, server_default=text("TRUE")),
+    Column("anonymous_comments", Boolean, nullable=False, server_default=text("FALSE")),
+    Column("min_group_size", Integer, nullable=False, server_default=text("3")),
+    # The discussion as phones follow it; `room_version` changes with every change a
+    # waiting screen must show (state, current item, timer, agreements, actions).
+    Column("current_statement", String(130), nullable=True),
+    Column("timer_started_at", DateTime, nullable=True),
+    Column("timer_seconds", Integer, nullable=True),
+    Column("room_version", Integer, nullable=False, server_default=text("0")),
+    # The projector's link: it shows progress and results, and carries no facilitator power.
+    Column("room_token_hash", String(64), nullable=True, unique=True),
+    # The QR code's join link: a long key that joins without the throttle a typed code meets.
+    Column("join_key_hash", String(64), nullable=True, unique=True),
 )
 
 # The partner organisations of a workshop, in the order the facilitator listed them.
@@ -141,6 +158,8 @@ partners = _keyed_in_workshop(
     Column("partner_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("position", Integer, nullable=False),
+    # How many people the facilitator expects; the automatic reveal waits for them.
+    Column("expected_headcount", Integer, nullable=True),
 )
 
 participants = Table(
@@ -177,6 +196,7 @@ answers = Table(
     Column("prediction", SmallInteger, nullable=True),
     Column("comment", Text, nullable=True),
     Column("updated_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
 )
 
 # What the partners agreed in the discussion after the reveal, one row per statement.
@@ -187,6 +207,7 @@ agreements = _keyed_in_workshop(
     Column("disagreement", Boolean, nullable=False),
     Column("notes", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
 )
 
 actions = Table(
@@ -202,12 +223,24 @@ actions = Table(
     Index("ix_actions_workshop", "workshop_id"),
 )
 
-join_attempts = Table(
-    "join_attempts",
+# Token buckets of the join throttle: one per client (sha256 of what the UI passes) and
+# one for the whole server (`workshop.throttle.SERVER_BUCKET`).
+join_buckets = Table(
+    "join_buckets",
     metadata,
-    Column("client_key", String(64), primary_key=True),  # sha256 of what the UI passes
-    Column("failures", Integer, nullable=False),
-    Column("last_failure", DateTime, nullable=False),
+    Column("bucket", String(64), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# One row, written by the migration that added it: a database that does not hold the id a
+# service read at start is another database (replaced or recreated under it).
+database_identity = Table(
+    "database_identity",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("identity", String(36), nullable=False),
+    Column("created_at", DateTime, nullable=False),
 )
 
 # Solo work in progress (see drafts.py): one row per draft link, the token only as a hash.
@@ -371,12 +404,65 @@ def _v3_drafts(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v4_room(conn: Connection) -> None:
+    # Workshops that hold up in a room: anonymity options, discussion state, the keys of
+    # the room view's and the QR code's links, expected headcounts, versions for edits,
+    # the token-bucket join throttle and the database id.
+    for table, column in (
+        ("workshops", "hide_names BOOLEAN NOT NULL DEFAULT TRUE"),
+        ("workshops", "anonymous_comments BOOLEAN NOT NULL DEFAULT FALSE"),
+        ("workshops", "min_group_size INTEGER NOT NULL DEFAULT 3"),
+        ("workshops", "current_statement VARCHAR(130)"),
+        ("workshops", "timer_started_at TIMESTAMP"),
+        ("workshops", "timer_seconds INTEGER"),
+        ("workshops", "room_version INTEGER NOT NULL DEFAULT 0"),
+        ("partners", "expected_headcount INTEGER"),
+        ("answers", "version INTEGER NOT NULL DEFAULT 1"),
+        ("agreements", "version INTEGER NOT NULL DEFAULT 1"),
+        ("workshops", "room_token_hash VARCHAR(64)"),
+        ("workshops", "join_key_hash VARCHAR(64)"),
+    ):
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column}"))
+    # SQLite cannot add a UNIQUE column; a unique index does the same on both databases.
+    for index, column in (
+        ("uq_workshops_room_token", "room_token_hash"),
+        ("uq_workshops_join_key", "join_key_hash"),
+    ):
+        conn.execute(text(f"CREATE UNIQUE INDEX {index} ON workshops ({column})"))
+    conn.execute(text("DROP TABLE join_attempts"))
+    conn.execute(
+        text(
+            "CREATE TABLE join_buckets (bucket VARCHAR(64) PRIMARY KEY, tokens FLOAT NOT NULL, "
+            "updated_at TIMESTAMP NOT NULL)"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE TABLE database_identity (id INTEGER PRIMARY KEY, identity VARCHAR(36) "
+            "NOT NULL, created_at TIMESTAMP NOT NULL)"
+        )
+    )
+    conn.execute(
+        text("INSERT INTO database_identity (id, identity, created_at) VALUES (1, :i, :t)"),
+        {"i": str(uuid.uuid4()), "t": to_db(utc_now())},
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workshops, partners, participants, answers, agreements, actions", _v1_initial),
     Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
     Migration(3, "drafts: solo work in progress kept across reloads", _v3_drafts),
+    Migration(4, "room: anonymity, discussion state, headcounts, versions, throttle", _v4_room),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
+
+# The first schema version with a `database_identity` row.
+_IDENTITY_VERSION = 4
+_REPLACED = (
+    "{failed} The database was deleted or replaced while the app was running, so nothing "
+    "was stored. Keep this page open; the organiser must restore the database (or its "
+    "folder) and restart the app."
+)
 
 # Any constant works: it only has to be the same in every process of this app.
 _PG_MIGRATION_LOCK = 0x5046_4D49  # "PFMI"
@@ -463,6 +549,9 @@ class Store:
         # on a lock first keeps the wait short and fair; other processes still meet the
         # busy timeout.
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        # Set once the schema is ready (`migrate`): what a running app must keep finding.
+        self._file_identity: tuple[int, int] | None = None
+        self.identity: str | None = None
         _STORES.add(self)
 
     @property
@@ -536,6 +625,7 @@ class Store:
             StorageError: the database stayed unavailable; nothing of `fn` was stored.
             Anything `fn` raises (e.g. `WorkshopError`), after rolling back.
         """
+        self._check_file(failed)
         last: BaseException | None = None
         for attempt in range(self.retry_attempts):
             if attempt:
@@ -617,7 +707,60 @@ class Store:
                     current = migration.version
             return current
 
-        return self.run(apply, failed="The database schema could not be prepared.")
+        version = self.run(apply, failed="The database schema could not be prepared.")
+        if version >= _IDENTITY_VERSION:
+            self._pin_identity()
+        return version
+
+    # ------------------------------------------------------------------ same database
+
+    def _sqlite_file(self) -> Path | None:
+        database = self.engine.url.database
+        if self.dialect != "sqlite" or not database or database == ":memory:":
+            return None
+        return Path(database)
+
+    def _pin_identity(self) -> None:
+        """Remember which database this is, so that a replaced one is refused, not used."""
+        read = text("SELECT identity FROM database_identity WHERE id = 1")
+        self.identity = self.run(
+            lambda conn: conn.execute(read).scalar_one(),
+            write=False,
+            failed="The database could not be read.",
+        )
+        path = self._sqlite_file()
+        if path is not None:
+            stat = path.stat()
+            self._file_identity = (stat.st_dev, stat.st_ino)
+        if not getattr(self, "_identity_listener", False):
+            event.listen(self.engine, "connect", self._check_identity)
+            self._identity_listener = True
+
+    def _check_identity(self, dbapi_conn: Any, _record: Any) -> None:
+        # Every new connection: an emptied or restored-elsewhere database has another id.
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute("SELECT identity FROM database_identity WHERE id = 1")
+            row = cur.fetchone()
+        except Exception:  # noqa: BLE001 - no table at all: a new, empty database
+            row = None
+        finally:
+            cur.close()
+        if row is None or row[0] != self.identity:
+            raise StorageError(_REPLACED.format(failed="Nothing could be read or saved."))
+
+    def _check_file(self, failed: str) -> None:
+        """Refuse to go on when the SQLite file was deleted or replaced under the app: its
+        open connections would keep writing into a file nobody will read again."""
+        if self._file_identity is None:
+            return
+        path = self._sqlite_file()
+        try:
+            stat = path.stat() if path is not None else None
+        except OSError:
+            stat = None
+        if stat is None or (stat.st_dev, stat.st_ino) != self._file_identity:
+            raise StorageError(_REPLACED.format(failed=failed))
 
     def dispose(self) -> None:
         """Close every pooled connection."""

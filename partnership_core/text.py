@@ -17,6 +17,7 @@ __all__ = [
     "NAME_MAX_LENGTH",
     "InvalidNameError",
     "check_name",
+    "confusable_skeleton",
     "file_stem",
     "format_score",
     "join_names",
@@ -49,6 +50,36 @@ def normalise_name(value: str) -> str:
 def name_key(value: str) -> str:
     """What two names are compared by: normalised and case-folded."""
     return normalise_name(value).casefold()
+
+
+# Letters that look like Latin ones in common fonts (Cyrillic, Greek), and Latin letters
+# and digits that look like each other, mapped to one representative. Applied after NFKC and
+# case folding, so only lower-case forms are needed. A deliberately small table (the
+# usual homoglyphs), not the whole Unicode confusables list.
+_LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "е": "e", "ё": "e", "г": "r", "з": "3", "һ": "h", "і": "l",
+        "ї": "l", "ј": "j", "к": "k", "м": "m", "н": "h", "о": "o", "п": "n", "р": "p",
+        "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+        "ь": "b", "ү": "y", "ӏ": "l",
+        # Greek
+        "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "l", "κ": "k", "μ": "u",
+        "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "c",
+        "σ": "o", "ϲ": "c", "ϳ": "j", "ά": "a", "έ": "e", "ί": "l", "ό": "o", "ύ": "u",
+        # Latin and digits that pass for each other
+        "0": "o", "1": "l", "i": "l", "ı": "l", "|": "l", "5": "s", "ß": "ss",
+    }
+)  # fmt: skip
+
+
+def confusable_skeleton(value: str) -> str:
+    """What two names that LOOK the same share: `name_key`, accents dropped, common Latin,
+    Cyrillic and Greek look-alikes mapped to one letter ("Аnna" with a Cyrillic А, "Anna"
+    and "ANNA" all give "anna")."""
+    decomposed = unicodedata.normalize("NFD", name_key(value))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare).translate(_LOOK_ALIKES)
 
 
 def check_name(value: object, what: str, max_length: int = NAME_MAX_LENGTH) -> str:

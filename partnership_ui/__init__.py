@@ -1,15 +1,14 @@
-"""Shared Streamlit helpers for Partnership Fit pages.
+"""The Streamlit layer of Partnership Fit.
 
-Every page starts with `bootstrap()`: it makes the page work whether or not `app.py`
-ran first in this rerun (see the AppTest note in docs / RECIPES: with a `pages/` folder,
-Streamlit may rerun a page script on its own), and on the solo pages it keeps the answers
-in the database so that a browser reload brings them back (`autosave`).
+`widgets/` holds what several pages share (questionnaire, result view, downloads),
+`views/` the body of each workshop page, `session` and `autosave` the solo flow's actions
+and its draft, `state` every session-state object. Every page starts with
+`bootstrap(page_name)`: it makes the page work whether or not `app.py` ran first in this
+rerun (with a `pages/` folder Streamlit may run a page script on its own), and on the solo
+pages it keeps the answers in the database so that a browser reload brings them back.
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 import streamlit as st
 
@@ -20,23 +19,25 @@ from .state import init_state, ui_state
 __all__ = ["bootstrap", "notify"]
 
 
-def bootstrap() -> None:
-    """Idempotent per-run set-up shared by every page: state objects and one-off notices."""
+def bootstrap(page_name: str) -> None:
+    """Idempotent per-run set-up shared by every page: state objects and one-off notices.
+
+    Args:
+        page_name: the page's file name in `pages/` without ".py" (e.g. "results").
+    """
     init_state()
-    caller = Path(sys._getframe(1).f_globals.get("__file__", "app.py"))
-    page = caller.stem if caller.parent.name == "pages" else None
-    solo_page = page in SOLO_PAGES
+    solo_page = page_name in SOLO_PAGES
     if solo_page:
         # Load a `?draft=` link into a fresh session before anything on the page renders.
-        restore_from_link(page)
+        restore_from_link(page_name)
     if in_legacy_pages_mode():
-        hand_over_to_app(f"pages/{caller.name}" if caller.parent.name == "pages" else "app.py")
+        hand_over_to_app(f"pages/{page_name}.py")
     notice = ui_state().notice
     if notice:
         ui_state().notice = None
         st.success(notice, icon=":material/check_circle:")
     if solo_page:
-        sync_draft(page)
+        sync_draft(page_name)
 
 
 def notify(message: str) -> None:

@@ -3,9 +3,10 @@
 A reload starts a new Streamlit session with empty state. So once a solo assessment is set
 up (or opened), it is written to the database as a draft (`partnership_core.drafts`) and the
 draft's token goes into the address bar (`?draft=<token>`). Every later change is written at
-once: answers from the questionnaire's `on_change`, everything else (set-up, step, active
-respondent, page) at the start of the next run, when `bootstrap()` sees that it differs from
-what was last written. A fresh session opened with `?draft=` loads the draft back.
+once: an answer by itself from the questionnaire's `on_change`, everything else (set-up,
+respondents, step, active respondent, page) at the start of the next run, when
+`bootstrap()` sees that it differs from what was last written. A fresh session opened with
+`?draft=` loads the draft back.
 
 When the database cannot be used the app keeps working in memory and says, without
 blocking anything, that answers are not being saved across reloads.
@@ -14,51 +15,52 @@ blocking anything, that answers are not being saved across reloads.
 from __future__ import annotations
 
 import json
-import os
 import time
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from partnership_core.assessment import Answer
-from partnership_core.drafts import DraftNotFoundError
+from partnership_core.assessment import Answer, Assessment
+from partnership_core.drafts import AnswerChange, DraftNotFoundError
 from partnership_core.errors import AssessmentFileError, PartnershipFitError, StorageError
+from partnership_core.links import DRAFT_PARAM, draft_link
 
+from .context import base_url
 from .data import draft_store
 from .routing import in_legacy_pages_mode
 from .state import (
-    DRAFT_KEY,
     DraftState,
+    SetupState,
     draft_state,
     questionnaire_navs,
+    replace_setup,
+    reset_draft,
+    set_questionnaire_step,
     setup_state,
     solo_state,
     ui_state,
 )
 
 __all__ = [
-    "QUERY_PARAM",
     "SOLO_PAGES",
+    "SOLO_NAV_PREFIX",
     "RETRY_SECONDS",
     "answer_changed",
-    "draft_link",
     "forget_draft",
     "render_draft_status",
     "restore_from_link",
+    "resume_draft",
     "save_draft",
     "sync_draft",
     "ui_snapshot",
 ]
 
-QUERY_PARAM = "draft"
 # Pages of the solo flow: only these carry `?draft=` (the workshop pages have their own links).
 SOLO_PAGES = ("home", "setup", "questionnaire", "results")
 # After a failure, wait this long before trying the database again: an unreachable server
 # must not slow every click down by its connection time-out.
 RETRY_SECONDS = 30.0
-_SOLO_NAV_PREFIX = "q_"  # pages/questionnaire.py draws each respondent with "q_<id>_"
-PUBLIC_URL_ENV = "PARTNERSHIP_FIT_PUBLIC_URL"
+SOLO_NAV_PREFIX = "q_"  # the solo questionnaire draws each respondent with "q_<id>_"
 
 
 def ui_snapshot() -> dict[str, Any]:
@@ -73,17 +75,9 @@ def ui_snapshot() -> dict[str, Any]:
         "steps": {
             prefix: nav.step
             for prefix, nav in sorted(questionnaire_navs().items())
-            if prefix.startswith(_SOLO_NAV_PREFIX)
+            if prefix.startswith(SOLO_NAV_PREFIX)
         },
-        "setup": {
-            "name": setup.name,
-            "partnership_type": str(setup.partnership_type),
-            "partner_names": list(setup.partner_names),
-            "bank_ids": list(setup.bank_ids),
-            "respondent_name": setup.respondent_name,
-            "own_partner": int(setup.own_partner),
-            "predict": bool(setup.predict),
-        },
+        "setup": setup.snapshot(),
     }
 
 
@@ -107,8 +101,8 @@ def _store() -> Any:
 def _show_token_in_url(draft: DraftState) -> None:
     # Only on solo pages: the workshop pages' links carry their own tokens.
     if draft.token and draft.page in SOLO_PAGES:
-        if st.query_params.get(QUERY_PARAM) != draft.token:
-            st.query_params[QUERY_PARAM] = draft.token
+        if st.query_params.get(DRAFT_PARAM) != draft.token:
+            st.query_params[DRAFT_PARAM] = draft.token
 
 
 def save_draft() -> bool:
@@ -147,17 +141,41 @@ def save_draft() -> bool:
     except (PartnershipFitError, ValueError) as exc:  # an assessment that does not validate
         draft.problem = f"The assessment could not be prepared for saving ({exc})."
         return False
+    _saved(draft, fingerprint)
+    return True
+
+
+def _saved(draft: DraftState, fingerprint: tuple[int, str]) -> None:
     draft.saved = fingerprint
     draft.problem = None
     draft.failed_at = None
     _show_token_in_url(draft)
-    return True
 
 
-def answer_changed(_answer: Answer | None, _statement: str) -> None:
-    """`on_change` of the solo questionnaire: write the answer the moment it is given."""
-    solo_state().touch()
-    save_draft()
+def answer_changed(respondent_id: str, answer: Answer | None, statement: str) -> None:
+    """`on_change` of the solo questionnaire: keep the answer and write it the moment it
+    is given: only that answer when the draft holds everything else already."""
+    solo, draft = solo_state(), draft_state()
+    solo.record_answer(respondent_id, statement, answer)
+    if draft.token is None or draft.saved is None or draft.saved[0] != solo.revision:
+        save_draft()  # the draft is behind on more than this answer: write it whole
+        return
+    store = _store()
+    snapshot = ui_snapshot()
+    change = AnswerChange(respondent_id, statement, answer)
+    try:
+        if store is None:
+            raise StorageError(draft.problem or "The database cannot be reached.")
+        store.save(draft.token, ui_state=snapshot, changes=[change])
+    except StorageError as exc:
+        _failed(draft, str(exc))
+        draft.saved = None  # written whole once the database is back
+        return
+    except (PartnershipFitError, ValueError):
+        draft.saved = None
+        save_draft()  # the stored draft does not fit the change: replace it
+        return
+    _saved(draft, (solo.revision, json.dumps(snapshot, sort_keys=True)))
 
 
 def restore_from_link(page: str) -> None:
@@ -170,7 +188,7 @@ def restore_from_link(page: str) -> None:
     if draft.link_checked:
         return
     draft.link_checked = True
-    token = st.query_params.get(QUERY_PARAM)
+    token = st.query_params.get(DRAFT_PARAM)
     if not token or solo.started:
         return  # nothing to restore, or this session already holds work of its own
     store = _store()
@@ -187,10 +205,8 @@ def restore_from_link(page: str) -> None:
         return
     except (DraftNotFoundError, AssessmentFileError) as exc:
         draft.message = str(exc)
-        del st.query_params[QUERY_PARAM]
+        del st.query_params[DRAFT_PARAM]
         return
-    from .session import resume_draft  # session imports this module
-
     resume_draft(assessment, ui)
     draft.token = token
     draft.saved = None  # written again on the next sync: marks the draft as in use
@@ -235,26 +251,10 @@ def forget_draft() -> str | None:
                 f"The saved copy could not be deleted ({exc}). Its link keeps working until "
                 "it is removed automatically after a long time without changes."
             )
-    st.session_state[DRAFT_KEY] = DraftState(link_checked=True, page=draft.page)
-    if QUERY_PARAM in st.query_params:
-        del st.query_params[QUERY_PARAM]
+    reset_draft(draft.page)
+    if DRAFT_PARAM in st.query_params:
+        del st.query_params[DRAFT_PARAM]
     return problem
-
-
-def draft_link(token: str) -> str:
-    """The address that brings the person back to this draft."""
-    base = os.environ.get(PUBLIC_URL_ENV, "").strip()
-    if not base:
-        try:
-            base = st.context.url or ""
-        except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
-            base = ""
-    parts = urlsplit(base or "http://localhost:8501")
-    path = parts.path.rstrip("/")
-    head, _, last = path.rpartition("/")
-    if last in SOLO_PAGES:  # st.context.url normally drops the page already; be sure
-        path = head
-    return f"{parts.scheme}://{parts.netloc}{path}/?{QUERY_PARAM}={quote(token)}"
 
 
 def render_draft_status(*, compact: bool = False) -> None:
@@ -269,4 +269,33 @@ def render_draft_status(*, compact: bool = False) -> None:
         ":material/cloud_done: Your answers are saved as you go, so a reload keeps them. "
         "Keep this link to come back to them later (anyone with it can see and change them):"
     )
-    st.code(draft_link(draft.token), language=None)
+    st.code(draft_link(base_url(), draft.token), language=None)
+
+
+def resume_draft(assessment: Assessment, ui: dict[str, Any]) -> None:
+    """Put a draft loaded after a reload back into the session: answers, respondents,
+    set-up values and the step each questionnaire was on. Unknown ids are ignored."""
+    solo = solo_state()
+    solo.own_respondent = None
+    solo.active_respondent = None
+    solo.load(assessment)
+    ids = {r.id for r in assessment.respondents}
+    if ui.get("own_respondent") in ids:
+        solo.own_respondent = ui["own_respondent"]
+    if ui.get("active_respondent") in ids:
+        solo.active_respondent = ui["active_respondent"]
+    finished = ui.get("finished")
+    if isinstance(finished, list):
+        solo.finished = {f for f in finished if f in ids}
+    else:
+        solo.finished = {r.id for r in assessment.respondents if solo.answers.get(r.id)}
+    setup = SetupState.from_snapshot(ui.get("setup")) or SetupState.from_assessment(
+        assessment, solo.own_partner
+    )
+    solo.ask_prediction = bool(ui.get("ask_prediction", setup.predict))
+    replace_setup(setup)
+    steps = ui.get("steps")
+    for prefix, step in (steps if isinstance(steps, dict) else {}).items():
+        if isinstance(prefix, str) and prefix.startswith(SOLO_NAV_PREFIX) and isinstance(step, int):
+            set_questionnaire_step(prefix, step)
+    solo.touch()

@@ -1,4 +1,4 @@
-"""Cached loaders and shared services: the only place the UI caches, around plain arguments."""
+"""Cached loaders and shared services, keyed by plain arguments (bank ids, database URL)."""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ import streamlit as st
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
-__all__ = ["ROUTE_KEY", "in_legacy_pages_mode", "hand_over_to_app", "follow_deep_link"]
+from .state import ui_state
 
-ROUTE_KEY = "pf_route_to"
+__all__ = ["in_legacy_pages_mode", "hand_over_to_app", "follow_deep_link"]
 
 
 def in_legacy_pages_mode() -> bool:
@@ -31,13 +31,13 @@ def hand_over_to_app(page_path: str) -> None:
     The query string travels with the route: for links such as `/join?code=...` or
     `/facilitator?t=...` it is the whole point of the link, and a switch drops it.
     """
-    st.session_state[ROUTE_KEY] = (page_path, st.query_params.to_dict())
+    ui_state().route = (page_path, st.query_params.to_dict())
     st.switch_page("app.py")
 
 
 def follow_deep_link() -> None:
     """Called by app.py after `st.navigation`: finish a hand-over started by a page."""
-    route = st.session_state.pop(ROUTE_KEY, None)
+    route, ui_state().route = ui_state().route, None
     if route:
         target, query = route
         st.switch_page(target, query_params=query or None)

@@ -1,14 +1,11 @@
-"""Actions of the solo flow on the session state (what pages call after reading widgets)."""
+"""Actions of the solo flow on the session state (what page bodies call after reading widgets)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import streamlit as st
-
-from partnership_core.assessment import Answer, Assessment, parse_assessment
+from partnership_core.assessment import Answer, Assessment, RespondentKind, parse_assessment
 from partnership_core.bank import PartnershipType
 from partnership_core.solo import (
+    OWN_RESPONDENT,
     add_estimate_respondent,
     carry_over,
     merge_partner_file,
@@ -17,14 +14,7 @@ from partnership_core.solo import (
 
 from . import notify
 from .autosave import forget_draft, save_draft
-from .state import (
-    SOLO_KEY,
-    QuestionnaireNav,
-    SetupState,
-    SoloState,
-    replace_setup,
-    solo_state,
-)
+from .state import SetupState, replace_setup, reset_solo, solo_state
 
 __all__ = [
     "work_in_progress",
@@ -33,9 +23,7 @@ __all__ = [
     "start_estimate",
     "finish_respondent",
     "import_partner_file",
-    "setup_from_assessment",
     "answer_count",
-    "resume_draft",
     "start_over",
 ]
 
@@ -46,21 +34,6 @@ def work_in_progress() -> bool:
     return solo.started and any(solo.answers.values())
 
 
-def setup_from_assessment(assessment: Assessment, own_partner: str | None) -> SetupState:
-    """Set-up values that describe an opened assessment (so Set-up shows it)."""
-    me = next((r for r in assessment.respondents if not r.is_estimate), None)
-    ids = [p.id for p in assessment.partners]
-    return SetupState(
-        name=assessment.name,
-        partnership_type=assessment.partnership_type,
-        partner_names=[p.name for p in assessment.partners],
-        bank_ids=list(assessment.banks),
-        respondent_name=me.name if me else "",
-        own_partner=ids.index(own_partner) if own_partner in ids else 0,
-        predict=any(a.prediction is not None for a in assessment.answers),
-    )
-
-
 def open_assessment(assessment: Assessment, message: str | None = None) -> None:
     """Make an opened file the assessment being worked on; the previous one is replaced."""
     solo = solo_state()
@@ -69,8 +42,7 @@ def open_assessment(assessment: Assessment, message: str | None = None) -> None:
     solo.finished = set()
     solo.load(assessment)
     solo.finished = {r.id for r in assessment.respondents if solo.answers.get(r.id)}
-    own = solo.respondent(solo.own_respondent).partner if solo.own_respondent else None
-    setup = setup_from_assessment(assessment, own)
+    setup = SetupState.from_assessment(assessment, solo.own_partner)
     solo.ask_prediction = setup.predict
     replace_setup(setup)
     solo.touch()
@@ -98,11 +70,11 @@ def apply_setup(setup: SetupState) -> Assessment:
         fresh = carry_over(solo.build(), fresh)
     finished = set(solo.finished)
     solo.load(fresh)
-    solo.own_respondent = "me"
+    solo.own_respondent = OWN_RESPONDENT
     solo.finished = finished & {r.id for r in fresh.respondents}
     solo.ask_prediction = setup.predict
-    if "me" not in solo.finished:
-        solo.active_respondent = "me"
+    if OWN_RESPONDENT not in solo.finished:
+        solo.active_respondent = OWN_RESPONDENT
     solo.touch()
     save_draft()  # creates the draft link on the first set-up
     return fresh
@@ -138,12 +110,13 @@ def import_partner_file(data: bytes, file_name: str) -> list[str]:
     solo = solo_state()
     other = parse_assessment(data, source=file_name)
     base = solo.build()
-    own = solo.respondent(solo.own_respondent).partner if solo.own_respondent else ""
-    merged, names = merge_partner_file(base, other, own)
+    merged, names = merge_partner_file(base, other, solo.own_partner or "")
     finished = set(solo.finished)
     solo.load(merged)
     solo.finished = finished | {
-        r.id for r in merged.respondents if r.id.startswith("imp-") and solo.answers.get(r.id)
+        r.id
+        for r in merged.respondents
+        if r.kind is RespondentKind.IMPORTED and solo.answers.get(r.id)
     }
     solo.touch()
     return names
@@ -154,57 +127,6 @@ def answer_count(respondent_id: str, statement_ids: list[str]) -> int:
     return sum(1 for q in statement_ids if q in answers)
 
 
-def _setup_from_snapshot(data: Any) -> SetupState | None:
-    """Set-up values saved with a draft, or None when missing or not as written."""
-    if not isinstance(data, dict):
-        return None
-    try:
-        names = [str(n) for n in data["partner_names"]]
-        banks = [str(b) for b in data["bank_ids"]]
-        own = int(data["own_partner"])
-        if not 2 <= len(names) <= 6 or not 0 <= own < len(names):
-            return None
-        return SetupState(
-            name=str(data["name"]),
-            partnership_type=PartnershipType(data["partnership_type"]),
-            partner_names=names,
-            bank_ids=banks,
-            respondent_name=str(data["respondent_name"]),
-            own_partner=own,
-            predict=bool(data["predict"]),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def resume_draft(assessment: Assessment, ui: dict[str, Any]) -> None:
-    """Put a draft loaded after a reload back into the session: answers, respondents,
-    set-up values and the step each questionnaire was on. Unknown ids are ignored."""
-    solo = solo_state()
-    solo.own_respondent = None
-    solo.active_respondent = None
-    solo.load(assessment)
-    ids = {r.id for r in assessment.respondents}
-    if ui.get("own_respondent") in ids:
-        solo.own_respondent = ui["own_respondent"]
-    if ui.get("active_respondent") in ids:
-        solo.active_respondent = ui["active_respondent"]
-    finished = ui.get("finished")
-    if isinstance(finished, list):
-        solo.finished = {f for f in finished if f in ids}
-    else:
-        solo.finished = {r.id for r in assessment.respondents if solo.answers.get(r.id)}
-    own = solo.respondent(solo.own_respondent).partner if solo.own_respondent else None
-    setup = _setup_from_snapshot(ui.get("setup")) or setup_from_assessment(assessment, own)
-    solo.ask_prediction = bool(ui.get("ask_prediction", setup.predict))
-    replace_setup(setup)
-    steps = ui.get("steps")
-    for prefix, step in (steps if isinstance(steps, dict) else {}).items():
-        if isinstance(prefix, str) and prefix.startswith("q_") and isinstance(step, int):
-            st.session_state[f"{prefix}nav"] = QuestionnaireNav(step=max(step, 0))
-    solo.touch()
-
-
 def start_over() -> str | None:
     """Forget the solo assessment: delete its draft, empty answers, set-up and steps.
 
@@ -212,8 +134,5 @@ def start_over() -> str | None:
         A problem to show when the saved copy could not be deleted, else None.
     """
     problem = forget_draft()
-    st.session_state[SOLO_KEY] = SoloState()
-    replace_setup(SetupState())
-    for key in [k for k in st.session_state if str(k).startswith("q_")]:
-        del st.session_state[key]  # questionnaire steps and widget values
+    reset_solo()
     return problem

@@ -1,19 +1,29 @@
-"""Typed session state: one object per concern, created in one place (`init_state`).
+"""Typed session state: one object per concern, every one created here.
 
 Widget keys are only a view of these objects. Answers live here, so they survive a
 page switch (Streamlit forgets the state of widgets that are not on the page) and a
-rerun of any page in any order.
+rerun of any page in any order. The solo objects are made by `init_state` on every run;
+the workshop ones and the per-widget ones on first use, by the accessor that returns them.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import streamlit as st
 
-from partnership_core.assessment import Answer, Assessment
+from partnership_core.assessment import (
+    MAX_PARTNERS,
+    MIN_PARTNERS,
+    Answer,
+    Assessment,
+    Respondent,
+)
 from partnership_core.bank import SPINE_BANK_ID, PartnershipType
+from partnership_core.workshop import WorkshopInfo
 
 __all__ = [
     "SETUP_KEY",
@@ -25,6 +35,11 @@ __all__ = [
     "SoloState",
     "UiState",
     "QuestionnaireNav",
+    "PreparedReport",
+    "JoinState",
+    "FacilitatorState",
+    "DiscussionState",
+    "WORKSHOP_STATE_KEYS",
     "init_state",
     "setup_state",
     "replace_setup",
@@ -33,13 +48,31 @@ __all__ = [
     "draft_state",
     "questionnaire_nav",
     "questionnaire_navs",
+    "set_questionnaire_step",
+    "prepared_report",
+    "keep_prepared_report",
+    "join_state",
+    "facilitator_state",
+    "discussion_state",
+    "session_client_id",
+    "reset_solo",
+    "reset_draft",
+    "forget_workshop_state",
 ]
 
 SETUP_KEY = "pf_setup"
 SOLO_KEY = "pf_solo"
 UI_KEY = "pf_ui"
 DRAFT_KEY = "pf_draft"
-MAX_PARTNERS = 6
+_REPORT_KEY = "pf_report"
+_JOIN_KEY = "pf_ws_join"
+_FACILITATOR_KEY = "pf_ws_fac"
+_DISCUSSION_KEY = "pf_ws_discussion"
+_CLIENT_KEY = "pf_ws_client"
+# Entries that hold a workshop's data (the agenda position, a prepared report with its
+# answers): forgotten when the workshop is deleted. Widget values go by themselves once
+# their widgets are no longer drawn.
+WORKSHOP_STATE_KEYS = (_FACILITATOR_KEY, _DISCUSSION_KEY, _REPORT_KEY)
 
 
 @dataclass
@@ -53,6 +86,55 @@ class SetupState:
     respondent_name: str = ""
     own_partner: int = 0
     predict: bool = False
+
+    @classmethod
+    def from_assessment(cls, assessment: Assessment, own_partner: str | None) -> SetupState:
+        """The set-up values that describe an opened assessment (so Set-up shows it)."""
+        me = next((r for r in assessment.respondents if not r.is_estimate), None)
+        ids = [p.id for p in assessment.partners]
+        return cls(
+            name=assessment.name,
+            partnership_type=assessment.partnership_type,
+            partner_names=[p.name for p in assessment.partners],
+            bank_ids=list(assessment.banks),
+            respondent_name=me.name if me else "",
+            own_partner=ids.index(own_partner) if own_partner in ids else 0,
+            predict=any(a.prediction is not None for a in assessment.answers),
+        )
+
+    def snapshot(self) -> dict[str, Any]:
+        """The values as plain JSON data (kept with a solo draft)."""
+        return {
+            "name": self.name,
+            "partnership_type": str(self.partnership_type),
+            "partner_names": list(self.partner_names),
+            "bank_ids": list(self.bank_ids),
+            "respondent_name": self.respondent_name,
+            "own_partner": int(self.own_partner),
+            "predict": bool(self.predict),
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: Any) -> SetupState | None:
+        """The values of a `snapshot()`, or None when missing or not as written."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            names = [str(n) for n in data["partner_names"]]
+            own = int(data["own_partner"])
+            if not MIN_PARTNERS <= len(names) <= MAX_PARTNERS or not 0 <= own < len(names):
+                return None
+            return cls(
+                name=str(data["name"]),
+                partnership_type=PartnershipType(data["partnership_type"]),
+                partner_names=names,
+                bank_ids=[str(b) for b in data["bank_ids"]],
+                respondent_name=str(data["respondent_name"]),
+                own_partner=own,
+                predict=bool(data["predict"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
 @dataclass
@@ -70,25 +152,39 @@ class SoloState:
     active_respondent: str | None = None
     ask_prediction: bool = False
     finished: set[str] = field(default_factory=set)
-    # Bumped by every change to the assessment or its answers: autosave compares it with
-    # the revision it last wrote instead of comparing every answer on every rerun.
+    # Bumped by every change to the assessment other than an answer (answers are written
+    # one by one as they change): autosave compares it with the revision it last wrote.
     revision: int = 0
 
     def touch(self) -> None:
-        """Record that the assessment or an answer changed (so autosave writes it)."""
+        """Record that the set-up, respondents or answers changed in bulk (autosave then
+        writes the whole assessment)."""
         self.revision += 1
+
+    def record_answer(self, respondent_id: str, statement: str, answer: Answer | None) -> None:
+        """Keep one answer given (or cleared, None) in the questionnaire."""
+        answers = self.answers.setdefault(respondent_id, {})
+        if answer is None:
+            answers.pop(statement, None)
+        else:
+            answers[statement] = answer
 
     @property
     def started(self) -> bool:
         return self.assessment is not None
 
-    def respondent(self, respondent_id: str) -> Any:
+    def respondent(self, respondent_id: str) -> Respondent:
         assert self.assessment is not None
         return next(r for r in self.assessment.respondents if r.id == respondent_id)
 
+    @property
+    def own_partner(self) -> str | None:
+        """The partner the person working alone answers for (None before set-up)."""
+        return self.respondent(self.own_respondent).partner if self.own_respondent else None
+
     def answers_of(self, respondent_id: str) -> dict[str, Answer]:
-        """The live answer dict of a respondent (created empty on first use)."""
-        return self.answers.setdefault(respondent_id, {})
+        """A copy of a respondent's answers (change them through `record_answer`)."""
+        return dict(self.answers.get(respondent_id, {}))
 
     def build(self) -> Assessment:
         """The complete, validated assessment with every answer given so far."""
@@ -117,9 +213,17 @@ class SoloState:
 
 @dataclass
 class UiState:
-    """Messages carried across a page switch (shown once on the next page)."""
+    """What carries across reruns and page switches outside any one assessment.
+
+    `notice` is shown once on the next page; `route` is a page (and its query) to go to
+    once app.py has registered the navigation (see `routing`); `confirm_start_over` and
+    `start_over_problem` belong to Home's "Start over".
+    """
 
     notice: str | None = None
+    route: tuple[str, dict[str, Any]] | None = None
+    confirm_start_over: bool = False
+    start_over_problem: str | None = None
 
 
 @dataclass
@@ -146,6 +250,56 @@ class QuestionnaireNav:
 
     step: int = 0
     confirm_level: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    """The summary report files made for one exact version of an assessment."""
+
+    fingerprint: str
+    pdf: bytes
+    html: bytes
+
+
+@dataclass
+class JoinState:
+    """One participant's session: the workshop found by code, then their own answers.
+
+    `answers` is the questionnaire's live dict, loaded from the database once per token.
+    `pending` holds changes the database refused (qid -> answer, or None for a cleared one);
+    they are written again at the start of the next interaction.
+    """
+
+    code: str | None = None
+    info: WorkshopInfo | None = None
+    auto_looked_up: str | None = None
+    token: str | None = None
+    loaded_for: str | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
+    pending: dict[str, Answer | None] = field(default_factory=dict)
+    saved_at: datetime | None = None
+    hold_retry: bool = False  # a write failed in this very interaction: retry on the next
+    save_error: str | None = None
+    notice: str | None = None
+
+
+@dataclass
+class FacilitatorState:
+    """What the facilitator's page remembers between reruns (not the workshop itself)."""
+
+    just_created: bool = False
+    message: str | None = None
+    import_round: int = 0  # bumping it empties the file uploader after a successful import
+    partner_names: list[str] = field(default_factory=lambda: ["", ""])
+
+
+@dataclass
+class DiscussionState:
+    """Where the facilitator is in the agenda, and the last outcome to show."""
+
+    index: int = 0
+    message: str | None = None
+    error: str | None = None
 
 
 def init_state() -> None:
@@ -196,3 +350,55 @@ def questionnaire_navs() -> dict[str, QuestionnaireNav]:
         for k, v in st.session_state.items()
         if str(k).endswith("nav") and isinstance(v, QuestionnaireNav)
     }
+
+
+def set_questionnaire_step(key_prefix: str, step: int) -> None:
+    """Put the questionnaire drawn with `key_prefix` on `step` (e.g. after a reload)."""
+    st.session_state[f"{key_prefix}nav"] = QuestionnaireNav(step=max(step, 0))
+
+
+def prepared_report(key_prefix: str) -> PreparedReport | None:
+    """The report last prepared by the downloads drawn with `key_prefix`, if any."""
+    reports: dict[str, PreparedReport] = st.session_state.setdefault(_REPORT_KEY, {})
+    return reports.get(key_prefix)
+
+
+def keep_prepared_report(key_prefix: str, report: PreparedReport) -> None:
+    """Keep the report just prepared (one per downloads widget, the latest only)."""
+    st.session_state.setdefault(_REPORT_KEY, {})[key_prefix] = report
+
+
+def join_state() -> JoinState:
+    return st.session_state.setdefault(_JOIN_KEY, JoinState())
+
+
+def facilitator_state() -> FacilitatorState:
+    return st.session_state.setdefault(_FACILITATOR_KEY, FacilitatorState())
+
+
+def discussion_state() -> DiscussionState:
+    return st.session_state.setdefault(_DISCUSSION_KEY, DiscussionState())
+
+
+def session_client_id() -> str:
+    """A random id of this browser session, made on first use."""
+    return st.session_state.setdefault(_CLIENT_KEY, uuid.uuid4().hex)
+
+
+def reset_solo() -> None:
+    """Forget the solo assessment, its set-up and every questionnaire's step and widgets."""
+    st.session_state[SOLO_KEY] = SoloState()
+    replace_setup(SetupState())
+    for key in [k for k in st.session_state if str(k).startswith("q_")]:
+        del st.session_state[key]
+
+
+def reset_draft(page: str | None) -> None:
+    """Forget the solo draft's token and status (its link was checked already)."""
+    st.session_state[DRAFT_KEY] = DraftState(link_checked=True, page=page)
+
+
+def forget_workshop_state() -> None:
+    """Drop what this session holds of a workshop (after the workshop is deleted)."""
+    for key in WORKSHOP_STATE_KEYS:
+        st.session_state.pop(key, None)

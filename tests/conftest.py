@@ -106,3 +106,24 @@ def browser(browser_required: None):  # noqa: ANN201 - a Playwright Browser
         b = launch_browser(p)
         yield b
         b.close()
+
+
+# --------------------------------------------------------------------------- tiers
+
+_TIER_MARKS = {"app": ("slow",), "browser": ("browser", "slow")}
+# Unit modules that write real databases, render real PDFs or fuzz: seconds, not milliseconds.
+_SLOW_UNIT_MODULES = frozenset(
+    {"test_drafts", "test_fuzz", "test_report", "test_workshop_room", "test_workshop_service"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the folder it lives in, so `-m "not browser and not slow"` selects
+    the fast tier (tests/unit without its slow tests) whatever marks a module forgets."""
+    tests_dir = Path(__file__).resolve().parent
+    for item in items:
+        folder = Path(item.fspath).resolve().relative_to(tests_dir).parts[0]
+        for mark in _TIER_MARKS.get(folder, ()):
+            item.add_marker(mark)
+        if folder == "unit" and Path(item.fspath).stem in _SLOW_UNIT_MODULES:
+            item.add_marker("slow")

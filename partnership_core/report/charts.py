@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from .model import GapRow, LevelSection, LevelSummary, PartnerInfo
+from ..text import format_score
+from .model import CharacteristicRow, GapRow, LevelSection, LevelSummary, PartnerInfo
 
 __all__ = [
     "Rect",
@@ -19,7 +21,9 @@ __all__ = [
     "Marker",
     "Text",
     "Chart",
+    "ChartPainter",
     "PT",
+    "draw",
     "level_chart",
     "level_summary_chart",
     "perception_chart",
@@ -34,6 +38,8 @@ MUTED = "#666666"
 
 @dataclass(frozen=True)
 class Rect:
+    """A rectangle: x and w in chart units (scaled to the page), y and h in mm."""
+
     x: float
     y: float
     w: float
@@ -44,6 +50,8 @@ class Rect:
 
 @dataclass(frozen=True)
 class Line:
+    """A straight line from (x1, y1) to (x2, y2), `width` mm thick."""
+
     x1: float
     y1: float
     x2: float
@@ -54,6 +62,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Marker:
+    """A partner's marker (a palette symbol) centred on (x, y)."""
+
     x: float
     y: float
     symbol: str
@@ -63,6 +73,8 @@ class Marker:
 
 @dataclass(frozen=True)
 class Text:
+    """A line of text anchored at (x, y), y being its baseline."""
+
     x: float
     y: float  # baseline
     text: str
@@ -74,11 +86,32 @@ class Text:
 
 @dataclass(frozen=True)
 class Chart:
+    """A laid-out chart: its items in drawing order, `height` mm tall."""
+
     title: str
     description: str
     width: float
     height: float
     items: tuple[Rect | Line | Marker | Text, ...] = field(default_factory=tuple)
+
+
+class ChartPainter(Protocol):
+    """What a renderer implements to draw a chart: one method per kind of item."""
+
+    def rect(self, item: Rect) -> None: ...
+
+    def line(self, item: Line) -> None: ...
+
+    def marker(self, item: Marker) -> None: ...
+
+    def text(self, item: Text) -> None: ...
+
+
+def draw(chart: Chart, painter: ChartPainter) -> None:
+    """Hand every item of `chart`, in drawing order, to the painter's method of its kind."""
+    methods = {Rect: painter.rect, Line: painter.line, Marker: painter.marker, Text: painter.text}
+    for item in chart.items:
+        methods[type(item)](item)
 
 
 def marker_points(symbol: str, x: float, y: float, r: float) -> list[tuple[float, float]]:
@@ -127,10 +160,6 @@ def _wrap(text: str, width_mm: float, size_pt: float, max_lines: int = 2) -> lis
     return lines
 
 
-def _fmt(v: float | None) -> str:
-    return "–" if v is None else f"{v:.0f}"
-
-
 def _legend(partners: tuple[PartnerInfo, ...], width: float, y: float) -> tuple[list, float]:
     """Partner markers with names in rows; returns items and the height used."""
     items: list = []
@@ -155,67 +184,96 @@ def _axis(x0: float, x1: float, top: float, bottom: float) -> list:
     return items
 
 
+@dataclass(frozen=True)
+class _LevelTracks:
+    """Where a level chart draws: the readiness track (x0-x1), the alignment bar (b0-b1),
+    the label column, the row height and each partner's vertical offset within a row."""
+
+    label_w: float
+    x0: float
+    x1: float
+    b0: float
+    b1: float
+    row_h: float
+    offsets: tuple[float, ...]
+
+    @classmethod
+    def for_width(cls, width: float, partners: int) -> _LevelTracks:
+        label_w = width * 0.30
+        return cls(
+            label_w=label_w,
+            x0=label_w + 2,
+            x1=width * 0.74,
+            b0=width * 0.80,
+            b1=width - 4,  # room for the "100" tick label
+            row_h=4.0 + 2.0 * min(partners, 6),
+            offsets=tuple((i - (partners - 1) / 2) * 1.6 for i in range(partners)),
+        )
+
+    def readiness_x(self, value: float) -> float:
+        return self.x0 + (self.x1 - self.x0) * value / 100
+
+
+def _striped_row(items: list, r: int, top: float, row_h: float, width: float) -> None:
+    """Shade every other row, behind everything drawn so far."""
+    if r % 2 == 0:
+        items.insert(0, Rect(0, top + row_h * r, width, row_h, fill="#F5F5F5"))
+
+
+def _row_label(text: str, cy: float, width_mm: float, size: float, leading: float) -> list:
+    """A row's label, wrapped to two lines and centred on the row's middle `cy`."""
+    lines = _wrap(text, width_mm, size)
+    return [
+        Text(0.5, cy + 1.0 + (k - (len(lines) - 1) / 2) * leading, line, size)
+        for k, line in enumerate(lines)
+    ]
+
+
+def _level_row(
+    row: CharacteristicRow, cy: float, t: _LevelTracks, partners: tuple[PartnerInfo, ...]
+) -> list:
+    """One characteristic: label, the line between its partners, their markers, alignment."""
+    items = _row_label(row.name, cy, t.label_w - 2, 7.5, 3.2)
+    present = [(i, v) for i, v in enumerate(row.readiness) if v is not None]
+    if len(present) >= 2:
+        lo = min(v for _, v in present)
+        hi = max(v for _, v in present)
+        items.append(Line(t.readiness_x(lo), cy, t.readiness_x(hi), cy, "#9E9E9E", 0.6))
+    if not present:
+        items.append(Text((t.x0 + t.x1) / 2, cy + 1.0, "no ratings yet", 6.5, MUTED, "middle"))
+    for i, v in present:
+        p = partners[i]
+        items.append(Marker(t.readiness_x(v), cy + t.offsets[i], p.symbol, p.colour, 1.3))
+    bar_h = min(4.0, t.row_h * 0.5)
+    if row.alignment is not None:
+        bar_w = (t.b1 - t.b0) * row.alignment / 100
+        items.append(
+            Rect(t.b0, cy - bar_h / 2, bar_w, bar_h, fill=row.band_colour, stroke="#777777")
+        )
+    items.append(Text(t.b0 - 1.0, cy + 1.0, format_score(row.alignment), 7, INK, "end", bold=True))
+    return items
+
+
 def level_chart(level: LevelSection, partners: tuple[PartnerInfo, ...], width: float) -> Chart:
     """Readiness of every partner per characteristic (dots joined by a line: the wider the
     line, the further apart the partners) and each characteristic's alignment bar."""
     items, legend_h = _legend(partners, width, 0.0)
-    label_w = width * 0.30
-    x0, x1 = label_w + 2, width * 0.74  # readiness track
-    b0, b1 = width * 0.80, width - 4  # alignment bar; room for the "100" tick label
+    t = _LevelTracks.for_width(width, len(partners))
     top = legend_h + 6.0
-    items.append(Text(x0, top - 2.0, "Readiness of each partner (0–100)", 7, MUTED, bold=True))
-    items.append(Text(b0, top - 2.0, "Alignment", 7, MUTED, bold=True))
-    row_h = 4.0 + 2.0 * min(len(partners), 6)
-    n = len(level.rows)
-    bottom = top + row_h * n
-    items += _axis(x0, x1, top, bottom)
-    items += _axis(b0, b1, top, bottom)
-    offsets = [(i - (len(partners) - 1) / 2) * 1.6 for i in range(len(partners))]
+    items.append(Text(t.x0, top - 2.0, "Readiness of each partner (0–100)", 7, MUTED, bold=True))
+    items.append(Text(t.b0, top - 2.0, "Alignment", 7, MUTED, bold=True))
+    bottom = top + t.row_h * len(level.rows)
+    items += _axis(t.x0, t.x1, top, bottom)
+    items += _axis(t.b0, t.b1, top, bottom)
     for r, row in enumerate(level.rows):
-        cy = top + row_h * (r + 0.5)
-        if r % 2 == 0:
-            items.insert(0, Rect(0, top + row_h * r, width, row_h, fill="#F5F5F5"))
-        lines = _wrap(row.name, label_w - 2, 7.5)
-        for k, line in enumerate(lines):
-            ly = cy + 1.0 + (k - (len(lines) - 1) / 2) * 3.2
-            items.append(Text(0.5, ly, line, 7.5))
-        present = [(i, v) for i, v in enumerate(row.readiness) if v is not None]
-        if len(present) >= 2:
-            lo = min(v for _, v in present)
-            hi = max(v for _, v in present)
-            items.append(
-                Line(x0 + (x1 - x0) * lo / 100, cy, x0 + (x1 - x0) * hi / 100, cy, "#9E9E9E", 0.6)
-            )
-        if not present:
-            items.append(Text((x0 + x1) / 2, cy + 1.0, "no ratings yet", 6.5, MUTED, "middle"))
-        for i, v in present:
-            items.append(
-                Marker(
-                    x0 + (x1 - x0) * v / 100,
-                    cy + offsets[i],
-                    partners[i].symbol,
-                    partners[i].colour,
-                    1.3,
-                )
-            )
-        bar_h = min(4.0, row_h * 0.5)
-        if row.alignment is not None:
-            items.append(
-                Rect(
-                    b0,
-                    cy - bar_h / 2,
-                    (b1 - b0) * row.alignment / 100,
-                    bar_h,
-                    fill=row.band_colour,
-                    stroke="#777777",
-                )
-            )
-        label = _fmt(row.alignment)
-        items.append(Text(b0 - 1.0, cy + 1.0, label, 7, INK, "end", bold=True))
+        _striped_row(items, r, top, t.row_h, width)
+        items += _level_row(row, top + t.row_h * (r + 0.5), t, partners)
     description = "; ".join(
         f"{row.name}: "
-        + ", ".join(f"{p.name} {_fmt(v)}" for p, v in zip(partners, row.readiness, strict=True))
-        + f", alignment {_fmt(row.alignment)} ({row.band_label})"
+        + ", ".join(
+            f"{p.name} {format_score(v)}" for p, v in zip(partners, row.readiness, strict=True)
+        )
+        + f", alignment {format_score(row.alignment)} ({row.band_label})"
         for row in level.rows
     )
     return Chart(
@@ -228,7 +286,8 @@ def level_chart(level: LevelSection, partners: tuple[PartnerInfo, ...], width: f
 
 
 def level_summary_chart(levels: tuple[LevelSummary, ...], width: float) -> Chart:
-    """Compatibility per level as bars in the colour of the level's verdict."""
+    """Each level's lowest fit (its weakest characteristic's figure) as a bar in the colour
+    of the level's verdict."""
     items: list = []
     label_w = width * 0.24
     x0, x1 = label_w + 2, width * 0.62
@@ -249,11 +308,13 @@ def level_summary_chart(levels: tuple[LevelSummary, ...], width: float) -> Chart
                     stroke="#777777",
                 )
             )
-        items.append(Text(x1 + 3, cy + 1.2, f"{_fmt(lv.compatibility)}  {lv.verdict_label}", 8))
+        items.append(
+            Text(x1 + 3, cy + 1.2, f"{format_score(lv.compatibility)}  {lv.verdict_label}", 8)
+        )
     return Chart(
-        title="Compatibility per level",
+        title="Lowest fit per level",
         description="; ".join(
-            f"{lv.name}: {_fmt(lv.compatibility)} ({lv.verdict_label})" for lv in levels
+            f"{lv.name}: {format_score(lv.compatibility)} ({lv.verdict_label})" for lv in levels
         ),
         width=width,
         height=bottom + 5.0,
@@ -280,11 +341,8 @@ def perception_chart(
     items += _axis(x0, x1, top, bottom)
     for r, g in enumerate(rows):
         cy = top + row_h * (r + 0.5)
-        if r % 2 == 0:
-            items.insert(0, Rect(0, top + row_h * r, width, row_h, fill="#F5F5F5"))
-        lines = _wrap(g.text, label_w - 2, 7)
-        for k, line in enumerate(lines):
-            items.append(Text(0.5, cy + 1.0 + (k - (len(lines) - 1) / 2) * 3.0, line, 7))
+        _striped_row(items, r, top, row_h, width)
+        items += _row_label(g.text, cy, label_w - 2, 7, 3.0)
         px = x0 + (x1 - x0) * g.predicted / 100
         ax = x0 + (x1 - x0) * g.actual / 100
         items.append(Line(px, cy, ax, cy, "#9E9E9E", 0.6))

@@ -7,27 +7,24 @@ comment shows literally.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from ..errors import ReportError
-from .charts import (
-    PT,
-    Chart,
-    Line,
-    Marker,
-    Rect,
-    Text,
-    level_chart,
-    level_summary_chart,
-    marker_points,
-    perception_chart,
-)
-from .model import LevelSection, ReportData
+from ..palette import text_on
+from ..text import format_score
+from . import charts, wording
+from .charts import PT, marker_points
+from .coverage import CharacteristicCoverageRow
+from .model import AgendaRow, LevelSection, ReportData
+from .mou import mou_summary
+from .why import FindingRow, rules_of
 
 __all__ = ["render_html"]
 
 CHART_WIDTH = 170.0
 _PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
+SHORT_FILL = "#FDAE61"  # a coverage share below what is needed to judge
 
 _CSS = """
 :root { --ink:#1f1f1f; --muted:#5f5f5f; --accent:#1f3a5f; --line:#d8dde3; --open:#b2182b; }
@@ -67,6 +64,9 @@ td.num, th.num { text-align: center; }
 .open { background: var(--open); color: #fff; font-weight: bold; font-size: .75rem;
   padding: .05rem .35rem; border-radius: 2px; margin-right: .35rem; }
 .open-text { color: var(--open); font-weight: bold; }
+.finding { margin: .8rem 0 1rem; }
+ul.ranked { list-style: none; padding-left: .6rem; }
+.finding p { margin: .3rem 0 .2rem; }
 .agenda-item { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
 .rank { display: inline-block; min-width: 1.6rem; text-align: center; background: var(--accent);
   color: #fff; font-weight: bold; margin-right: .4rem; }
@@ -93,19 +93,9 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
-
-
-def _text_on(hex_colour: str) -> str:
-    h = hex_colour.lstrip("#")
-    r, g, b = int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
-    return "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#fff"
-
-
 def _badge(text: str, colour: str) -> str:
     return (
-        f'<span class="badge" style="background:{_e(colour)};color:{_text_on(colour)}">'
+        f'<span class="badge" style="background:{_e(colour)};color:{text_on(colour)}">'
         f"{_e(text)}</span>"
     )
 
@@ -120,44 +110,54 @@ def _marker_svg(symbol: str, colour: str, size: float = 12) -> str:
     )
 
 
-def _svg(chart: Chart) -> str:
-    out = [
+class _SvgPainter:
+    """Writes a laid-out chart's items as SVG elements (the viewBox is in mm)."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+
+    def rect(self, item: charts.Rect) -> None:
+        fill = _e(item.fill) if item.fill else "none"
+        stroke = f' stroke="{_e(item.stroke)}" stroke-width="0.15"' if item.stroke else ""
+        self.out.append(
+            f'<rect x="{item.x:.2f}" y="{item.y:.2f}" width="{item.w:.2f}" '
+            f'height="{item.h:.2f}" fill="{fill}"{stroke}/>'
+        )
+
+    def line(self, item: charts.Line) -> None:
+        self.out.append(
+            f'<line x1="{item.x1:.2f}" y1="{item.y1:.2f}" x2="{item.x2:.2f}" '
+            f'y2="{item.y2:.2f}" stroke="{_e(item.colour)}" stroke-width="{item.width}"/>'
+        )
+
+    def marker(self, item: charts.Marker) -> None:
+        points = marker_points(item.symbol, item.x, item.y, item.size)
+        pts = " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
+        edge = "#fff" if item.colour.upper() != "#FFFFFF" else "#222"
+        self.out.append(
+            f'<polygon points="{pts}" fill="{_e(item.colour)}" stroke="{edge}" stroke-width="0.2"/>'
+        )
+
+    def text(self, item: charts.Text) -> None:
+        weight = ' font-weight="bold"' if item.bold else ""
+        self.out.append(
+            f'<text x="{item.x:.2f}" y="{item.y:.2f}" font-size="{item.size * PT:.2f}" '
+            f'fill="{_e(item.colour)}" text-anchor="{item.anchor}"{weight}>'
+            f"{_e(item.text)}</text>"
+        )
+
+
+def _svg(chart: charts.Chart) -> str:
+    painter = _SvgPainter()
+    charts.draw(chart, painter)
+    return (
         f"<figure><figcaption>{_e(chart.title)}</figcaption>"
         f'<svg viewBox="0 0 {chart.width:.1f} {chart.height:.1f}" role="img" '
         f'aria-label="{_e(chart.description)}" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif">'
-    ]
-    for item in chart.items:
-        if isinstance(item, Rect):
-            fill = _e(item.fill) if item.fill else "none"
-            stroke = f' stroke="{_e(item.stroke)}" stroke-width="0.15"' if item.stroke else ""
-            out.append(
-                f'<rect x="{item.x:.2f}" y="{item.y:.2f}" width="{item.w:.2f}" '
-                f'height="{item.h:.2f}" fill="{fill}"{stroke}/>'
-            )
-        elif isinstance(item, Line):
-            out.append(
-                f'<line x1="{item.x1:.2f}" y1="{item.y1:.2f}" x2="{item.x2:.2f}" '
-                f'y2="{item.y2:.2f}" stroke="{_e(item.colour)}" stroke-width="{item.width}"/>'
-            )
-        elif isinstance(item, Marker):
-            pts = " ".join(
-                f"{x:.2f},{y:.2f}" for x, y in marker_points(item.symbol, item.x, item.y, item.size)
-            )
-            edge = "#fff" if item.colour.upper() != "#FFFFFF" else "#222"
-            out.append(
-                f'<polygon points="{pts}" fill="{_e(item.colour)}" stroke="{edge}" '
-                f'stroke-width="0.2"/>'
-            )
-        elif isinstance(item, Text):
-            weight = ' font-weight="bold"' if item.bold else ""
-            out.append(
-                f'<text x="{item.x:.2f}" y="{item.y:.2f}" font-size="{item.size * PT:.2f}" '
-                f'fill="{_e(item.colour)}" text-anchor="{item.anchor}"{weight}>'
-                f"{_e(item.text)}</text>"
-            )
-    out.append("</svg></figure>")
-    return "".join(out)
+        + "".join(painter.out)
+        + "</svg></figure>"
+    )
 
 
 def _table(
@@ -200,10 +200,7 @@ def _cover(d: ReportData) -> str:
     partners = "".join(
         f"<li>{_marker_svg(p.symbol, p.colour)}"
         f'<span class="name" style="color:{_e(p.colour)}">{_e(p.name)}</span>'
-        f'<span class="muted">{p.respondents} respondent{"s" if p.respondents != 1 else ""}'
-        + (f" ({p.estimates} estimating)" if p.estimates else "")
-        + (f" · {p.share_rated:.0%} of ratings given" if p.share_rated is not None else "")
-        + "</span></li>"
+        f'<span class="muted">{_e(p.answered_by)}</span></li>'
         for p in d.partners
     )
     banks = "".join(
@@ -240,29 +237,17 @@ def _toc(d: ReportData) -> str:
 
 def _verdict(d: ReportData) -> str:
     v = d.verdict
-    compat = (
-        f" · compatibility {_fmt(v.compatibility)} of 100" if v.compatibility is not None else ""
+    figure = f" · {_e(v.figure)}" if v.figure else ""
+    notes = _list("Not assessed", d.coverage.not_assessed) + _list(
+        "Points to bear in mind", d.warnings
     )
-    where = (
-        f"Where you are: the {_e(v.stage_name.lower())} is the first level not yet cleared. "
-        "Work through the levels in order."
-        if v.stage_name
-        else "Where you are: every level is cleared."
-    )
-    warnings = ""
-    if d.warnings:
-        warnings = (
-            "<h3>Points to bear in mind</h3><ul>"
-            + "".join(f"<li>{_e(w)}</li>" for w in d.warnings)
-            + "</ul>"
-        )
     glance = _table(
-        ["Level", "Characteristic", "Compatibility", "Band"],
+        ["Level", "Characteristic", "Fit", "Band"],
         [
             [
                 _e(lv.name),
                 _e(r.name),
-                _fmt(r.compatibility),
+                format_score(r.compatibility),
                 _band_cell(r.band_label, r.band_colour),
             ]
             for lv in d.levels
@@ -272,23 +257,143 @@ def _verdict(d: ReportData) -> str:
     )
     return (
         '<section class="page" id="verdict"><h2>The verdict</h2>'
-        f'<div class="verdict-box" style="background:{_e(v.colour)};color:{_text_on(v.colour)}">'
-        f"{_e(v.label)}{compat}</div>"
-        f'<p><strong>{_e(v.headline)}</strong></p><p class="muted">{where}</p>'
+        f'<div class="verdict-box" style="background:{_e(v.colour)};color:{text_on(v.colour)}">'
+        f"{_e(v.label)}{figure}</div>"
+        f'<p><strong>{_e(v.headline)}</strong></p><p class="muted">{_e(v.where)}</p>'
         f"<h3>Next step</h3><p>{_e(v.next_step)}</p>"
-        f"{_svg(level_summary_chart(d.level_summaries, CHART_WIDTH))}"
+        f"{_svg(charts.level_summary_chart(d.level_summaries, CHART_WIDTH))}"
         f'<div class="keep"><h3>All characteristics at a glance</h3>{glance}</div>'
-        f"{warnings}</section>"
+        f"{notes}</section>"
     )
+
+
+def _ul(lines: Iterable[str], css: str = "") -> str:
+    """A bullet list of plain sentences; nothing when there are none."""
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    if not items:
+        return ""
+    return (f'<ul class="{css}">' if css else "<ul>") + items + "</ul>"
+
+
+def _list(heading: str, lines: tuple[str, ...]) -> str:
+    """A headed bullet list of plain sentences; nothing when there are none."""
+    return f"<h3>{_e(heading)}</h3>{_ul(lines)}" if lines else ""
+
+
+def _why(d: ReportData) -> str:
+    intro = wording.WHY_INTRO if d.verdict_findings else wording.WHY_NONE
+    also = ""
+    if d.agenda_findings:
+        also = (
+            f"<h3>{_e(wording.WHY_AGENDA_HEADING)}</h3><p>{_e(wording.WHY_AGENDA_ONLY)}</p><ul>"
+            + "".join(
+                f"<li>{_badge(f.severity_label, f.colour)} {_e(f.sentence)}</li>"
+                for f in d.agenda_findings
+            )
+            + "</ul>"
+        )
+    findings = "".join(_finding(f) for f in d.verdict_findings)
+    rules = rules_of(d.verdict_findings)
+    table = (
+        f"<h3>{_e(wording.WHY_RULES)}</h3>"
+        + _table(["Rule", "What it says"], [[_e(n), _e(t)] for n, t in rules])
+        if rules
+        else ""
+    )
+    return (
+        '<section class="page" id="why"><h2>Why this verdict</h2>'
+        f"<p>{_e(intro)}</p>{table}{findings}{also}</section>"
+    )
+
+
+def _rule_texts(findings: tuple[FindingRow, ...]) -> str:
+    """The rules behind a section's findings, in full, once above them."""
+    return "".join(
+        f'<p class="small muted">{_e(name)}: {_e(text)}</p>' for name, text in rules_of(findings)
+    )
+
+
+def _finding(f: FindingRow) -> str:
+    """A finding: severity and what it does to the verdict, what was found, the rule, who
+    and which statements, with their figures."""
+    effect = f" → {_e(f.effect_note)} · " if f.effect_note else " "
+    who = f'<div class="small muted">Who: {_e(f.who)}</div>' if f.who else ""
+    return (
+        f'<div class="finding keep"><div>{_badge(f.severity_label, f.colour)}'
+        f'<span class="small muted">{effect}{_e(f.where)}</span></div>'
+        f"<p><strong>{_e(f.sentence)}</strong></p>"
+        f'<div class="small muted">Rule: {_e(f.rule_label)}</div>{who}'
+        f"{_ul(f.evidence_shown, 'small')}"
+        + (f'<p class="small muted">{_e(f.evidence_more)}</p>' if f.evidence_more else "")
+        + "</div>"
+    )
+
+
+def _splits(d: ReportData) -> str:
+    if d.splits:
+        body = _rule_texts(d.splits) + "".join(_finding(f) for f in d.splits)
+    else:
+        single = all(p.respondents <= 1 for p in d.partners)
+        none = wording.SPLITS_SINGLE_VOICE if single else wording.SPLITS_NONE
+        body = f'<p class="muted">{_e(none)}</p>'
+    return (
+        '<section class="page" id="splits"><h2>Where a partner’s own people differ</h2>'
+        f"<p>{_e(wording.SPLITS_INTRO)}</p>{body}</section>"
+    )
+
+
+def _coverage(d: ReportData) -> str:
+    c = d.coverage
+    partners = _table(
+        ["Partner", "Respondents", "Ratings expected", "Given", "Not sure", "Unanswered"],
+        [
+            [
+                f'<strong style="color:{_e(d.partners[r.partner_index].colour)}">'
+                f"{_e(r.partner)}</strong>",
+                str(d.partners[r.partner_index].respondents),
+                str(r.expected),
+                str(r.rated),
+                str(r.not_sure),
+                str(r.unanswered),
+            ]
+            for r in c.partners
+        ],
+        num={1, 2, 3, 4, 5},
+    )
+    shares = _table(
+        ["Characteristic", *(p.name for p in d.partners)],
+        [_coverage_cells(row) for row in c.characteristics],
+        num=set(range(1, len(d.partners) + 1)),
+        heading_colours=[None, *(p.colour for p in d.partners)],
+    )
+    return (
+        '<section class="page" id="coverage"><h2>Who answered what</h2>'
+        f'<p>{_e(wording.COVERAGE_INTRO)}</p><div class="keep">{partners}</div>'
+        f"<h3>Share of each characteristic’s statements rated</h3>"
+        f'<p class="small muted">{_e(c.summary)} {_e(wording.COVERAGE_SHORT)}</p>{shares}'
+        f"{_list('Answers to check', c.flagged)}</section>"
+    )
+
+
+def _coverage_cells(row: CharacteristicCoverageRow) -> list[str]:
+    if not row.assessed:
+        return [_e(row.name), *("not assessed" for _ in row.shares)]
+    return [
+        _e(row.name),
+        *(
+            _band_cell(f"{share:.0%}", SHORT_FILL) if short else f"{share:.0%}"
+            for share, short in zip(row.shares, row.short, strict=True)
+        ),
+    ]
 
 
 def _level(d: ReportData, lv: LevelSection) -> str:
     rows = [
         [
             _e(r.name) + (" ⚑" if r.red_flag else ""),
-            *(_fmt(v) for v in r.readiness),
-            _fmt(r.alignment),
-            _fmt(r.compatibility),
+            *(format_score(v) for v in r.readiness),
+            format_score(r.alignment),
+            format_score(r.compatibility),
             _band_cell(r.band_label, r.band_colour),
         ]
         for r in lv.rows
@@ -310,20 +415,26 @@ def _level(d: ReportData, lv: LevelSection) -> str:
     return (
         f'<section class="level" id="{_e(lv.anchor)}">'
         f"<h2>{_e(lv.name)}: {_e(lv.verdict_label)}</h2>"
-        f'<p>{_badge(lv.verdict_label, lv.verdict_colour)} <span class="muted">compatibility '
-        f"{_fmt(lv.compatibility)} · level weight {lv.weight:g}</span></p>"
+        f'<p>{_badge(lv.verdict_label, lv.verdict_colour)} <span class="muted">lowest fit '
+        f"{format_score(lv.compatibility)} · level weight {lv.weight:g}</span></p>"
         f'<p>{_e(lv.explanation)}</p><p class="muted small">{_e(lv.description)}</p>'
-        f"{_svg(level_chart(lv, d.partners, CHART_WIDTH))}"
+        f"{_svg(charts.level_chart(lv, d.partners, CHART_WIDTH))}"
         f'<div class="keep"><h3>Characteristics</h3>{table}</div>'
-        '<p class="muted small">Partner columns: readiness 0–100. ⚑ marks a statement with a gap '
-        "large enough to be a red flag at this level.</p>"
+        f'<p class="muted small">Partner columns: readiness 0–100. {_e(wording.FLAG_NOTE)}</p>'
         f"<h3>What the bands mean for you</h3>{advice}</section>"
     )
 
 
 def _perception(d: ReportData) -> str:
     rows = [
-        [_e(g.predictor), _e(g.other), _e(g.text), _fmt(g.predicted), _fmt(g.actual), _fmt(g.gap)]
+        [
+            _e(g.predictor),
+            _e(g.other),
+            _e(g.text),
+            format_score(g.predicted),
+            format_score(g.actual),
+            format_score(g.gap),
+        ]
         for g in d.perception_gaps
     ]
     return (
@@ -331,7 +442,14 @@ def _perception(d: ReportData) -> str:
         "<p>Respondents predicted how the other partner would answer. The larger the difference "
         "between prediction and answer, the more the partners misjudge each other on that point: "
         "worth raising before it surprises anyone.</p>"
-        f"{_svg(perception_chart(d.perception_gaps, d.partners, CHART_WIDTH))}"
+        + (
+            "<h3>Misreadings to talk through</h3>"
+            + _rule_texts(d.misreadings)
+            + "".join(_finding(f) for f in d.misreadings)
+            if d.misreadings
+            else ""
+        )
+        + f"{_svg(charts.perception_chart(d.perception_gaps, d.partners, CHART_WIDTH))}"
         '<div class="keep"><h3>Predictions compared</h3>'
         f'<p class="small muted">{_e(d.perception_summary)}</p>'
         + _table(
@@ -345,41 +463,36 @@ def _perception(d: ReportData) -> str:
 
 def _agenda(d: ReportData) -> str:
     if not d.agenda:
-        body = (
-            "<p>Nothing needs to go on the agenda: no statement shows a gap or a shared shortfall "
-            "large enough to discuss.</p>"
-        )
+        body = f"<p>{_e(wording.AGENDA_NONE)}</p>"
     else:
-        body = (
-            "<p>Statements to talk through, most urgent first: ranked by how far apart or how far "
-            "from ready the partners are, how much the level weighs and how important respondents "
-            "said the point is.</p>"
-        )
-        for a in d.agenda_details:
-            scores = " ".join(
-                f'<strong style="color:{_e(p.colour)}">{_e(p.name)} {_fmt(s)}</strong>'
-                for p, s in zip(d.partners, a.scores, strict=True)
-            )
-            prompts = "".join(f"<li>{_e(q)}</li>" for q in a.prompts)
-            body += (
-                f'<div class="agenda-item"><div><span class="rank">{a.rank}</span>'
-                f"<strong>{_e(a.text)}</strong></div>"
-                f'<div class="small muted">{_e(a.characteristic_name)} · {_e(a.level_name)} · '
-                f"{scores}</div><p>{_e(a.reason)}</p>"
-                + (f"<ul>{prompts}</ul>" if prompts else "")
-                + "</div>"
-            )
-    if d.agenda_rest:
+        body = f"<p>{_e(wording.AGENDA_INTRO)}</p>"
+    if d.talk_first:
+        heading = wording.talk_first_heading(len(d.talk_first), d.talk_first_minutes)
+        body += f"<h3>{_e(heading)}</h3>" + "".join(_agenda_item(d, a) for a in d.talk_first)
+    if d.agenda_groups:
+        body += f"<h3>{_e(wording.AGENDA_REST)}</h3>"
+    for group in d.agenda_groups:
         body += (
-            f"<h3>Further agenda items ({len(d.agenda_rest)})</h3><ul>"
-            + "".join(
-                f"<li>{a.rank}. {_e(a.text)} — {_e(a.characteristic_name)}, "
-                f"{_e(a.level_name.lower())}</li>"
-                for a in d.agenda_rest
-            )
+            f"<h4>{_e(group.characteristic_name)} ({_e(group.level_name.lower())})</h4>"
+            '<ul class="ranked">'
+            + "".join(f"<li>{a.rank}. {_e(a.brief)}</li>" for a in group.items)
             + "</ul>"
         )
     return f'<section class="page" id="agenda"><h2>Discussion agenda</h2>{body}</section>'
+
+
+def _agenda_item(d: ReportData, a: AgendaRow) -> str:
+    scores = " ".join(
+        f'<strong style="color:{_e(p.colour)}">{_e(p.name)} {format_score(s)}</strong>'
+        for p, s in zip(d.partners, a.scores, strict=True)
+    )
+    return (
+        f'<div class="agenda-item"><div><span class="rank">{a.rank}</span>'
+        f"<strong>{_e(a.text)}</strong></div>"
+        f'<div class="small muted">{_e(a.characteristic_name)} · {_e(a.level_name)} · '
+        f"about {a.minutes} min · {scores}</div>"
+        f"<p>{_e(a.explanation)}</p>{_ul(a.prompts)}</div>"
+    )
 
 
 def _workshop(d: ReportData) -> str:
@@ -406,9 +519,7 @@ def _workshop(d: ReportData) -> str:
             "<ul>"
             + "".join(
                 f'<li><span class="open">OPEN</span>{_e(a.text)} ({_e(a.characteristic_name)}). '
-                f"The lower rating, {a.agreed_rating} – {_e(a.rating_label)}, was recorded."
-                + (f" Notes: {_e(a.notes)}" if a.notes else "")
-                + "</li>"
+                f"{_e(a.recorded_note)}" + (f" Notes: {_e(a.notes)}" if a.notes else "") + "</li>"
                 for a in w.disagreements
             )
             + "</ul>"
@@ -443,15 +554,13 @@ def _workshop(d: ReportData) -> str:
 
 
 def _mou(d: ReportData) -> str:
-    total_open = sum(s.open_count for s in d.mou)
     parts = [
         '<section class="page" id="mou"><h2>Outline of a partnership agreement</h2>'
         "<p>A starting structure for the memorandum of understanding, drawn from the answers and "
         "the workshop. Each section names the characteristics that inform it. Points marked "
         '<span class="open">OPEN</span> are not settled yet: resolve them before the clause is '
         "written.</p>"
-        f"<p><strong>{total_open} open point{'s' if total_open != 1 else ''} in "
-        f"{sum(1 for s in d.mou if s.open_count)} of {len(d.mou)} sections.</strong></p>"
+        f"<p><strong>{_e(mou_summary(d.mou))}</strong></p>"
     ]
     for s in d.mou:
         informed = ", ".join(
@@ -541,11 +650,12 @@ def render_html(report_data: ReportData, paper: str = "A4") -> str:
         raise ReportError(f"Unknown paper size '{paper}'; choose A4 or Letter.")
     d = report_data
     css = _CSS.replace("%PAGE%", size)
-    parts = [_cover(d), _toc(d), _verdict(d)]
+    parts = [_cover(d), _toc(d), _verdict(d), _why(d)]
     parts += [_level(d, lv) for lv in d.levels]
+    parts.append(_splits(d))
     if d.perception_gaps:
         parts.append(_perception(d))
-    parts.append(_agenda(d))
+    parts += [_agenda(d), _coverage(d)]
     if d.workshop is not None:
         parts.append(_workshop(d))
     parts += [_mou(d), _method(d), _comments(d)]

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..results import AssessmentResult
+from ..results import AssessmentResult, ItemResult
+from ..text import join_names, plural
 
 if TYPE_CHECKING:
     from .model import AgendaRow, CharacteristicRow, LevelSection, WorkshopSection
 
-__all__ = ["MOU_SECTIONS", "MouInput", "MouPoint", "MouSection", "mou_outline"]
+__all__ = ["MOU_SECTIONS", "MouInput", "MouPoint", "MouSection", "mou_outline", "mou_summary"]
 
 # (title, what the clause should record, spine characteristics that inform it). The first
 # section that lists a characteristic is its "home": agenda items and workshop notes about
@@ -80,14 +81,15 @@ MOU_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 
 MAX_AGENDA_POINTS = 3
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+MAX_COMMON_GROUND = 3
+# "Agree" (4 on the 1-5 scale) is 75 of 100: common ground is every partner at agree or above.
+COMMON_GROUND_SCORE = 75
 
 
 @dataclass(frozen=True)
 class MouInput:
+    """A characteristic that informs a section, with its band."""
+
     characteristic_id: str
     characteristic_name: str
     band_label: str
@@ -97,18 +99,25 @@ class MouInput:
 
 @dataclass(frozen=True)
 class MouPoint:
+    """A point for the clause; `open` when it is not settled yet."""
+
     text: str
     open: bool
 
 
 @dataclass(frozen=True)
 class MouSection:
+    """A numbered section of the outline with what informs it and its points."""
+
     number: int
     title: str
-    anchor: str
     guidance: str
     informed_by: tuple[MouInput, ...]
     points: tuple[MouPoint, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"mou-{self.number}"
 
     @property
     def open_count(self) -> int:
@@ -127,8 +136,7 @@ def mou_outline(
     for i, (_, _, chars) in enumerate(MOU_SECTIONS):
         for c in chars:
             home.setdefault(c, i)
-    items = {i.statement: i for c in result.characteristics for i in c.items}
-
+    items = tuple(i for c in result.characteristics for i in c.items)
     sections = []
     for i, (title, guidance, chars) in enumerate(MOU_SECTIONS):
         inputs = tuple(
@@ -136,77 +144,108 @@ def mou_outline(
             for c in chars
             if c in rows
         )
-        points: list[MouPoint] = []
-        for inp in inputs:
-            row = rows[inp.characteristic_id]
-            if row.open:
-                points.append(
-                    MouPoint(
-                        f"{row.name} is rated “{row.band_label}”: settle it before this clause "
-                        f"is drafted. {row.advice}",
-                        open=True,
-                    )
-                )
-        homed = [c for c in chars if home.get(c) == i]
-        # The most urgent agenda items by name, the rest by number, so a long agenda does
-        # not bury the outline.
-        on_agenda = [a for a in agenda if a.characteristic_id in homed]
-        for a in on_agenda[:MAX_AGENDA_POINTS]:
-            points.append(MouPoint(f"On the discussion agenda (no. {a.rank}): {a.text}", True))
-        if len(on_agenda) > MAX_AGENDA_POINTS:
-            rest = on_agenda[MAX_AGENDA_POINTS:]
-            points.append(
-                MouPoint(
-                    f"{len(rest)} more statement{'s' if len(rest) != 1 else ''} about "
-                    f"{_join(sorted({a.characteristic_name for a in rest}))} on the discussion "
-                    f"agenda (no. {', '.join(str(a.rank) for a in rest)}).",
-                    True,
-                )
-            )
-        if workshop is not None:
-            for ag in workshop.agreed:
-                if ag.characteristic_id not in homed:
-                    continue
-                if ag.disagreement:
-                    text = f"No agreement in the workshop on: {ag.text}"
-                    points.append(
-                        MouPoint(text + (f" Notes: {ag.notes}" if ag.notes else ""), True)
-                    )
-                elif ag.notes:
-                    points.append(
-                        MouPoint(
-                            f"Agreed in the workshop (rated {ag.agreed_rating}, "
-                            f"{ag.rating_label.lower()}): {ag.text} "
-                            f"Notes: {ag.notes}",
-                            open=False,
-                        )
-                    )
-            for act in workshop.actions:
-                if act.characteristic_id in homed:
-                    points.append(
-                        MouPoint(f"Action: {act.title} (owner {act.owner}, due {act.due})", False)
-                    )
-        # Common ground from the answers: statements every partner agrees with clearly.
-        agreed_text = []
-        for c in homed:
-            for st_id, item in items.items():
-                values = list(item.scores.values())
-                if (
-                    item.characteristic == c
-                    and values
-                    and all(v is not None and v >= 75 for v in values)
-                ):
-                    agreed_text.append((min(v for v in values if v is not None), st_id, item.text))
-        for _, _, text in sorted(agreed_text, key=lambda t: (-t[0], t[1]))[:3]:
-            points.append(MouPoint(f"Common ground to write down: {text}", open=False))
+        homed = {c for c in chars if home.get(c) == i}
+        points = [
+            *_open_characteristics(inputs, rows),
+            *_agenda_points(agenda, homed),
+            *_workshop_points(workshop, homed),
+            *_common_ground(items, homed),
+        ]
         sections.append(
             MouSection(
                 number=i + 1,
                 title=title,
-                anchor=f"mou-{i + 1}",
                 guidance=guidance,
                 informed_by=inputs,
                 points=tuple(points),
             )
         )
     return tuple(sections)
+
+
+def mou_summary(sections: tuple[MouSection, ...]) -> str:
+    """'3 open points in 2 of 9 sections.'"""
+    total_open = sum(s.open_count for s in sections)
+    with_open = sum(1 for s in sections if s.open_count)
+    return f"{plural(total_open, 'open point')} in {with_open} of {len(sections)} sections."
+
+
+def _open_characteristics(
+    inputs: tuple[MouInput, ...], rows: dict[str, CharacteristicRow]
+) -> list[MouPoint]:
+    """An open point for every informing characteristic in a band that leaves it unsettled."""
+    return [
+        MouPoint(
+            f"{row.name} is rated “{row.band_label}”: settle it before this clause "
+            f"is drafted. {row.advice}",
+            open=True,
+        )
+        for row in (rows[inp.characteristic_id] for inp in inputs)
+        if row.open
+    ]
+
+
+def _agenda_points(agenda: tuple[AgendaRow, ...], homed: set[str]) -> list[MouPoint]:
+    """The most urgent agenda items by name, the rest by number, so a long agenda does not
+    bury the outline. A misreading alone leaves nothing open: the partners' answers agree."""
+    on_agenda = [a for a in agenda if a.characteristic_id in homed and not a.settled_in_the_answers]
+    points = [
+        MouPoint(f"On the discussion agenda (no. {a.rank}): {a.text}", True)
+        for a in on_agenda[:MAX_AGENDA_POINTS]
+    ]
+    rest = on_agenda[MAX_AGENDA_POINTS:]
+    if rest:
+        about = join_names(sorted({a.characteristic_name for a in rest}))
+        numbers = ", ".join(str(a.rank) for a in rest)
+        points.append(
+            MouPoint(
+                f"{plural(len(rest), 'more statement')} about {about} on the discussion "
+                f"agenda (no. {numbers}).",
+                True,
+            )
+        )
+    return points
+
+
+def _workshop_points(workshop: WorkshopSection | None, homed: set[str]) -> list[MouPoint]:
+    """Disagreements (open), agreements with notes and actions from the workshop."""
+    if workshop is None:
+        return []
+    points = []
+    for ag in workshop.agreed:
+        if ag.characteristic_id not in homed:
+            continue
+        notes = f" Notes: {ag.notes}" if ag.notes else ""
+        if ag.disagreement:
+            points.append(MouPoint(f"No agreement in the workshop on: {ag.text}{notes}", True))
+        elif ag.notes:
+            points.append(
+                MouPoint(
+                    f"Agreed in the workshop (rated {ag.agreed_rating}, "
+                    f"{ag.rating_label.lower()}): {ag.text}{notes}",
+                    open=False,
+                )
+            )
+    points += [
+        MouPoint(f"Action: {act.title} (owner {act.owner}, due {act.due})", False)
+        for act in workshop.actions
+        if act.characteristic_id in homed
+    ]
+    return points
+
+
+def _common_ground(items: tuple[ItemResult, ...], homed: set[str]) -> list[MouPoint]:
+    """Up to three statements every partner agrees with clearly, the strongest first."""
+    agreed = []
+    for item in items:
+        values = list(item.scores.values())
+        if (
+            item.characteristic in homed
+            and values
+            and all(v is not None and v >= COMMON_GROUND_SCORE for v in values)
+        ):
+            agreed.append((min(v for v in values if v is not None), item.statement, item.text))
+    return [
+        MouPoint(f"Common ground to write down: {text}", open=False)
+        for _, _, text in sorted(agreed, key=lambda t: (-t[0], t[1]))[:MAX_COMMON_GROUND]
+    ]

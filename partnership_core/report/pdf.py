@@ -1,341 +1,39 @@
-"""The summary report as a PDF, drawn with fpdf2 from `ReportData`.
-
-User text (names, comments, notes) is always written as plain text: markdown and HTML
-interpretation stay off, so `<b>x</b>` or `**x**` print literally. The shipped DejaVu Sans
-covers Latin, Greek and Cyrillic and typographic punctuation.
-"""
+"""The summary report as a PDF: its sections, in order, laid out on a `ReportCanvas` from
+`ReportData` (the canvas writes every user text as plain text, never markdown or HTML)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import Align, TableBordersLayout, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import Align, XPos, YPos
 
 from ..errors import ReportError
-from .charts import (
-    PT,
-    Chart,
-    Line,
-    Marker,
-    Rect,
-    Text,
-    level_chart,
-    level_summary_chart,
-    marker_points,
-    perception_chart,
+from ..palette import text_on
+from ..text import format_score
+from . import charts, wording
+from .charts import PT, marker_points
+from .coverage import CharacteristicCoverageRow
+from .model import (
+    ActionRow,
+    AgendaRow,
+    AgreedRow,
+    LevelSection,
+    PartnerInfo,
+    ReportData,
 )
-from .model import ReportData
+from .mou import MouSection, mou_summary
+from .pdf_canvas import ACCENT, INK, MUTED, OPEN_RED, ReportCanvas
+from .why import FindingRow, rules_of
 
 __all__ = ["PAPER_SIZES", "render_pdf"]
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONT = "DejaVu"
 PAPER_SIZES: dict[str, str] = {"A4": "A4", "LETTER": "Letter"}
-INK = "#1F1F1F"
-MUTED = "#5F5F5F"
-ACCENT = "#1F3A5F"  # dark blue of headings and the cover band
-OPEN_RED = "#B2182B"
-NB_ALIAS = "{pf-total-pages}"
+SHORT_FILL = "#FDAE61"  # a coverage cell below the share needed to judge
 
 
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    h = hex_colour.lstrip("#")
-    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
-
-
-def _text_on(hex_colour: str) -> str:
-    """Black or white text, whichever reads better on the given fill."""
-    r, g, b = _rgb(hex_colour)
-    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
-
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
-
-
-class _ReportPDF(FPDF):
-    def __init__(self, data: ReportData, paper: str) -> None:
-        super().__init__(orientation="portrait", unit="mm", format=paper)
-        self.data = data
-        self.set_margins(18, 18, 18)
-        self.set_auto_page_break(True, margin=18)
-        for style, file in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
-            path = FONT_DIR / file
-            if not path.is_file():
-                raise ReportError(
-                    f"The report font {path} is missing; reinstall partnership-fit "
-                    "(the font ships with the package)."
-                )
-            self.add_font(FONT, style, str(path))
-        self.set_font(FONT, "", 10)
-        self.set_text_color(INK)
-        self.set_title(f"{data.title}: {data.partnership}")
-        self.set_author("Partnership Fit")
-        self.set_creator("Partnership Fit")
-        self.set_lang("en")
-        # An alias no one types: fpdf2 replaces it anywhere on the page, user text included.
-        self.alias_nb_pages(NB_ALIAS)
-        self.cover_done = False
-
-    # ------------------------------------------------------------------ page furniture
-
-    def header(self) -> None:
-        if not self.cover_done:
-            return
-        self.set_font(FONT, "", 7.5)
-        self.set_text_color(MUTED)
-        self.set_xy(self.l_margin, 8)
-        self.cell(self.epw, 4, f"Partnership Fit · {self.data.partnership}", align=Align.L)
-        self.set_draw_color("#C8C8C8")
-        self.set_line_width(0.2)
-        self.line(self.l_margin, 13, self.w - self.r_margin, 13)
-        self.set_xy(self.l_margin, self.t_margin)
-        self.set_text_color(INK)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, "", 7.5)
-        self.set_text_color(MUTED)
-        self.cell(self.epw / 2, 4, f"Summary report · {self.data.generated_on}", align=Align.L)
-        self.cell(self.epw / 2, 4, f"Page {self.page_no()} of {NB_ALIAS}", align=Align.R)
-        self.set_text_color(INK)
-
-    # ------------------------------------------------------------------ text helpers
-
-    def font(self, size: float = 10, bold: bool = False, colour: str = INK) -> None:
-        self.set_font(FONT, "B" if bold else "", size)
-        self.set_text_color(colour)
-
-    def para(
-        self,
-        text: str,
-        size: float = 10,
-        colour: str = INK,
-        bold: bool = False,
-        h: float | None = None,
-        indent: float = 0,
-    ) -> None:
-        self.font(size, bold, colour)
-        self.lines_at(self.l_margin + indent, text, h or size * PT * 1.45)
-        self.font()
-
-    def wrap(self, text: str, width: float) -> list[str]:
-        """Break text into lines no wider than `width` mm in the current font.
-
-        fpdf2's `multi_cell` re-measures the whole line for every character, which made a
-        report with hundreds of comments take seconds; this measures each word once from
-        the font's width table. Words longer than a line are split between characters.
-        """
-        cw = self.current_font.cw
-        scale = self.font_size_pt * 0.001 / self.k
-        space = cw[32] * scale
-        lines: list[str] = []
-        for paragraph in text.replace("\r\n", "\n").replace("\t", " ").split("\n"):
-            line, line_w = "", 0.0
-            for word in paragraph.split(" "):
-                word_w = sum(cw[ord(c)] for c in word) * scale
-                if word_w > width:  # a run longer than a line: cut it up
-                    if line:
-                        lines.append(line)
-                    line, line_w = "", 0.0
-                    for c in word:
-                        c_w = cw[ord(c)] * scale
-                        if line_w + c_w > width and line:
-                            lines.append(line)
-                            line, line_w = "", 0.0
-                        line += c
-                        line_w += c_w
-                    continue
-                extra = word_w + (space if line else 0.0)
-                if line and line_w + extra > width:
-                    lines.append(line)
-                    line, line_w = word, word_w
-                else:
-                    line = f"{line} {word}" if line else word
-                    line_w += extra
-            lines.append(line)
-        return lines
-
-    def lines_at(self, x: float, text: str, h: float) -> None:
-        """Write wrapped plain text from `x` to the right margin (never markdown or HTML)."""
-        width = self.w - self.r_margin - x
-        for line in self.wrap(text, width):
-            if self.will_page_break(h):
-                self.add_page()
-            self.set_x(x)
-            self.cell(width, h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def gap(self, h: float = 3) -> None:
-        self.ln(h)
-
-    def keep(self, height: float) -> None:
-        """Start a new page unless `height` mm still fit: keeps headings with what follows."""
-        if self.will_page_break(height):
-            self.add_page()
-
-    def section(
-        self, title: str, *, new_page: bool = True, level: int = 0, keep: float = 40
-    ) -> None:
-        if new_page:
-            # A page just opened (e.g. by the contents placeholder) is used as it is.
-            if self.page == 0 or self.get_y() > self.t_margin + 1:
-                self.add_page()
-        else:
-            self.keep(keep)
-        self.start_section(title, level=level)
-        size = 17 if level == 0 else 12.5
-        self.font(size, True, ACCENT)
-        self.multi_cell(
-            self.epw, size * PT * 1.3, title, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-        if level == 0:
-            self.set_draw_color(ACCENT)
-            self.set_line_width(0.6)
-            self.line(self.l_margin, self.get_y() + 1, self.l_margin + 30, self.get_y() + 1)
-            self.ln(4)
-        else:
-            self.ln(1.5)
-        self.font()
-
-    def subheading(self, text: str, keep: float = 30) -> None:
-        self.keep(keep)
-        self.gap(2)
-        self.para(text, 11, ACCENT, bold=True)
-        self.gap(1)
-
-    def chip(self, x: float, y: float, colour: str, w: float = 3.2, h: float = 3.2) -> None:
-        self.set_fill_color(colour)
-        self.set_draw_color("#777777")
-        self.set_line_width(0.15)
-        self.rect(x, y, w, h, style="DF")
-
-    def badge(self, text: str, colour: str, size: float = 9) -> None:
-        """A filled label in the colour of a verdict or band, at the current position."""
-        self.font(size, True, _text_on(colour))
-        w = self.get_string_width(text) + 4
-        self.set_fill_color(colour)
-        self.cell(w, size * PT * 1.6, text, fill=True, align=Align.C)
-        self.font()
-
-    def bullet(
-        self,
-        text: str,
-        *,
-        tag: str | None = None,
-        tag_colour: str = OPEN_RED,
-        size: float = 9.5,
-        indent: float = 4,
-        mark: str = "•",
-    ) -> None:
-        self.keep(size * PT * 3)
-        self.font(size)
-        x = self.l_margin + indent
-        self.set_x(x)
-        if tag:
-            self.font(size - 1, True, "#FFFFFF")
-            self.set_fill_color(tag_colour)
-            w = self.get_string_width(tag) + 3
-            self.cell(w, size * PT * 1.45, tag, fill=True, align=Align.C)
-            self.font(size)
-            self.cell(1.5, size * PT * 1.45, "")
-            x = self.get_x()
-        else:
-            self.cell(max(4.0, self.get_string_width(mark) + 1.5), size * PT * 1.45, mark)
-            x = self.get_x()
-        self.lines_at(x, text, size * PT * 1.45)
-        self.gap(0.8)
-
-    def table_(
-        self,
-        headings: Sequence[str],
-        rows: Sequence[Sequence[Any]],
-        widths: Sequence[float],
-        *,
-        heading_colours: Sequence[str | None] | None = None,
-        align: Sequence[str] | None = None,
-        size: float = 8.5,
-    ) -> None:
-        """A table whose heading row repeats on every page; cells are plain text or
-        (text, fill colour) pairs."""
-        # Keep the heading row with at least the first two body rows.
-        self.keep(size * PT * 1.5 * 6 + 8)
-        self.font(size)
-        # fpdf2 fills unstyled cells with the current fill colour: make that white.
-        self.set_fill_color("#FFFFFF")
-        with self.table(
-            col_widths=widths,
-            width=self.epw,
-            align=Align.L,
-            text_align=tuple(align) if align else Align.L,
-            line_height=size * PT * 1.45,
-            padding=(1.2, 1.5, 1.2, 1.5),
-            borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-            headings_style=FontFace(emphasis="B", color=ACCENT, fill_color="#EEF1F5"),
-            repeat_headings=1,
-        ) as table:
-            row = table.row()
-            for i, h in enumerate(headings):
-                colour = heading_colours[i] if heading_colours else None
-                row.cell(h, style=FontFace(emphasis="B", color=colour) if colour else None)
-            for values in rows:
-                row = table.row()
-                for v in values:
-                    if isinstance(v, tuple):
-                        text, fill = v
-                        row.cell(text, style=FontFace(fill_color=fill, color=_text_on(fill)))
-                    else:
-                        row.cell(str(v))
-        self.gap(3)
-
-    def chart(self, chart: Chart) -> None:
-        """Draw a chart laid out by `charts`, keeping it on one page with its title."""
-        self.keep(chart.height + 10)
-        self.para(chart.title, 9.5, MUTED, bold=True)
-        ox, oy = self.l_margin, self.get_y() + 1
-        scale = self.epw / chart.width
-        for item in chart.items:
-            if isinstance(item, Rect):
-                style = ("F" if item.fill else "") + ("D" if item.stroke else "")
-                if not style:
-                    continue
-                if item.fill:
-                    self.set_fill_color(item.fill)
-                if item.stroke:
-                    self.set_draw_color(item.stroke)
-                    self.set_line_width(0.15)
-                style = "DF" if style == "FD" else style
-                self.rect(ox + item.x * scale, oy + item.y, item.w * scale, item.h, style=style)
-            elif isinstance(item, Line):
-                self.set_draw_color(item.colour)
-                self.set_line_width(item.width)
-                self.line(ox + item.x1 * scale, oy + item.y1, ox + item.x2 * scale, oy + item.y2)
-            elif isinstance(item, Marker):
-                pts = marker_points(item.symbol, ox + item.x * scale, oy + item.y, item.size)
-                self.set_fill_color(item.colour)
-                self.set_draw_color("#FFFFFF" if item.colour != "#FFFFFF" else INK)
-                self.set_line_width(0.2)
-                self.polygon(pts, style="DF")
-            elif isinstance(item, Text):
-                self.font(item.size, item.bold, item.colour)
-                w = self.get_string_width(item.text)
-                x = ox + item.x * scale
-                if item.anchor == "middle":
-                    x -= w / 2
-                elif item.anchor == "end":
-                    x -= w
-                self.text(x, oy + item.y, item.text)
-        self.font()
-        self.set_y(oy + chart.height + 2)
-
-
-# ---------------------------------------------------------------------- the sections
-
-
-def _cover(pdf: _ReportPDF, d: ReportData) -> None:
+def _cover(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.add_page()
     pdf.set_fill_color(ACCENT)
     pdf.rect(0, 0, pdf.w, 46, style="F")
@@ -365,32 +63,37 @@ def _cover(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.para("Partners", 9, MUTED, bold=True)
     pdf.gap(1.5)
     for p in d.partners:
-        y = pdf.get_y()
-        pts = marker_points(p.symbol, pdf.l_margin + 2.2, y + 2.6, 1.9)
-        pdf.set_fill_color(p.colour)
-        pdf.set_draw_color(p.colour)
-        pdf.polygon(pts, style="DF")
-        pdf.set_x(pdf.l_margin + 7)
-        pdf.font(11, True, p.colour)
-        pdf.multi_cell(
-            pdf.epw * 0.55 - 7, 5.2, p.name, align=Align.L, new_x=XPos.RIGHT, new_y=YPos.TOP
-        )
-        end_y = pdf.get_y()
-        who = f"{p.respondents} respondent{'s' if p.respondents != 1 else ''}"
-        if p.estimates:
-            who += f" ({p.estimates} estimating)"
-        if p.share_rated is not None:
-            who += f" · {p.share_rated:.0%} of ratings given"
-        pdf.font(9.5, False, MUTED)
-        pdf.set_xy(pdf.l_margin + pdf.epw * 0.55, y)
-        pdf.multi_cell(pdf.epw * 0.45, 5.2, who, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_y(max(end_y, pdf.get_y()) + 1.5)
+        _cover_partner(pdf, p)
     pdf.gap(6)
 
     pdf.para("Question banks used", 9, MUTED, bold=True)
     pdf.gap(1)
     for b in d.banks:
         pdf.bullet(f"{b.title} (version {b.version}) — {b.source}", size=9.5, indent=0)
+    _cover_notes(pdf, d)
+    pdf.cover_done = True
+
+
+def _cover_partner(pdf: ReportCanvas, p: PartnerInfo) -> None:
+    """The partner's marker and name in its colour, and who answered for it beside them."""
+    y = pdf.get_y()
+    pts = marker_points(p.symbol, pdf.l_margin + 2.2, y + 2.6, 1.9)
+    pdf.set_fill_color(p.colour)
+    pdf.set_draw_color(p.colour)
+    pdf.polygon(pts, style="DF")
+    pdf.set_x(pdf.l_margin + 7)
+    pdf.font(11, True, p.colour)
+    pdf.multi_cell(pdf.epw * 0.55 - 7, 5.2, p.name, align=Align.L, new_x=XPos.RIGHT, new_y=YPos.TOP)
+    end_y = pdf.get_y()
+    pdf.font(9.5, False, MUTED)
+    pdf.set_xy(pdf.l_margin + pdf.epw * 0.55, y)
+    pdf.multi_cell(
+        pdf.epw * 0.45, 5.2, p.answered_by, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.set_y(max(end_y, pdf.get_y()) + 1.5)
+
+
+def _cover_notes(pdf: ReportCanvas, d: ReportData) -> None:
     if d.estimate_note:
         pdf.gap(5)
         _note_box(pdf, "Some answers are estimates", d.estimate_note, "#FDAE61")
@@ -403,10 +106,9 @@ def _cover(pdf: _ReportPDF, d: ReportData) -> None:
             "verdict. Scores rest on the answers given.",
             "#BDBDBD",
         )
-    pdf.cover_done = True
 
 
-def _note_box(pdf: _ReportPDF, title: str, text: str, colour: str) -> None:
+def _note_box(pdf: ReportCanvas, title: str, text: str, colour: str) -> None:
     pdf.keep(22)
     y = pdf.get_y()
     pdf.set_x(pdf.l_margin + 4)
@@ -421,7 +123,7 @@ def _note_box(pdf: _ReportPDF, title: str, text: str, colour: str) -> None:
 
 
 def _render_toc(pdf: FPDF, outline: list[Any]) -> None:
-    assert isinstance(pdf, _ReportPDF)
+    assert isinstance(pdf, ReportCanvas)
     pdf.set_x(pdf.l_margin)
     pdf.font(17, True, ACCENT)
     pdf.cell(pdf.epw, 9, "Contents", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -450,42 +152,32 @@ def _render_toc(pdf: FPDF, outline: list[Any]) -> None:
         )
 
 
-def _verdict(pdf: _ReportPDF, d: ReportData) -> None:
+def _verdict(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("The verdict")
     v = d.verdict
     y = pdf.get_y()
     pdf.set_fill_color(v.colour)
     pdf.rect(pdf.l_margin, y, pdf.epw, 14, style="F")
     pdf.set_xy(pdf.l_margin + 4, y + 3)
-    pdf.font(15, True, _text_on(v.colour))
+    pdf.font(15, True, text_on(v.colour))
     pdf.cell(pdf.epw * 0.7 - 4, 8, v.label)
-    if v.compatibility is not None:
-        pdf.font(10, False, _text_on(v.colour))
-        pdf.cell(
-            pdf.epw * 0.3 - 4, 8, f"compatibility {_fmt(v.compatibility)} of 100", align=Align.R
-        )
+    if v.figure:
+        pdf.font(10, False, text_on(v.colour))
+        pdf.cell(pdf.epw * 0.3 - 4, 8, v.figure, align=Align.R)
     pdf.set_y(y + 18)
     pdf.para(v.headline, 12, INK, bold=True)
     pdf.gap(3)
-    if v.stage_name:
-        pdf.para(
-            f"Where you are: the {v.stage_name.lower()} is the first level not yet cleared. "
-            "Work through the levels in order.",
-            10,
-            MUTED,
-        )
-    else:
-        pdf.para("Where you are: every level is cleared.", 10, MUTED)
+    pdf.para(v.where, 10, MUTED)
     pdf.gap(3)
     pdf.subheading("Next step")
     pdf.para(v.next_step, 10.5)
     pdf.gap(5)
-    pdf.chart(level_summary_chart(d.level_summaries, 170))
+    pdf.chart(charts.level_summary_chart(d.level_summaries, 170))
     pdf.subheading("All characteristics at a glance", keep=50)
     pdf.table_(
-        ["Level", "Characteristic", "Compatibility", "Band"],
+        ["Level", "Characteristic", "Fit", "Band"],
         [
-            [lv.name, r.name, _fmt(r.compatibility), (r.band_label, r.band_colour)]
+            [lv.name, r.name, format_score(r.compatibility), (r.band_label, r.band_colour)]
             for lv in d.levels
             for r in lv.rows
         ],
@@ -493,73 +185,94 @@ def _verdict(pdf: _ReportPDF, d: ReportData) -> None:
         align=["LEFT", "LEFT", "CENTER", "CENTER"],
         size=8,
     )
+    if d.coverage.not_assessed:
+        pdf.subheading("Not assessed")
+        for sentence in d.coverage.not_assessed:
+            pdf.bullet(sentence, size=9)
     if d.warnings:
         pdf.subheading("Points to bear in mind")
         for w in d.warnings:
             pdf.bullet(w, size=9)
 
 
-def _level(pdf: _ReportPDF, d: ReportData, lv: Any) -> None:
+def _why(pdf: ReportCanvas, d: ReportData) -> None:
+    pdf.section("Why this verdict")
+    pdf.para(wording.WHY_INTRO if d.verdict_findings else wording.WHY_NONE, 10)
+    pdf.gap(3)
+    rules = rules_of(d.verdict_findings)
+    if rules:
+        pdf.subheading(wording.WHY_RULES, keep=40)
+        pdf.table_(["Rule", "What it says"], [list(rule) for rule in rules], [40, 134])
+    for f in d.verdict_findings:
+        _finding(pdf, f)
+    if d.agenda_findings:
+        pdf.subheading(wording.WHY_AGENDA_HEADING)
+        pdf.para(wording.WHY_AGENDA_ONLY, 9.5, MUTED)
+        pdf.gap(1.5)
+        for f in d.agenda_findings:
+            pdf.bullet(f.sentence, tag=f.severity_label, tag_colour=f.colour, size=9)
+
+
+def _finding(pdf: ReportCanvas, f: FindingRow) -> None:
+    """A finding: severity and what it does to the verdict, what was found, the rule, who
+    and which statements, with their figures."""
+    pdf.keep(26)
+    pdf.badge(f.severity_label, f.colour, 8.5)
+    pdf.font(8.5, False, MUTED)
+    effect = f" → {f.effect_note} · " if f.effect_note else "  "
+    pdf.cell(0, 8.5 * PT * 1.6, f"{effect}{f.where}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.gap(0.8)
+    pdf.para(f.sentence, 10, bold=True)
+    pdf.para(f"Rule: {f.rule_label}", 8.5, MUTED)
+    if f.who:
+        pdf.para(f"Who: {f.who}", 8.5, MUTED)
+    for line in f.evidence_shown:
+        pdf.bullet(line, size=8.5, indent=3)
+    if f.evidence_more:
+        pdf.para(f.evidence_more, 8.5, MUTED, indent=7)
+    pdf.gap(2.5)
+
+
+def _rule_texts(pdf: ReportCanvas, findings: tuple[FindingRow, ...]) -> None:
+    """The rules behind a section's findings, in full, once above them."""
+    for name, text in rules_of(findings):
+        pdf.para(f"{name}: {text}", 9, MUTED)
+        pdf.gap(2)
+
+
+def _splits(pdf: ReportCanvas, d: ReportData) -> None:
+    pdf.section("Where a partner’s own people differ")
+    pdf.para(wording.SPLITS_INTRO, 10)
+    pdf.gap(3)
+    _rule_texts(pdf, d.splits)
+    for f in d.splits:
+        _finding(pdf, f)
+    if not d.splits:
+        single = all(p.respondents <= 1 for p in d.partners)
+        pdf.para(wording.SPLITS_SINGLE_VOICE if single else wording.SPLITS_NONE, 10, MUTED)
+
+
+def _level(pdf: ReportCanvas, d: ReportData, lv: LevelSection) -> None:
     pdf.section(f"{lv.name}: {lv.verdict_label}")
     pdf.badge(lv.verdict_label, lv.verdict_colour, 10)
     pdf.font(9.5, False, MUTED)
     pdf.cell(
-        0, 10 * PT * 1.6, f"   compatibility {_fmt(lv.compatibility)} · level weight {lv.weight:g}"
+        0,
+        10 * PT * 1.6,
+        f"   lowest fit {format_score(lv.compatibility)} · level weight {lv.weight:g}",
     )
     pdf.ln(8)
     pdf.para(lv.explanation, 10.5)
     pdf.gap(2)
     pdf.para(lv.description, 9, MUTED)
     pdf.gap(4)
-    pdf.chart(level_chart(lv, d.partners, 170))
+    pdf.chart(charts.level_chart(lv, d.partners, 170))
     pdf.subheading("Characteristics", keep=45)
-    n = len(d.partners)
-    # Fixed room for the numbers and the band; the characteristic keeps at least 45 mm.
-    fixed = [23.0, 17.0, 28.0]
-    pw = min(28.0, (pdf.epw - sum(fixed) - 45.0) / n)
-    widths = [pdf.epw - sum(fixed) - pw * n] + [pw] * n + fixed
-    # Partner names head their columns when every word fits; otherwise letters + a key.
-    pdf.font(8.5, True)
-    fits = all(pdf.get_string_width(word) <= pw - 4 for p in d.partners for word in p.name.split())
-    codes = [p.name if fits else chr(ord("A") + p.index) for p in d.partners]
-    headings = ["Characteristic", *codes, "Alignment", "Fit", "Band"]
-    rows = [
-        [
-            r.name + (" ⚑" if r.red_flag else ""),
-            *(_fmt(v) for v in r.readiness),
-            _fmt(r.alignment),
-            _fmt(r.compatibility),
-            (r.band_label, r.band_colour),
-        ]
-        for r in lv.rows
-    ]
-    pdf.table_(
-        headings,
-        rows,
-        widths,
-        heading_colours=[None, *(p.colour for p in d.partners), None, None, None],
-        align=["LEFT"] + ["CENTER"] * (n + 2) + ["CENTER"],
-    )
-    key = (
-        ""
-        if fits
-        else " "
-        + "; ".join(f"{c} = {p.name}" for c, p in zip(codes, d.partners, strict=True))
-        + "."
-    )
-    pdf.para(
-        "Partner columns: readiness 0–100; Fit: compatibility 0–100."
-        + key
-        + " ⚑ marks a statement with a gap large "
-        "enough to be a red flag at this level.",
-        8,
-        MUTED,
-    )
+    _level_table(pdf, d, lv)
     pdf.subheading("What the bands mean for you", keep=35)
     for r in lv.rows:
         pdf.keep(18)
-        y = pdf.get_y()
-        pdf.chip(pdf.l_margin, y + 0.8, r.band_colour)
+        pdf.chip(pdf.l_margin, pdf.get_y() + 0.8, r.band_colour)
         pdf.set_x(pdf.l_margin + 5)
         pdf.font(9.5, True)
         pdf.multi_cell(
@@ -574,7 +287,51 @@ def _level(pdf: _ReportPDF, d: ReportData, lv: Any) -> None:
         pdf.gap(1.5)
 
 
-def _perception(pdf: _ReportPDF, d: ReportData) -> None:
+def _level_table(pdf: ReportCanvas, d: ReportData, lv: LevelSection) -> None:
+    """The level's characteristics with each partner's readiness, alignment, fit and band."""
+    n = len(d.partners)
+    # Fixed room for the numbers and the band; the characteristic keeps at least 45 mm.
+    fixed = [23.0, 17.0, 28.0]
+    pw = min(28.0, (pdf.epw - sum(fixed) - 45.0) / n)
+    widths = [pdf.epw - sum(fixed) - pw * n] + [pw] * n + fixed
+    codes, key = _partner_columns(pdf, d, pw)
+    rows = [
+        [
+            r.name + (" ⚑" if r.red_flag else ""),
+            *(format_score(v) for v in r.readiness),
+            format_score(r.alignment),
+            format_score(r.compatibility),
+            (r.band_label, r.band_colour),
+        ]
+        for r in lv.rows
+    ]
+    pdf.table_(
+        ["Characteristic", *codes, "Alignment", "Fit", "Band"],
+        rows,
+        widths,
+        heading_colours=[None, *(p.colour for p in d.partners), None, None, None],
+        align=["LEFT"] + ["CENTER"] * (n + 2) + ["CENTER"],
+    )
+    pdf.para(
+        f"Partner columns: readiness 0–100; Fit: compatibility 0–100.{key} {wording.FLAG_NOTE}",
+        8,
+        MUTED,
+    )
+
+
+def _partner_columns(pdf: ReportCanvas, d: ReportData, width: float) -> tuple[list[str], str]:
+    """Partner names head their columns when every word fits in `width` mm; otherwise the
+    letters A, B, ... do, with a key (' A = ...; B = ....') to print below the table."""
+    pdf.font(8.5, True)
+    words = (word for p in d.partners for word in p.name.split())
+    if all(pdf.get_string_width(word) <= width - 4 for word in words):
+        return [p.name for p in d.partners], ""
+    codes = [chr(ord("A") + p.index) for p in d.partners]
+    key = "; ".join(f"{c} = {p.name}" for c, p in zip(codes, d.partners, strict=True))
+    return codes, f" {key}."
+
+
+def _perception(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("How well the partners read each other")
     pdf.para(
         "Respondents predicted how the other partner would answer. The larger the "
@@ -583,9 +340,21 @@ def _perception(pdf: _ReportPDF, d: ReportData) -> None:
         10,
     )
     pdf.gap(3)
-    pdf.chart(perception_chart(d.perception_gaps, d.partners, 170))
+    if d.misreadings:
+        pdf.subheading("Misreadings to talk through")
+        _rule_texts(pdf, d.misreadings)
+        for f in d.misreadings:
+            _finding(pdf, f)
+    pdf.chart(charts.perception_chart(d.perception_gaps, d.partners, 170))
     rows = [
-        [g.predictor, g.other, g.text, _fmt(g.predicted), _fmt(g.actual), _fmt(g.gap)]
+        [
+            g.predictor,
+            g.other,
+            g.text,
+            format_score(g.predicted),
+            format_score(g.actual),
+            format_score(g.gap),
+        ]
         for g in d.perception_gaps
     ]
     pdf.subheading("Predictions compared", keep=40)
@@ -599,125 +368,193 @@ def _perception(pdf: _ReportPDF, d: ReportData) -> None:
     )
 
 
-def _agenda(pdf: _ReportPDF, d: ReportData) -> None:
+def _agenda(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("Discussion agenda")
     if not d.agenda:
-        pdf.para(
-            "Nothing needs to go on the agenda: no statement shows a gap or a shared "
-            "shortfall large enough to discuss.",
-            10,
-        )
+        pdf.para(wording.AGENDA_NONE, 10)
         return
-    pdf.para(
-        "Statements to talk through, most urgent first: ranked by how far apart or how "
-        "far from ready the partners are, how much the level weighs and how important "
-        "respondents said the point is.",
-        10,
-    )
+    pdf.para(wording.AGENDA_INTRO, 10)
     pdf.gap(3)
-    for a in d.agenda_details:
-        pdf.keep(28)
-        pdf.font(10.5, True)
-        y = pdf.get_y()
-        pdf.set_fill_color(ACCENT)
-        pdf.set_text_color("#FFFFFF")
-        pdf.cell(7, 5.5, str(a.rank), fill=True, align=Align.C)
-        pdf.set_x(pdf.l_margin + 9)
-        pdf.font(10.5, True)
-        pdf.lines_at(pdf.l_margin + 9, a.text, 5.2)
-        pdf.set_y(max(pdf.get_y(), y + 6))
-        pdf.set_x(pdf.l_margin + 9)
-        pdf.font(8.5, False, MUTED)
-        pdf.cell(
-            pdf.get_string_width(f"{a.characteristic_name} · {a.level_name} · ") + 1,
-            4.5,
-            f"{a.characteristic_name} · {a.level_name} · ",
-        )
-        for p, s in zip(d.partners, a.scores, strict=True):
-            pdf.font(8.5, True, p.colour)
-            txt = f"{p.name} {_fmt(s)}   "
-            if pdf.get_x() + pdf.get_string_width(txt) > pdf.w - pdf.r_margin:
-                pdf.ln(4.5)
-                pdf.set_x(pdf.l_margin + 9)
-            pdf.cell(pdf.get_string_width(txt), 4.5, txt)
-        pdf.ln(5)
-        pdf.para(a.reason, 9.5, indent=9)
-        for prompt in a.prompts:
-            pdf.bullet(prompt, size=9, indent=11)
-        pdf.gap(3)
-    if d.agenda_rest:
-        pdf.subheading(f"Further agenda items ({len(d.agenda_rest)})")
-        for a in d.agenda_rest:
-            pdf.bullet(
-                f"{a.text} — {a.characteristic_name}, {a.level_name.lower()}",
-                size=8.5,
-                indent=0,
-                mark=f"{a.rank}.",
-            )
+    if d.talk_first:
+        pdf.subheading(wording.talk_first_heading(len(d.talk_first), d.talk_first_minutes))
+    for a in d.talk_first:
+        _agenda_item(pdf, d, a)
+    if d.agenda_groups:
+        pdf.subheading(wording.AGENDA_REST)
+    for group in d.agenda_groups:
+        pdf.keep(16)
+        pdf.para(f"{group.characteristic_name} ({group.level_name.lower()})", 9.5, bold=True)
+        for a in group.items:
+            pdf.bullet(a.brief, size=8.5, indent=2, mark=f"{a.rank}.")
+        pdf.gap(1.5)
 
 
-def _workshop(pdf: _ReportPDF, d: ReportData) -> None:
+def _agenda_item(pdf: ReportCanvas, d: ReportData, a: AgendaRow) -> None:
+    """A ranked item: its statement, where it belongs, each partner's score, why, prompts."""
+    pdf.keep(28)
+    pdf.font(10.5, True)
+    y = pdf.get_y()
+    pdf.set_fill_color(ACCENT)
+    pdf.set_text_color("#FFFFFF")
+    pdf.cell(7, 5.5, str(a.rank), fill=True, align=Align.C)
+    pdf.set_x(pdf.l_margin + 9)
+    pdf.font(10.5, True)
+    pdf.lines_at(pdf.l_margin + 9, a.text, 5.2)
+    pdf.set_y(max(pdf.get_y(), y + 6))
+    pdf.set_x(pdf.l_margin + 9)
+    pdf.font(8.5, False, MUTED)
+    where = f"{a.characteristic_name} · {a.level_name} · about {a.minutes} min · "
+    pdf.cell(pdf.get_string_width(where) + 1, 4.5, where)
+    for p, s in zip(d.partners, a.scores, strict=True):
+        pdf.font(8.5, True, p.colour)
+        txt = f"{p.name} {format_score(s)}   "
+        if pdf.get_x() + pdf.get_string_width(txt) > pdf.w - pdf.r_margin:
+            pdf.ln(4.5)
+            pdf.set_x(pdf.l_margin + 9)
+        pdf.cell(pdf.get_string_width(txt), 4.5, txt)
+    pdf.ln(5)
+    pdf.para(a.explanation, 9.5, indent=9)
+    for prompt in a.prompts:
+        pdf.bullet(prompt, size=9, indent=11)
+    pdf.gap(3)
+
+
+def _coverage(pdf: ReportCanvas, d: ReportData) -> None:
+    c = d.coverage
+    pdf.section("Who answered what")
+    pdf.para(wording.COVERAGE_INTRO, 10)
+    pdf.gap(2)
+    pdf.table_(
+        ["Partner", "Respondents", "Ratings expected", "Given", "Not sure", "Unanswered"],
+        [
+            [
+                (r.partner, d.partners[r.partner_index].colour),
+                d.partners[r.partner_index].respondents,
+                r.expected,
+                r.rated,
+                r.not_sure,
+                r.unanswered,
+            ]
+            for r in c.partners
+        ],
+        [48, 28, 28, 22, 22, 26],
+        align=["LEFT"] + ["CENTER"] * 5,
+    )
+    pdf.subheading("Share of each characteristic’s statements rated", keep=50)
+    pdf.para(c.summary, 9, MUTED)
+    pdf.gap(1)
+    n = len(d.partners)
+    pw = min(28.0, (pdf.epw - 60.0) / n)
+    codes, key = _partner_columns(pdf, d, pw)
+    pdf.table_(
+        ["Characteristic", *codes],
+        [_coverage_cells(row) for row in c.characteristics],
+        [pdf.epw - pw * n] + [pw] * n,
+        heading_colours=[None, *(p.colour for p in d.partners)],
+        align=["LEFT"] + ["CENTER"] * n,
+        size=8,
+    )
+    pdf.para(f"{wording.COVERAGE_SHORT}{key}", 8, MUTED)
+    if c.flagged:
+        pdf.subheading("Answers to check")
+        for message in c.flagged:
+            pdf.bullet(message, size=9)
+
+
+def _coverage_cells(row: CharacteristicCoverageRow) -> list[Any]:
+    if not row.assessed:
+        return [row.name, *("not assessed" for _ in row.shares)]
+    return [
+        row.name,
+        *(
+            (f"{share:.0%}", SHORT_FILL) if short else f"{share:.0%}"
+            for share, short in zip(row.shares, row.short, strict=True)
+        ),
+    ]
+
+
+def _workshop(pdf: ReportCanvas, d: ReportData) -> None:
     w = d.workshop
     assert w is not None
     pdf.section("Workshop record and action plan")
     when = f" Answers were revealed on {w.revealed_on}." if w.revealed_on else ""
     pdf.para("What the partners agreed when they discussed the results together." + when, 10)
     pdf.gap(2)
-    pdf.start_section("Agreed ratings", level=1)
-    pdf.subheading("Agreed ratings")
-    if w.agreed:
-        rows = [
-            [
-                a.text,
-                a.characteristic_name,
-                f"{a.agreed_rating} – {a.rating_label}",
-                ("No agreement", "#FDAE61") if a.disagreement else "Agreed",
-            ]
-            for a in w.agreed
+    _workshop_part(
+        pdf, "Agreed ratings", w.agreed, "No ratings were agreed in the workshop.", _agreed_table
+    )
+    _workshop_part(
+        pdf,
+        "Recorded disagreements",
+        w.disagreements,
+        "The partners reached agreement on every statement they discussed.",
+        _disagreements,
+    )
+    _workshop_part(
+        pdf, "Workshop notes", w.notes, "No notes were taken.", _workshop_notes, heading="Notes"
+    )
+    _workshop_part(pdf, "Action plan", w.actions, "No actions were recorded.", _action_table)
+
+
+def _workshop_part(
+    pdf: ReportCanvas,
+    title: str,
+    rows: Sequence[Any],
+    if_none: str,
+    draw: Callable[[ReportCanvas, Sequence[Any]], None],
+    heading: str | None = None,
+) -> None:
+    """A bookmarked part of the workshop record: its rows drawn, or a line saying there are
+    none."""
+    pdf.start_section(title, level=1)
+    pdf.subheading(heading or title)
+    if rows:
+        draw(pdf, rows)
+    else:
+        pdf.para(if_none, 10, MUTED)
+
+
+def _agreed_table(pdf: ReportCanvas, agreed: Sequence[AgreedRow]) -> None:
+    rows = [
+        [
+            a.text,
+            a.characteristic_name,
+            f"{a.agreed_rating} – {a.rating_label}",
+            ("No agreement", "#FDAE61") if a.disagreement else "Agreed",
         ]
-        pdf.table_(
-            ["Statement", "Characteristic", "Agreed rating", "Outcome"], rows, [78, 34, 34, 28]
-        )
-    else:
-        pdf.para("No ratings were agreed in the workshop.", 10, MUTED)
-    pdf.start_section("Recorded disagreements", level=1)
-    pdf.subheading("Recorded disagreements")
-    if w.disagreements:
-        for a in w.disagreements:
-            pdf.bullet(
-                f"{a.text} ({a.characteristic_name}). The lower rating, "
-                f"{a.agreed_rating} – {a.rating_label}, was recorded."
-                + (f" Notes: {a.notes}" if a.notes else ""),
-                tag="OPEN",
-                size=9.5,
-            )
-    else:
-        pdf.para("The partners reached agreement on every statement they discussed.", 10, MUTED)
-    pdf.start_section("Workshop notes", level=1)
-    pdf.subheading("Notes")
-    if w.notes:
-        for a in w.notes:
-            pdf.keep(16)
-            pdf.para(a.text, 9.5, bold=True)
-            pdf.para(a.notes, 9.5, indent=4)
-            pdf.gap(2)
-    else:
-        pdf.para("No notes were taken.", 10, MUTED)
-    pdf.start_section("Action plan", level=1)
-    pdf.subheading("Action plan")
-    if w.actions:
-        pdf.table_(
-            ["Action", "Owner", "Due", "About"],
-            [[a.title, a.owner, a.due, a.statement_text or "—"] for a in w.actions],
-            [60, 30, 26, 58],
-        )
-    else:
-        pdf.para("No actions were recorded.", 10, MUTED)
+        for a in agreed
+    ]
+    pdf.table_(["Statement", "Characteristic", "Agreed rating", "Outcome"], rows, [78, 34, 34, 28])
 
 
-def _mou(pdf: _ReportPDF, d: ReportData) -> None:
+def _disagreements(pdf: ReportCanvas, disagreements: Sequence[AgreedRow]) -> None:
+    for a in disagreements:
+        pdf.bullet(
+            f"{a.text} ({a.characteristic_name}). {a.recorded_note}"
+            + (f" Notes: {a.notes}" if a.notes else ""),
+            tag="OPEN",
+            size=9.5,
+        )
+
+
+def _workshop_notes(pdf: ReportCanvas, noted: Sequence[AgreedRow]) -> None:
+    for a in noted:
+        pdf.keep(16)
+        pdf.para(a.text, 9.5, bold=True)
+        pdf.para(a.notes, 9.5, indent=4)
+        pdf.gap(2)
+
+
+def _action_table(pdf: ReportCanvas, actions: Sequence[ActionRow]) -> None:
+    pdf.table_(
+        ["Action", "Owner", "Due", "About"],
+        [[a.title, a.owner, a.due, a.statement_text or "—"] for a in actions],
+        [60, 30, 26, 58],
+    )
+
+
+def _mou(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("Outline of a partnership agreement")
-    total_open = sum(s.open_count for s in d.mou)
     pdf.para(
         "A starting structure for the memorandum of understanding, drawn from the answers "
         "and the workshop. Each section names the characteristics that inform it. Points "
@@ -725,31 +562,13 @@ def _mou(pdf: _ReportPDF, d: ReportData) -> None:
         10,
     )
     pdf.gap(2)
-    pdf.para(
-        f"{total_open} open point{'s' if total_open != 1 else ''} in "
-        f"{sum(1 for s in d.mou if s.open_count)} of {len(d.mou)} sections.",
-        10,
-        bold=True,
-    )
+    pdf.para(mou_summary(d.mou), 10, bold=True)
     pdf.gap(3)
     for s in d.mou:
         pdf.section(f"{s.number}. {s.title}", new_page=False, level=1, keep=45)
         pdf.para(s.guidance, 9.5, MUTED)
         pdf.gap(1.5)
-        pdf.font(8.5, True, MUTED)
-        pdf.cell(24, 5, "Informed by:")
-        for inp in s.informed_by:
-            label = f"{inp.characteristic_name} ({inp.band_label}{', OPEN' if inp.open else ''})"
-            pdf.font(8.5)
-            wlab = pdf.get_string_width(label) + 8
-            if pdf.get_x() + wlab > pdf.w - pdf.r_margin:
-                pdf.ln(5)
-                pdf.set_x(pdf.l_margin + 24)
-            pdf.chip(pdf.get_x(), pdf.get_y() + 1, inp.band_colour, 2.8, 2.8)
-            pdf.set_x(pdf.get_x() + 4)
-            pdf.font(8.5, inp.open, OPEN_RED if inp.open else INK)
-            pdf.cell(wlab - 4, 5, label)
-        pdf.ln(6.5)
+        _mou_inputs(pdf, s)
         if not s.points:
             pdf.para(
                 "Nothing from the assessment bears on this section yet; draft it from "
@@ -763,7 +582,25 @@ def _mou(pdf: _ReportPDF, d: ReportData) -> None:
         pdf.gap(2)
 
 
-def _method(pdf: _ReportPDF, d: ReportData) -> None:
+def _mou_inputs(pdf: ReportCanvas, s: MouSection) -> None:
+    """ "Informed by:" and each characteristic with its band chip, open ones in red."""
+    pdf.font(8.5, True, MUTED)
+    pdf.cell(24, 5, "Informed by:")
+    for inp in s.informed_by:
+        label = f"{inp.characteristic_name} ({inp.band_label}{', OPEN' if inp.open else ''})"
+        # Measured in the font it is drawn in: an open point is bold, so wider.
+        pdf.font(8.5, inp.open, OPEN_RED if inp.open else INK)
+        wlab = pdf.get_string_width(label) + 8
+        if pdf.get_x() + wlab > pdf.w - pdf.r_margin:
+            pdf.ln(5)
+            pdf.set_x(pdf.l_margin + 24)
+        pdf.chip(pdf.get_x(), pdf.get_y() + 1, inp.band_colour, 2.8, 2.8)
+        pdf.set_x(pdf.get_x() + 4)
+        pdf.cell(wlab - 4, 5, label)
+    pdf.ln(6.5)
+
+
+def _method(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("Appendix A: How the scores are worked out")
     for text in d.method.paragraphs:
         pdf.para(text, 9.5)
@@ -778,7 +615,7 @@ def _method(pdf: _ReportPDF, d: ReportData) -> None:
     pdf.table_(["Band", "When"], [[(b.label, b.colour), b.rule] for b in d.method.bands], [50, 124])
 
 
-def _comments(pdf: _ReportPDF, d: ReportData) -> None:
+def _comments(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("Appendix B: Comments")
     if not d.comments:
         pdf.para("No respondent left a comment.", 10, MUTED)
@@ -821,15 +658,16 @@ def render_pdf(report_data: ReportData, paper: str = "A4") -> bytes:
     if size is None:
         raise ReportError(f"Unknown paper size '{paper}'; choose A4 or Letter.")
     d = report_data
-    pdf = _ReportPDF(d, size)
+    pdf = ReportCanvas(d, size)
     _cover(pdf, d)
     pdf.add_page()
     pdf.insert_toc_placeholder(_render_toc, pages=1, allow_extra_pages=True)
-    steps: list[Callable[[], None]] = [lambda: _verdict(pdf, d)]
+    steps: list[Callable[[], None]] = [lambda: _verdict(pdf, d), lambda: _why(pdf, d)]
     steps += [lambda lv=lv: _level(pdf, d, lv) for lv in d.levels]
+    steps.append(lambda: _splits(pdf, d))
     if d.perception_gaps:
         steps.append(lambda: _perception(pdf, d))
-    steps.append(lambda: _agenda(pdf, d))
+    steps += [lambda: _agenda(pdf, d), lambda: _coverage(pdf, d)]
     if d.workshop is not None:
         steps.append(lambda: _workshop(pdf, d))
     steps += [lambda: _mou(pdf, d), lambda: _method(pdf, d), lambda: _comments(pdf, d)]

@@ -7,20 +7,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..assessment import Answer, Partner, Respondent
+from ..assessment import Action, AgreedItem, Answer, Partner, Respondent
 from ..bank import PartnershipType
 
 __all__ = [
+    "ActionItem",
+    "AnonymityOptions",
     "Dashboard",
+    "Discussion",
     "ParticipantProgress",
     "ParticipantSession",
     "ParticipantView",
+    "PartnerProgress",
+    "RoomState",
+    "RoomView",
     "StoredParticipant",
     "StoredWorkshop",
     "WorkshopCreated",
     "WorkshopInfo",
+    "WorkshopLinks",
     "WorkshopState",
 ]
 
@@ -35,10 +42,36 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class AnonymityOptions(_Frozen):
+    """Chosen at creation; the UI, the export and the report honour them.
+
+    `hide_names`: shared screens (the room view) show counts, not names.
+    `anonymous_comments`: comments are exported and shown without who wrote them.
+    `min_group_size`: a partner with fewer respondents shows neither its internal spread
+    nor attributed comments.
+    """
+
+    hide_names: bool = True
+    anonymous_comments: bool = False
+    min_group_size: int = Field(default=3, ge=1, le=50)
+
+
+class RoomState(_Frozen):
+    """What a waiting screen polls: `version` changes whenever the state, the current
+    discussion item, its timer, an agreement or an action changes."""
+
+    version: int
+    state: WorkshopState
+    current_statement: str | None = None
+    timer_started_at: datetime | None = None
+    timer_seconds: int | None = None
+
+
 class WorkshopInfo(_Frozen):
     """What anyone holding the join code may know about a workshop (no answers).
 
-    `statements` are the applicable qualified statement ids, in bank order.
+    `statements` are the applicable qualified statement ids, in bank order;
+    `expected_headcounts`: partner id -> people expected (empty: none set).
     """
 
     workshop_id: str
@@ -52,12 +85,20 @@ class WorkshopInfo(_Frozen):
     statements: list[str]
     created_at: datetime
     revealed_at: datetime | None = None
+    anonymity: AnonymityOptions = AnonymityOptions()
+    expected_headcounts: dict[str, int] = {}
 
 
 class WorkshopCreated(_Frozen):
+    """`room_token`: the key of the room view (projector), no facilitator power.
+    `join_key`: the key for the QR code's join link (joins without the wrong-code
+    throttle). Both are also what `WorkshopService.links(facilitator_token)` returns."""
+
     workshop_id: str
     facilitator_token: str
     join_code: str  # normalised, 10 characters; show it with `format_join_code`
+    room_token: str
+    join_key: str
 
 
 class ParticipantProgress(_Frozen):
@@ -78,13 +119,50 @@ class ParticipantProgress(_Frozen):
 class Dashboard(_Frozen):
     """The facilitator's view before the reveal: counts, never answers.
 
-    `join_code` is grouped for display, "ABCDE-FGHJK".
+    `join_code` is grouped for display, "ABCDE-FGHJK". `failed_saves`: participants'
+    saves this server process could not store in the last `FAILED_SAVES_WINDOW`.
     """
 
     workshop: WorkshopInfo
     participants: list[ParticipantProgress]
     state: WorkshopState
     join_code: str
+    room: RoomState
+    failed_saves: int = 0
+
+
+class PartnerProgress(_Frozen):
+    """One partner on a shared screen: how many joined and finished, of how many expected
+    (None: no number set), and answers given of those possible for the people joined."""
+
+    partner_id: str
+    name: str
+    joined: int
+    finished: int
+    expected: int | None
+    answered: int
+    possible: int
+
+
+class RoomView(_Frozen):
+    """The projector's view: the code to join, progress per partner, and the discussion.
+
+    `people` is empty when the workshop hides names on shared screens; it never holds
+    answers. `join_code` is grouped for display.
+    """
+
+    workshop: WorkshopInfo
+    join_code: str
+    partners: list[PartnerProgress]
+    people: list[ParticipantProgress]
+    room: RoomState
+
+
+class WorkshopLinks(_Frozen):
+    """The keys of a workshop's shared links: the room view's and the QR join link's."""
+
+    room_token: str
+    join_key: str
 
 
 class ParticipantSession(_Frozen):
@@ -96,11 +174,33 @@ class ParticipantSession(_Frozen):
 
 
 class ParticipantView(_Frozen):
+    """`answer_versions`: statement -> version of the caller's stored answer; pass it back
+    when saving (`save_answer(..., version=)`) so a stale tab cannot overwrite it."""
+
     workshop: WorkshopInfo
     respondent: Respondent
     own_answers: dict[str, Answer]
     finished: bool
     state: WorkshopState
+    answer_versions: dict[str, int] = {}
+    room: RoomState | None = None
+
+
+class ActionItem(_Frozen):
+    """An action with its stable id (for `remove_action`)."""
+
+    id: str
+    action: Action
+
+
+class Discussion(_Frozen):
+    """The discussion after the reveal: the room state, what was agreed (with each
+    agreement's version, statement -> version) and the actions with their ids."""
+
+    room: RoomState
+    agreed: list[AgreedItem]
+    agreement_versions: dict[str, int]
+    actions: list[ActionItem]
 
 
 @dataclass(frozen=True)
@@ -117,6 +217,9 @@ class StoredWorkshop:
     join_code: str
     created_at: datetime
     revealed_at: datetime | None
+    anonymity: AnonymityOptions
+    room: RoomState
+    has_links: bool  # room view and join link keys stored (older workshops: not yet)
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,19 @@ from ..storage import (
     answers,
     from_db,
     hash_secret,
-    join_attempts,
+    join_buckets,
     participants,
     partners,
     workshops,
 )
-from .models import StoredParticipant, StoredWorkshop, WorkshopState
+from .models import (
+    AnonymityOptions,
+    RoomState,
+    StoredParticipant,
+    StoredWorkshop,
+    WorkshopLinks,
+    WorkshopState,
+)
 
 __all__ = ["Lock", "UnitOfWork", "WorkshopRepository", "is_unique_conflict"]
 
@@ -41,7 +48,7 @@ T = TypeVar("T")
 # "update": nobody else may change the workshop until we commit.
 Lock = Literal["share", "update"] | None
 
-# Wrong-code records of clients idle for longer are dropped: the table stays small.
+# Buckets of clients idle for longer are full again and are dropped: the table stays small.
 _THROTTLE_MEMORY = timedelta(days=1)
 
 
@@ -91,15 +98,18 @@ class WorkshopRepository:
         *,
         workshop_id: str,
         facilitator_token: str,
+        links: WorkshopLinks,
         join_code: str,
         name: str,
         partnership_type: PartnershipType,
         banks: list[str],
         ask_predictions: bool,
         auto_reveal: bool,
+        anonymity: AnonymityOptions,
     ) -> None:
         self.conn.execute(
             insert(workshops).values(
+                **anonymity.model_dump(),
                 id=workshop_id,
                 name=name,
                 partnership_type=partnership_type.value,
@@ -108,32 +118,80 @@ class WorkshopRepository:
                 auto_reveal=auto_reveal,
                 state=WorkshopState.OPEN.value,
                 facilitator_token_hash=hash_secret(facilitator_token),
+                room_token_hash=hash_secret(links.room_token),
+                join_key_hash=hash_secret(links.join_key),
                 join_code=join_code,
                 created_at=self.stamp,
                 revealed_at=None,
             )
         )
 
-    def add_partners(self, workshop_id: str, listed: Sequence[Partner]) -> None:
-        """The partners in the order given (that order is kept)."""
+    def add_partners(
+        self, workshop_id: str, listed: Sequence[Partner], headcounts: Mapping[str, int]
+    ) -> None:
+        """The partners in the order given (that order is kept), with the people expected."""
         self.conn.execute(
             insert(partners),
             [
-                {"workshop_id": workshop_id, "partner_id": p.id, "name": p.name, "position": i}
+                {
+                    "workshop_id": workshop_id,
+                    "partner_id": p.id,
+                    "name": p.name,
+                    "position": i,
+                    "expected_headcount": headcounts.get(p.id),
+                }
                 for i, p in enumerate(listed)
             ],
         )
 
-    def by_facilitator(self, token: str, lock: bool = False) -> StoredWorkshop | None:
-        query = select(workshops).where(workshops.c.facilitator_token_hash == hash_secret(token))
+    def _workshop(self, where: Any, lock: bool = False) -> StoredWorkshop | None:
+        """The one workshop `where` finds (locked for update when `lock`)."""
+        query = select(workshops).where(where)
         if lock:
             query = query.with_for_update()
         row = self.conn.execute(query).first()
         return None if row is None else _workshop_from_row(row._mapping)
 
-    def by_join_code(self, code: str) -> StoredWorkshop | None:
-        row = self.conn.execute(select(workshops).where(workshops.c.join_code == code)).first()
-        return None if row is None else _workshop_from_row(row._mapping)
+    def by_facilitator(self, token: str, lock: bool = False) -> StoredWorkshop | None:
+        return self._workshop(workshops.c.facilitator_token_hash == hash_secret(token), lock)
+
+    def by_room(self, room_token: str) -> StoredWorkshop | None:
+        return self._workshop(workshops.c.room_token_hash == hash_secret(room_token))
+
+    def by_join_key(self, join_key: str, lock: bool = False) -> StoredWorkshop | None:
+        return self._workshop(workshops.c.join_key_hash == hash_secret(join_key), lock)
+
+    def set_links(self, workshop_id: str, links: WorkshopLinks) -> None:
+        self.conn.execute(
+            update(workshops)
+            .where(workshops.c.id == workshop_id)
+            .values(
+                room_token_hash=hash_secret(links.room_token),
+                join_key_hash=hash_secret(links.join_key),
+            )
+        )
+
+    def by_join_code(self, code: str, lock: bool = False) -> StoredWorkshop | None:
+        return self._workshop(workshops.c.join_code == code, lock)
+
+    def expected_headcounts(self, workshop_id: str) -> dict[str, int]:
+        """Partner id -> people expected, for the partners that have a number."""
+        rows = self.conn.execute(
+            select(partners.c.partner_id, partners.c.expected_headcount).where(
+                partners.c.workshop_id == workshop_id
+            )
+        ).all()
+        return {r.partner_id: int(r.expected_headcount) for r in rows if r.expected_headcount}
+
+    def set_expected_headcounts(self, workshop_id: str, headcounts: Mapping[str, int]) -> None:
+        for partner, count in headcounts.items():
+            self.conn.execute(
+                update(partners)
+                .where(
+                    and_(partners.c.workshop_id == workshop_id, partners.c.partner_id == partner)
+                )
+                .values(expected_headcount=count)
+            )
 
     def partners(self, workshop_id: str) -> list[Partner]:
         rows = self.conn.execute(
@@ -143,18 +201,20 @@ class WorkshopRepository:
         ).all()
         return [Partner(id=r.partner_id, name=r.name) for r in rows]
 
-    def set_state(self, workshop_id: str, state: WorkshopState) -> None:
-        self.conn.execute(
-            update(workshops).where(workshops.c.id == workshop_id).values(state=state.value)
-        )
-
-    def mark_revealed(self, workshop_id: str) -> datetime:
-        """Reveal now; returns the reveal time (aware UTC)."""
+    def change_room(self, workshop_id: str, **values: Any) -> None:
+        """Update workshop columns and move the room version on (waiting screens reload)."""
         self.conn.execute(
             update(workshops)
             .where(workshops.c.id == workshop_id)
-            .values(state=WorkshopState.REVEALED.value, revealed_at=self.stamp)
+            .values(room_version=workshops.c.room_version + 1, **values)
         )
+
+    def set_state(self, workshop_id: str, state: WorkshopState) -> None:
+        self.change_room(workshop_id, state=state.value)
+
+    def mark_revealed(self, workshop_id: str) -> datetime:
+        """Reveal now; returns the reveal time (aware UTC)."""
+        self.change_room(workshop_id, state=WorkshopState.REVEALED.value, revealed_at=self.stamp)
         return self.now
 
     def delete_workshop(self, workshop_id: str) -> None:
@@ -227,6 +287,43 @@ class WorkshopRepository:
         ).all()
         return [_participant_from_row(r) for r in rows]
 
+    def by_respondent(self, workshop_id: str, respondent_id: str) -> StoredParticipant | None:
+        row = self.conn.execute(
+            select(participants).where(
+                and_(
+                    participants.c.workshop_id == workshop_id,
+                    participants.c.respondent_id == respondent_id,
+                )
+            )
+        ).first()
+        return None if row is None else _participant_from_row(row)
+
+    def names_of_partner(self, workshop_id: str, partner_id: str) -> list[str]:
+        """The names of a partner's participants."""
+        where = and_(
+            participants.c.workshop_id == workshop_id, participants.c.partner_id == partner_id
+        )
+        return list(self.conn.execute(select(participants.c.name).where(where)).scalars())
+
+    def remove_participant(self, participant_id: int) -> None:
+        """The participant, their answers and their link."""
+        self.conn.execute(delete(answers).where(answers.c.participant_id == participant_id))
+        self.conn.execute(delete(participants).where(participants.c.id == participant_id))
+
+    def move_participant(self, participant_id: int, partner_id: str, *, keep_answers: bool) -> None:
+        """To another partner; without their answers (and unfinished) unless `keep_answers`."""
+        values: dict[str, Any] = {"partner_id": partner_id}
+        if not keep_answers:
+            self.conn.execute(delete(answers).where(answers.c.participant_id == participant_id))
+            values["finished"] = False
+        self.conn.execute(
+            update(participants).where(participants.c.id == participant_id).values(**values)
+        )
+
+    def has_answers(self, participant_id: int) -> bool:
+        query = select(answers.c.statement).where(answers.c.participant_id == participant_id)
+        return self.conn.execute(query.limit(1)).first() is not None
+
     def name_keys(self, workshop_id: str) -> set[str]:
         return set(
             self.conn.execute(
@@ -249,11 +346,18 @@ class WorkshopRepository:
 
     # ------------------------------------------------------------------ answers
 
-    def answers_of(self, participant: StoredParticipant) -> list[Answer]:
+    def answers_of(self, participant: StoredParticipant) -> list[tuple[Answer, int]]:
+        """The participant's answers, each with its version."""
         rows = self.conn.execute(
             select(answers).where(answers.c.participant_id == participant.id)
         ).all()
-        return [_answer_from_row(a, participant.respondent_id) for a in rows]
+        return [(_answer_from_row(a, participant.respondent_id), int(a.version)) for a in rows]
+
+    def answer_version(self, participant_id: int, statement: str) -> int:
+        """The stored answer's version; 0 when there is none."""
+        where = and_(answers.c.participant_id == participant_id, answers.c.statement == statement)
+        value = self.conn.execute(select(answers.c.version).where(where)).scalar()
+        return int(value or 0)
 
     def workshop_answers(self, workshop_id: str) -> list[tuple[int, Answer]]:
         """Every answer of the workshop with its participant's row id."""
@@ -277,13 +381,15 @@ class WorkshopRepository:
                 counts[pid] = counts.get(pid, 0) + 1
         return counts
 
-    def save_answer(self, participant_id: int, answer: Answer) -> None:
-        """Insert or replace the participant's answer to `answer.statement`."""
-        _upsert(
+    def save_answer(self, participant_id: int, answer: Answer, expected: int | None) -> bool:
+        """Insert (version 1) or replace (next version) the answer to `answer.statement`;
+        with `expected`, only over that version (0: none yet). Whether it was saved."""
+        return _upsert(
             self.conn,
             answers,
             {"participant_id": participant_id, "statement": answer.statement},
             _answer_values(answer, self.stamp),
+            expected,
         )
 
     def add_answers(self, rows: Sequence[tuple[int, Answer]]) -> None:
@@ -311,43 +417,60 @@ class WorkshopRepository:
     # ------------------------------------------------------------------ the discussion
 
     def agreements(self, workshop_id: str) -> list[AgreedItem]:
+        return [item for item, _ in self.versioned_agreements(workshop_id)]
+
+    def versioned_agreements(self, workshop_id: str) -> list[tuple[AgreedItem, int]]:
         rows = self.conn.execute(
             select(agreements).where(agreements.c.workshop_id == workshop_id)
         ).all()
         return [
-            AgreedItem(
-                statement=a.statement,
-                agreed_rating=a.agreed_rating,
-                disagreement=bool(a.disagreement),
-                notes=a.notes,
+            (
+                AgreedItem(
+                    statement=a.statement,
+                    agreed_rating=a.agreed_rating,
+                    disagreement=bool(a.disagreement),
+                    notes=a.notes,
+                ),
+                int(a.version),
             )
             for a in rows
         ]
 
-    def save_agreement(self, workshop_id: str, item: AgreedItem) -> None:
-        """Insert or replace what was agreed about `item.statement`."""
+    def agreement_version(self, workshop_id: str, statement: str) -> int:
+        """The stored agreement's version; 0 when there is none."""
+        where = and_(agreements.c.workshop_id == workshop_id, agreements.c.statement == statement)
+        value = self.conn.execute(select(agreements.c.version).where(where)).scalar()
+        return int(value or 0)
+
+    def save_agreement(self, workshop_id: str, item: AgreedItem, expected: int | None) -> bool:
+        """Insert or replace what was agreed about `item.statement` (`expected`: as in
+        `save_answer`). Whether it was saved."""
         values = {
             "agreed_rating": item.agreed_rating,
             "disagreement": item.disagreement,
             "notes": item.notes,
             "updated_at": self.stamp,
         }
-        _upsert(
-            self.conn, agreements, {"workshop_id": workshop_id, "statement": item.statement}, values
-        )
+        keys = {"workshop_id": workshop_id, "statement": item.statement}
+        return _upsert(self.conn, agreements, keys, values, expected)
 
     def actions(self, workshop_id: str) -> list[Action]:
         """In the order they were added."""
+        return [action for _, action in self.actions_with_ids(workshop_id)]
+
+    def actions_with_ids(self, workshop_id: str) -> list[tuple[int, Action]]:
+        """(row id, action) in the order they were added."""
         rows = self.conn.execute(
             select(actions).where(actions.c.workshop_id == workshop_id).order_by(actions.c.id)
         ).all()
         return [
-            Action(title=t.title, owner=t.owner, due=t.due, statement=t.statement) for t in rows
+            (t.id, Action(title=t.title, owner=t.owner, due=t.due, statement=t.statement))
+            for t in rows
         ]
 
-    def add_action(self, workshop_id: str, action: Action) -> int:
-        """Append; returns the action's index in `actions(workshop_id)`."""
-        self.conn.execute(
+    def add_action(self, workshop_id: str, action: Action) -> tuple[int, int]:
+        """Append; returns the action's row id and its index in `actions(workshop_id)`."""
+        result = self.conn.execute(
             # The columns are the Action's fields (title, owner, due, statement) and these two.
             insert(actions).values(
                 workshop_id=workshop_id, created_at=self.stamp, **action.model_dump()
@@ -356,60 +479,55 @@ class WorkshopRepository:
         count = (
             select(func.count()).select_from(actions).where(actions.c.workshop_id == workshop_id)
         )
-        return int(self.conn.execute(count).scalar_one()) - 1
+        index = int(self.conn.execute(count).scalar_one()) - 1
+        return int(result.inserted_primary_key[0]), index
 
     def action_ids(self, workshop_id: str) -> list[int]:
         """Row ids in the order of `actions(workshop_id)`."""
         query = select(actions.c.id).where(actions.c.workshop_id == workshop_id)
         return list(self.conn.execute(query.order_by(actions.c.id)).scalars())
 
-    def delete_action(self, action_id: int) -> None:
-        self.conn.execute(delete(actions).where(actions.c.id == action_id))
-
-    # ------------------------------------------------------------------ wrong join codes
-
-    def join_failures(self, client_key: str) -> tuple[int, datetime] | None:
-        """How many wrong codes the client has given in a row, and when the last one was."""
-        row = self.conn.execute(
-            select(join_attempts).where(join_attempts.c.client_key == hash_secret(client_key))
-        ).first()
-        return None if row is None else (int(row.failures), from_db(row.last_failure))
-
-    def count_join_failure(self, client_key: str) -> int:
-        """One more wrong code from the client; returns its count."""
-        key = hash_secret(client_key)
-        if not self._add_failure(key):
-            try:
-                with self.conn.begin_nested():
-                    self.conn.execute(
-                        insert(join_attempts).values(
-                            client_key=key, failures=1, last_failure=self.stamp
-                        )
-                    )
-            except IntegrityError:  # another request of this client was quicker
-                self._add_failure(key)
-        self.conn.execute(
-            delete(join_attempts).where(
-                join_attempts.c.last_failure < self.stamp - _THROTTLE_MEMORY
+    def delete_action(self, workshop_id: str, action_id: int) -> bool:
+        """Whether the workshop had that action (and now has not)."""
+        done = self.conn.execute(
+            delete(actions).where(
+                and_(actions.c.id == action_id, actions.c.workshop_id == workshop_id)
             )
         )
-        return int(
-            self.conn.execute(
-                select(join_attempts.c.failures).where(join_attempts.c.client_key == key)
-            ).scalar_one()
+        return done.rowcount > 0
+
+    # ------------------------------------------------------------------ join throttle
+
+    def bucket(self, key: str, full: float) -> tuple[float, datetime]:
+        """A throttle bucket's tokens and when they were counted, locked until commit
+        (created `full` when new). `key` is stored as it is: callers hash client keys."""
+        _insert_if_missing(
+            self.conn, join_buckets, {"bucket": key}, {"tokens": full, "updated_at": self.stamp}
+        )
+        row = self.conn.execute(
+            select(join_buckets.c.tokens, join_buckets.c.updated_at)
+            .where(join_buckets.c.bucket == key)
+            .with_for_update()
+        ).one()
+        return float(row.tokens), from_db(row.updated_at)
+
+    def set_bucket(self, key: str, tokens: float) -> None:
+        self.conn.execute(
+            update(join_buckets)
+            .where(join_buckets.c.bucket == key)
+            .values(tokens=tokens, updated_at=self.stamp)
         )
 
-    def _add_failure(self, key: str) -> bool:
-        updated = self.conn.execute(
-            update(join_attempts)
-            .where(join_attempts.c.client_key == key)
-            .values(failures=join_attempts.c.failures + 1, last_failure=self.stamp)
+    def forget_idle_buckets(self, keep: str) -> None:
+        """Drop buckets untouched for a day (full again by then), all but `keep`."""
+        self.conn.execute(
+            delete(join_buckets).where(
+                and_(
+                    join_buckets.c.updated_at < self.stamp - _THROTTLE_MEMORY,
+                    join_buckets.c.bucket != keep,
+                )
+            )
         )
-        return updated.rowcount > 0
-
-    def forget_join_failures(self, client_key: str) -> None:
-        key = hash_secret(client_key)
-        self.conn.execute(delete(join_attempts).where(join_attempts.c.client_key == key))
 
 
 # --------------------------------------------------------------------------- row mapping
@@ -428,6 +546,19 @@ def _workshop_from_row(m: Mapping[str, Any]) -> StoredWorkshop:
         join_code=m["join_code"],
         created_at=from_db(m["created_at"]),
         revealed_at=from_db(m["revealed_at"]),
+        anonymity=AnonymityOptions(
+            hide_names=bool(m["hide_names"]),
+            anonymous_comments=bool(m["anonymous_comments"]),
+            min_group_size=int(m["min_group_size"]),
+        ),
+        room=RoomState(
+            version=int(m["room_version"]),
+            state=WorkshopState(m["state"]),
+            current_statement=m["current_statement"],
+            timer_started_at=from_db(m["timer_started_at"]),
+            timer_seconds=m["timer_seconds"],
+        ),
+        has_links=m["room_token_hash"] is not None and m["join_key_hash"] is not None,
     )
 
 
@@ -468,19 +599,43 @@ def _answer_values(answer: Answer, stamp: datetime) -> dict[str, Any]:
     }
 
 
-def _upsert(conn: Connection, table: Table, keys: dict[str, Any], values: dict[str, Any]) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE, atomic on both SQLite and PostgreSQL."""
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
+def _dialect_insert(conn: Connection) -> Callable[[Table], Any]:
+    if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
+    else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - other databases: update, then insert if nothing was there
-        done = conn.execute(
-            update(table).where(and_(*(table.c[k] == v for k, v in keys.items()))).values(**values)
-        )
-        if done.rowcount == 0:
-            conn.execute(insert(table).values(**keys, **values))
-        return
-    statement = dialect_insert(table).values(**keys, **values)
-    conn.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+    return dialect_insert
+
+
+def _upsert(
+    conn: Connection,
+    table: Table,
+    keys: dict[str, Any],
+    values: dict[str, Any],
+    expected: int | None = None,
+) -> bool:
+    """Insert a versioned row (version 1) or replace it (its version moves on by one), in
+    one atomic statement on SQLite and PostgreSQL. With `expected` the row is written only
+    if its stored version is that (0: no row yet), compared under the row's lock, so two
+    saves of one copy cannot both land. Returns whether it was written."""
+    insert_row = _dialect_insert(conn)(table).values(**keys, **values)
+    bumped = {**values, "version": table.c.version + 1}
+    if expected is None:
+        conn.execute(insert_row.on_conflict_do_update(index_elements=list(keys), set_=bumped))
+        return True
+    if expected == 0:
+        statement = insert_row.on_conflict_do_nothing(index_elements=list(keys))
+    else:
+        where = [table.c[k] == v for k, v in keys.items()] + [table.c.version == expected]
+        statement = update(table).where(and_(*where)).values(**bumped)
+    # RETURNING, not rowcount: drivers differ in what an INSERT ... DO NOTHING reports.
+    return conn.execute(statement.returning(table.c.version)).first() is not None
+
+
+def _insert_if_missing(
+    conn: Connection, table: Table, keys: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING (a concurrent insert of the same key waits, then
+    does nothing)."""
+    statement = _dialect_insert(conn)(table).values(**keys, **values)
+    conn.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))

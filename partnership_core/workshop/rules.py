@@ -6,28 +6,44 @@ Every check raises `WorkshopError` with a message the person can act on.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
-from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, Partner, Respondent
+from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Answer, Assessment, Partner, Respondent
 from ..bank import PartnershipType
 from ..errors import WorkshopError
-from ..text import InvalidNameError, check_name, name_key, possessive
-from .models import StoredParticipant, StoredWorkshop, WorkshopInfo, WorkshopState
+from ..text import InvalidNameError, check_name, confusable_skeleton, name_key, possessive
+from .models import (
+    PartnerProgress,
+    StoredParticipant,
+    StoredWorkshop,
+    WorkshopInfo,
+    WorkshopLinks,
+    WorkshopState,
+)
 
 __all__ = [
     "BAD_FACILITATOR",
     "BAD_PARTICIPANT",
+    "BAD_ROOM",
     "HIDDEN_FROM_PARTICIPANTS",
     "JOIN_CODE_ALPHABET",
     "JOIN_CODE_LENGTH",
     "Change",
     "check_allowed",
+    "MAX_HEADCOUNT",
+    "MAX_TIMER_SECONDS",
     "check_banks",
+    "check_headcounts",
+    "check_look_alike",
+    "check_timer",
+    "check_version",
     "duplicate_name",
-    "everyone_finished",
+    "expected_people_finished",
     "fits_file",
     "format_join_code",
     "is_join_code",
@@ -40,6 +56,11 @@ __all__ = [
     "parse_partnership_type",
     "partner_id",
     "partner_names",
+    "partner_progress",
+    "links_of",
+    "look_alike_of",
+    "stale_copy",
+    "unattributed",
     "valid_name",
 ]
 
@@ -52,10 +73,16 @@ BAD_FACILITATOR = (
     "workshop was deleted). Open the link you were given when the workshop was created."
 )
 BAD_PARTICIPANT = (
-    "This participant link is not valid any more (the workshop may have been deleted). "
-    "Join the workshop again with its code."
+    "This participant link is not valid any more (the facilitator may have removed you, or "
+    "deleted the workshop). Join the workshop again with its code."
+)
+BAD_ROOM = (
+    "This room view link is not valid (the workshop may have been deleted). Open the room "
+    "view again from the facilitator's page."
 )
 HIDDEN_FROM_PARTICIPANTS = "Answers stay hidden until the facilitator reveals them."
+MAX_HEADCOUNT = 500
+MAX_TIMER_SECONDS = 4 * 3600
 
 
 # --------------------------------------------------------------------------- join codes
@@ -83,6 +110,17 @@ def new_join_code() -> str:
 
 def new_respondent_id() -> str:
     return f"r-{secrets.token_hex(6)}"
+
+
+def links_of(facilitator_token: str) -> WorkshopLinks:
+    """The keys of the shared links, derived one way from the facilitator's: the same every
+    time, and neither tells anything about the facilitator token."""
+
+    def derived(purpose: str) -> str:
+        digest = hashlib.sha256(f"partnership-fit {purpose}\0{facilitator_token}".encode())
+        return base64.urlsafe_b64encode(digest.digest()).decode("ascii").rstrip("=")
+
+    return WorkshopLinks(room_token=derived("room view"), join_key=derived("join link"))
 
 
 def partner_id(position: int) -> str:
@@ -122,6 +160,40 @@ def duplicate_name(name: str) -> WorkshopError:
     )
 
 
+def look_alike_of(name: str, others: Iterable[str]) -> str | None:
+    """The first of `others` that looks just like `name` (Cyrillic or Greek letters for
+    Latin ones, 0 for O, accents: see `text.confusable_skeleton`), if any."""
+    skeleton = confusable_skeleton(name)
+    return next((o for o in others if confusable_skeleton(o) == skeleton), None)
+
+
+# What a look-alike refusal says, when someone joins (or moves) and when a file is imported.
+_LOOK_ALIKE = {
+    "join": (
+        "'{name}' looks just like '{other}', who has already joined for {partner}. If that "
+        "is you, open your own link; otherwise add an initial or your role, typed on an "
+        "ordinary keyboard."
+    ),
+    "import": (
+        "The file's respondent '{name}' looks just like '{other}', a participant for "
+        "{partner}; rename the respondent in the file. Nothing was imported."
+    ),
+}
+
+
+def check_look_alike(
+    name: str,
+    others: Iterable[str],
+    partner_name: str,
+    source: Literal["join", "import"] = "join",
+) -> None:
+    """Refuse a name that looks like one already used for the same partner."""
+    other = look_alike_of(name, others)
+    if other is not None:
+        message = _LOOK_ALIKE[source].format(name=name, other=other, partner=partner_name)
+        raise WorkshopError(message)
+
+
 # --------------------------------------------------------------------------- set-up
 
 
@@ -145,11 +217,66 @@ def check_banks(banks: Iterable[object] | None) -> list[str]:
     return chosen
 
 
+def check_headcounts(counts: Mapping[str, object], partner_ids: Sequence[str]) -> dict[str, int]:
+    """Partner id -> people expected: known partners, whole numbers 1 to MAX_HEADCOUNT."""
+    checked: dict[str, int] = {}
+    for partner, count in counts.items():
+        if partner not in partner_ids:
+            raise WorkshopError(f"There is no partner '{partner}' in this workshop.")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise WorkshopError("Give the number of people each partner brings as a whole number.")
+        if not 1 <= count <= MAX_HEADCOUNT:
+            raise WorkshopError(
+                f"Each partner brings 1 to {MAX_HEADCOUNT} people; {count} was given."
+            )
+        checked[partner] = count
+    return checked
+
+
+def check_timer(seconds: object) -> int | None:
+    """A discussion timer's length: None (no timer) or 1 s to MAX_TIMER_SECONDS."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        raise WorkshopError("Give the timer's length in whole seconds.")
+    if not 1 <= seconds <= MAX_TIMER_SECONDS:
+        raise WorkshopError(f"A timer runs 1 second to {MAX_TIMER_SECONDS // 3600} hours.")
+    return seconds
+
+
+# What each kind of versioned edit says when the copy it was made on is out of date.
+_STALE: dict[str, str] = {
+    "answer": (
+        "Your answer was NOT saved: this page showed an older copy of it (it was changed "
+        "on another device or tab since). Reload the page to see the current answer, then "
+        "change it again if you still want to."
+    ),
+    "agreement": (
+        "The agreement was NOT saved: someone changed it in another tab since this page "
+        "was loaded. Reload to see the current agreement, then make your change again."
+    ),
+}
+
+
+Versioned = Literal["answer", "agreement"]
+
+
+def stale_copy(what: Versioned) -> WorkshopError:
+    """The refusal of an edit made on an out-of-date copy."""
+    return WorkshopError(_STALE[what])
+
+
+def check_version(given: int | None, stored: int, what: Versioned) -> None:
+    """Refuse an edit made on a copy older than the stored one (`given` None: no check)."""
+    if given is not None and given != stored:
+        raise stale_copy(what)
+
+
 # --------------------------------------------------------------------------- states
 
 
 # What each state refuses, and what the refusal says. An open workshop allows everything.
-Change = Literal["join", "answer", "lock"]
+Change = Literal["join", "answer", "lock", "move"]
 _REFUSALS: dict[Change, dict[WorkshopState, str]] = {
     "join": {
         WorkshopState.LOCKED: (
@@ -166,12 +293,17 @@ _REFUSALS: dict[Change, dict[WorkshopState, str]] = {
     "lock": {
         WorkshopState.REVEALED: "The answers are already revealed; the workshop stays closed.",
     },
+    "move": {
+        WorkshopState.REVEALED: (
+            "The answers are already revealed; participants cannot be moved any more."
+        ),
+    },
 }
 
 
 def check_allowed(change: Change, state: WorkshopState) -> None:
-    """Refuse `change` (joining; changing an answer or finishing; locking or unlocking)
-    in a workshop that is in `state`."""
+    """Refuse `change` (joining; changing an answer or finishing; locking or unlocking;
+    moving a participant) in a workshop that is in `state`."""
     refusal = _REFUSALS[change].get(state)
     if refusal is not None:
         raise WorkshopError(refusal)
@@ -182,14 +314,18 @@ def may_auto_reveal(workshop: StoredWorkshop) -> bool:
     return workshop.auto_reveal and workshop.state != WorkshopState.REVEALED
 
 
-def everyone_finished(people: Sequence[StoredParticipant], partner_ids: set[str]) -> bool:
-    """Every partner has someone and all have finished (a lone early finisher must not
-    reveal an empty room)."""
-    return (
-        bool(people)
-        and all(p.finished for p in people)
-        and partner_ids <= {p.partner_id for p in people}
-    )
+def expected_people_finished(
+    people: Sequence[StoredParticipant], expected: Mapping[str, int], partner_ids: set[str]
+) -> bool:
+    """Every partner has a number of people expected, and that many of its participants
+    have finished. Anyone else (strays, late joiners) neither counts nor blocks."""
+    if not partner_ids or not partner_ids <= set(expected):
+        return False
+    finished: dict[str, int] = {}
+    for p in people:
+        if p.finished:
+            finished[p.partner_id] = finished.get(p.partner_id, 0) + 1
+    return all(finished.get(pid, 0) >= expected[pid] for pid in partner_ids)
 
 
 # --------------------------------------------------------------------------- offline files
@@ -266,3 +402,45 @@ def new_participant_names(
         taken.add(key)
         named.append((r, name, key))
     return named
+
+
+# --------------------------------------------------------------------------- shared screens
+
+
+def partner_progress(
+    info: WorkshopInfo, people: Sequence[StoredParticipant], answered: Mapping[int, int]
+) -> list[PartnerProgress]:
+    """Per partner, in set-up order: joined, finished, expected, answers given of possible
+    (`answered`: participant row id -> answers given)."""
+    progress = []
+    for partner in info.partners:
+        own = [p for p in people if p.partner_id == partner.id]
+        progress.append(
+            PartnerProgress(
+                partner_id=partner.id,
+                name=partner.name,
+                joined=len(own),
+                finished=sum(p.finished for p in own),
+                expected=info.expected_headcounts.get(partner.id),
+                answered=sum(answered.get(p.id, 0) for p in own),
+                possible=len(own) * len(info.statements),
+            )
+        )
+    return progress
+
+
+def unattributed(
+    respondents: list[Respondent], answers: list[Answer], partners: Sequence[Partner]
+) -> tuple[list[Respondent], list[Answer]]:
+    """Respondents renamed "Harbour Trust, respondent 2" with fresh ids, so that no comment
+    (nor rating) can be traced to a named person; partner and estimate flags stay."""
+    partner_names = {p.id: p.name for p in partners}
+    numbered: dict[str, int] = {}
+    new_ids: dict[str, str] = {}
+    renamed = []
+    for r in respondents:
+        numbered[r.partner] = numbered.get(r.partner, 0) + 1
+        new_ids[r.id] = f"respondent-{len(new_ids) + 1}"
+        name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
+        renamed.append(r.model_copy(update={"id": new_ids[r.id], "name": name}))
+    return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]

@@ -1,86 +1,149 @@
-"""The join throttle: after a few wrong join codes from one client, each try must wait longer.
+"""The join throttle: token buckets in the database that bound how fast join codes can be
+guessed, without ever locking a room out over a few typos.
 
-While a client waits even the right code is refused, so guessing cannot go on in parallel;
-a right code forgives the client. The counts live in the database (`join_attempts`), so
-every server process sees the same ones.
+Two buckets are consulted, in one transaction with the code's look-up, under row locks
+(`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` serialises writers), so
+check and count are one atomic step and every server process shares the same counts:
+
+- the SERVER bucket holds at most `SERVER_BURST` tokens and gains `SERVER_RATE` per second;
+- each CLIENT (what the UI passes as the client key: a browser session, or the address a
+  proxy reports) has a bucket of `CLIENT_BURST` tokens gaining one every
+  `CLIENT_REFILL_SECONDS`.
+
+A code is looked up only while both buckets hold a token; only a WRONG code takes one from
+each. A right code takes nothing, and nothing but time refills a bucket (a right code does
+not: an attacker's own workshop buys no extra guesses). A room of people behind one address
+shares one client bucket: 20 typos in a burst, then one more every 3 s, before even its
+right codes must wait a few seconds; a person typing codes by hand never gets there.
+
+While a bucket is empty, right and wrong codes alike are refused unchecked: a refusal that
+let right codes through would tell an attacker nothing they did not learn from success, and
+bound nothing. So an attacker who keeps the server bucket empty also delays the joins typed
+by hand elsewhere (by seconds at a time, for as long as the attack lasts). The QR code's
+join link is not delayed: it carries a 256-bit key (`WorkshopService.links`), looked up
+before the buckets, which no one can guess; participants already in keep their links, and
+nobody's answers are touched.
+
+THE BOUND. However many sessions or addresses an attacker rotates through, at most
+`SERVER_BURST + SERVER_RATE * t` wrong codes are checked in any `t` seconds, server-wide:
+10 per second sustained. A code is 10 symbols of 21, N = 21**10 = 16,679,880,978,201 codes.
+With W = 1,000 live workshops each guess hits one with probability W / N, so the expected
+number of guesses to hit any is N / W = 1.67e10, and at 10 per second that takes
+N / (W * 10) = 1.67e9 s = 52.9 years (the burst of 60 is negligible). One year of guessing
+at the bound finds one of those workshops with probability 10 * 3.156e7 * W / N = 1.9 %.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from ..errors import WorkshopError
-from .repository import UnitOfWork, WorkshopRepository
+from ..storage import hash_secret
+from .repository import WorkshopRepository
 
 __all__ = [
-    "FREE_WRONG_CODES",
-    "MAX_WAIT_SECONDS",
-    "JoinThrottle",
+    "CLIENT_BURST",
+    "CLIENT_REFILL_SECONDS",
+    "SERVER_BUCKET",
+    "SERVER_BURST",
+    "SERVER_RATE",
+    "Gate",
     "checked_client_key",
-    "wrong_code_wait_seconds",
+    "expected_years_to_hit",
+    "take_wrong_code",
+    "wrong_code_refused",
 ]
 
-FREE_WRONG_CODES = 3
-MAX_WAIT_SECONDS = 15 * 60
+SERVER_BURST = 60
+SERVER_RATE = 10.0  # wrong codes per second, the whole server
+CLIENT_BURST = 20
+CLIENT_REFILL_SECONDS = 3.0
+# Client keys are stored as sha256 hex (64 characters); this cannot be one of them.
+SERVER_BUCKET = "server"
 
-_FAILED = "The code could not be checked."
+_CODE_SPACE = 21**10
+_SECONDS_PER_YEAR = 365.25 * 24 * 3600
+
+WRONG_CODE = (
+    "That workshop code is not valid. Check it with the facilitator: it has ten letters "
+    "and digits, like ABCDE-FGHJK."
+)
 
 
-def wrong_code_wait_seconds(failures: int) -> int:
-    """Seconds a client must wait after `failures` wrong codes in a row (0 for the first few)."""
-    if failures < FREE_WRONG_CODES:
-        return 0
-    return min(5 * 2 ** (failures - FREE_WRONG_CODES), MAX_WAIT_SECONDS)
+def expected_years_to_hit(live_workshops: int = 1000, rate: float = SERVER_RATE) -> float:
+    """Expected years of guessing at `rate` codes per second to hit any live workshop."""
+    return _CODE_SPACE / (live_workshops * rate) / _SECONDS_PER_YEAR
 
 
 def checked_client_key(client_key: object) -> str:
     """The key the UI identifies a client (a browser) by."""
     if not isinstance(client_key, str) or not client_key:
-        # Without a key every anonymous caller would share one counter; refuse instead.
+        # Without a key every anonymous caller would share one bucket; refuse instead.
         raise WorkshopError("Cannot check the code without a client key (internal error).")
     return client_key
 
 
-class JoinThrottle:
-    """Counts wrong codes per client and makes the client wait.
+@dataclass(frozen=True)
+class _Bucket:
+    key: str
+    burst: float
+    per_second: float
 
-    Args:
-        unit_of_work: runs the throttle's own transactions (a wrong code is counted even
-            though the look-up that found it fails).
+    def tokens(self, repo: WorkshopRepository) -> float:
+        """The bucket's tokens now (refilled for the time since it was last counted)."""
+        tokens, counted = repo.bucket(self.key, self.burst)
+        return _refilled(tokens, counted, repo.now, self.burst, self.per_second)
+
+    def wait_seconds(self, tokens: float) -> int:
+        """Whole seconds until the bucket holds a token again."""
+        return max(1, int((1 - tokens) / self.per_second + 0.999))
+
+
+def _refilled(tokens: float, counted: datetime, now: datetime, burst: float, rate: float) -> float:
+    elapsed = max(0.0, (now - counted).total_seconds())  # a clock behind never drains
+    return min(burst, tokens + elapsed * rate)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The buckets one code check goes through, read (and locked) in its transaction.
+
+    `refusal` is None when the code may be looked up.
     """
 
-    def __init__(self, unit_of_work: UnitOfWork) -> None:
-        self._unit_of_work = unit_of_work
+    tokens: dict[str, float]
+    refusal: str | None
 
-    @staticmethod
-    def check(repo: WorkshopRepository, client_key: str) -> None:
-        """Refuse a client that must still wait (inside the look-up's transaction)."""
-        record = repo.join_failures(client_key)
-        if record is None:
-            return
-        failures, last_failure = record
-        wait = timedelta(seconds=wrong_code_wait_seconds(failures))
-        remaining = (last_failure + wait - repo.now).total_seconds()
-        if remaining > 0:
-            raise WorkshopError(
-                f"Too many wrong codes; wait {int(remaining + 0.999)} seconds, then check the "
-                "code with the facilitator and try again."
+    @classmethod
+    def open(cls, repo: WorkshopRepository, client_key: str) -> Gate:
+        """Lock and read both buckets (the client's first, always in that order)."""
+        buckets = _buckets(client_key)
+        tokens = {b.key: b.tokens(repo) for b in buckets}
+        waits = [b.wait_seconds(tokens[b.key]) for b in buckets if tokens[b.key] < 1]
+        refusal = None
+        if waits:
+            refusal = (
+                f"Too many wrong codes were tried; wait {max(waits)} seconds, then try again "
+                "(check the code with the facilitator first)."
             )
+        return cls(tokens, refusal)
 
-    def wrong_code(self, client_key: str) -> WorkshopError:
-        """Count a wrong code; the error to raise says how long to wait, if at all."""
-        failures = self._unit_of_work(
-            lambda repo: repo.count_join_failure(client_key), failed=_FAILED
-        )
-        message = (
-            "That workshop code is not valid. Check it with the facilitator: it has ten letters "
-            "and digits, like ABCDE-FGHJK."
-        )
-        wait = wrong_code_wait_seconds(failures)
-        if wait:
-            message += f" Too many wrong codes; wait {wait} seconds before the next try."
-        return WorkshopError(message)
 
-    def forgive(self, client_key: str) -> None:
-        """A right code: the client starts again from zero."""
-        self._unit_of_work(lambda repo: repo.forget_join_failures(client_key), failed=_FAILED)
+def _buckets(client_key: str) -> tuple[_Bucket, _Bucket]:
+    return (
+        _Bucket(hash_secret(client_key), CLIENT_BURST, 1 / CLIENT_REFILL_SECONDS),
+        _Bucket(SERVER_BUCKET, SERVER_BURST, SERVER_RATE),
+    )
+
+
+def take_wrong_code(repo: WorkshopRepository, gate: Gate) -> None:
+    """A wrong code was checked: one token less in each bucket (same transaction)."""
+    for key, tokens in gate.tokens.items():
+        repo.set_bucket(key, tokens - 1)
+    repo.forget_idle_buckets(keep=SERVER_BUCKET)
+
+
+def wrong_code_refused(refusal: str | None) -> WorkshopError:
+    """The error for a code that was wrong, or not checked (`refusal`)."""
+    return WorkshopError(refusal or WRONG_CODE)

@@ -1,0 +1,25 @@
+"""One rule for text a person typed or a file carried: it is shown as text, never as markup.
+
+Streamlit reads Markdown (with colour, emoji short codes, icons and LaTeX) in titles,
+labels, captions, help texts, table cells and `st.markdown`. A partner named
+`**Evil** :red[Corp] $x$ ![](http://tracker/pixel)` must appear exactly like that, fetch
+nothing and link nowhere, so every such string passes through `literal` on its way out.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["literal"]
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; these are the
+# ones that start emphasis, links, images, code, headings, lists, tables, HTML, colour
+# (`:red[…]`), short codes (`:smile:`) or LaTeX (`$…$`) in Streamlit's Markdown.
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^&\"'])")
+
+
+def literal(text: object) -> str:
+    """`text` with every Markdown, colour, short-code and LaTeX character escaped, and its
+    line breaks kept as line breaks."""
+    escaped = _MARKUP.sub(r"\\\1", str(text))
+    return "  \n".join(escaped.splitlines()) if "\n" in escaped else escaped

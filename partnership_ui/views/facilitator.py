@@ -1,0 +1,583 @@
+"""The facilitator's side of a workshop: create, invite, watch progress, reveal, discuss, export.
+
+`pages/facilitator.py` only calls `render_facilitator_page()`. The facilitator's secret token
+lives in the URL (`?t=`): that link is the only key to the workshop's controls and results.
+The same link also deletes the workshop for good, after the join code is typed as a check.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
+
+import streamlit as st
+
+from partnership_core import links
+from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, parse_assessment
+from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
+from partnership_core.errors import PartnershipFitError, WorkshopError
+from partnership_core.results import AssessmentResult
+from partnership_core.text import name_key, normalise_name, plural
+from partnership_core.workshop import (
+    Dashboard,
+    WorkshopService,
+    WorkshopState,
+    normalise_join_code,
+)
+
+from .. import notify
+from ..context import base_url
+from ..data import available_banks, bank_set, workshop_service
+from ..state import facilitator_state, forget_workshop_state
+from ..widgets.downloads import DownloadKeys, render_downloads
+from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from .discussion import render_discussion
+from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
+
+__all__ = [
+    "DASHBOARD_POLL",
+    "token_from_link",
+    "render_facilitator_page",
+]
+
+DASHBOARD_POLL = "3s"
+_DOWNLOAD_KEYS = DownloadKeys(
+    json="pf_ws_export",
+    prepare="pf_ws_report_make",
+    pdf="pf_ws_report_pdf",
+    html="pf_ws_report_html",
+)
+_VIEWS = {
+    "results": ":material/insights: Results",
+    "discussion": ":material/forum: Discussion",
+    "export": ":material/download: Export and files",
+}
+
+
+def _kept_open_expander(label: str, key: str):  # noqa: ANN202 - a Streamlit container
+    """An expander whose open state the server keeps.
+
+    The elements above it come and go (a one-off notice, the link box that opens once), and
+    a plain expander then closes on the next rerun, hiding the error its form just raised.
+    """
+    return st.expander(label, key=key, on_change="rerun")
+
+
+def token_from_link(text: str) -> str | None:
+    """The facilitator token in a pasted link (`...?t=TOKEN`) or a bare token, else None."""
+    text = text.strip()
+    if not text:
+        return None
+    if "?" in text or "://" in text:
+        values = parse_qs(urlsplit(text).query).get(links.FACILITATOR_PARAM)
+        return values[0] if values else None
+    return text if re.fullmatch(r"[A-Za-z0-9_-]{16,128}", text) else None
+
+
+def render_facilitator_page() -> None:
+    """The whole facilitator page: the creation form, or the workshop behind `?t=`."""
+    try:
+        svc = workshop_service()
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    token = st.query_params.get(links.FACILITATOR_PARAM)
+    if not token:
+        _create_form(svc)
+        return
+    try:
+        dash = svc.dashboard(token)
+    except WorkshopError as exc:
+        show_invalid_link(
+            "Facilitate a workshop",
+            exc,
+            button="Create a new workshop instead",
+            key="pf_ws_new_instead",
+        )
+        return
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    state = facilitator_state()
+    st.title(dash.workshop.name)
+    if state.message:
+        st.success(state.message, icon=":material/check_circle:")
+        state.message = None
+    _facilitator_link_box(token, expanded=state.just_created)
+    state.just_created = False
+    if dash.state == WorkshopState.REVEALED:
+        _revealed(svc, token, dash)
+    else:
+        _invite(dash)
+        st.subheader("Who is answering")
+        _dashboard_fragment(token, dash.state.value)
+        with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
+            _import_form(svc, token, dash)
+    _delete_section(svc, token, dash)
+
+
+# ---------------------------------------------------------------------------- creation
+
+
+def _create_form(svc: WorkshopService) -> None:
+    st.title("Facilitate a workshop")
+    st.markdown(
+        "Everyone answers on their own phone or laptop, without seeing the others' answers. "
+        "When you reveal, the room looks at the comparison together and agrees what to do."
+    )
+    state = facilitator_state()
+    try:
+        banks = available_banks()
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    with st.container(border=True):
+        st.text_input(
+            "Name of the partnership",
+            max_chars=200,
+            placeholder="e.g. Food bank × grocery chain: surplus food programme",
+            key="pf_ws_new_name",
+        )
+        st.selectbox(
+            "Type of partnership",
+            options=list(PartnershipType),
+            format_func=PARTNERSHIP_TYPE_LABELS.__getitem__,
+            index=list(PartnershipType).index(PartnershipType.OTHER),
+            key="pf_ws_new_type",
+        )
+        st.multiselect(
+            "Question banks",
+            options=list(banks),
+            default=[SPINE_BANK_ID] if SPINE_BANK_ID in banks else [],
+            format_func=lambda b: banks[b].title,
+            key="pf_ws_new_banks",
+            help="The three-level framework is the default; the others add questions.",
+        )
+        count = st.number_input(
+            "Number of partner organisations",
+            min_value=MIN_PARTNERS,
+            max_value=MAX_PARTNERS,
+            value=max(len(state.partner_names), MIN_PARTNERS),
+            step=1,
+            key="pf_ws_new_count",
+        )
+        cols = st.columns(2)
+        for i in range(int(count)):
+            cols[i % 2].text_input(f"Partner {i + 1}", max_chars=200, key=f"pf_ws_new_partner_{i}")
+        st.toggle(
+            "Also ask everyone to guess how the other side will answer",
+            value=True,
+            key="pf_ws_new_predict",
+            help="Guesses show where the partners misread each other.",
+        )
+        st.toggle(
+            "Reveal automatically when everyone has finished",
+            value=False,
+            key="pf_ws_new_auto",
+        )
+        clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
+    if clicked:
+        _create(svc, int(count))
+    _open_existing()
+
+
+def _open_existing() -> None:
+    with _kept_open_expander("Open a workshop you already created", "pf_ws_open_open"):
+        st.text_input(
+            "Paste your facilitator link",
+            key="pf_ws_open_link",
+            placeholder="https://…/facilitator?t=…",
+        )
+        if not st.button("Open", key="pf_ws_open"):
+            return
+        found = token_from_link(st.session_state.get("pf_ws_open_link") or "")
+        if found is None:
+            st.error(
+                "That is not a facilitator link. It looks like …/facilitator?t=… "
+                "— copy the whole link you bookmarked.",
+                icon=":material/error:",
+            )
+        else:
+            st.query_params[links.FACILITATOR_PARAM] = found
+            st.rerun()
+
+
+def _create(svc: WorkshopService, count: int) -> None:
+    name = normalise_name(st.session_state.get("pf_ws_new_name") or "")
+    partner_names = [
+        normalise_name(st.session_state.get(f"pf_ws_new_partner_{i}") or "") for i in range(count)
+    ]
+    bank_ids = list(st.session_state.get("pf_ws_new_banks") or [])
+    problems = []
+    if not name:
+        problems.append("give the partnership a name")
+    if not bank_ids:
+        problems.append("choose at least one question bank")
+    empty = [str(i + 1) for i, n in enumerate(partner_names) if not n]
+    if empty:
+        problems.append(f"name partner {', '.join(empty)}")
+    keys = [name_key(n) for n in partner_names if n]
+    if len(set(keys)) != len(keys):
+        problems.append("give every partner its own name")
+    if problems:
+        st.error(
+            "Before creating the workshop: " + "; ".join(problems) + ".", icon=":material/error:"
+        )
+        return
+    try:
+        created = svc.create_workshop(
+            name,
+            PartnershipType(st.session_state["pf_ws_new_type"]),
+            bank_ids,
+            partner_names,
+            ask_predictions=bool(st.session_state.get("pf_ws_new_predict")),
+            auto_reveal=bool(st.session_state.get("pf_ws_new_auto")),
+        )
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    state = facilitator_state()
+    state.just_created = True
+    state.message = "Workshop created. Show the code or the QR code to the room."
+    st.query_params.clear()
+    st.query_params[links.FACILITATOR_PARAM] = created.facilitator_token
+    st.rerun()
+
+
+def _facilitator_link_box(token: str, *, expanded: bool) -> None:
+    with st.expander(":material/key: Your facilitator link (private)", expanded=expanded):
+        st.warning(
+            "This link opens the workshop's controls and, after the reveal, every answer. "
+            "Bookmark it now and keep it to yourself: it is the only way back in.",
+            icon=":material/lock:",
+        )
+        st.code(links.facilitator_link(base_url(), token), language=None, wrap_lines=True)
+
+
+# ---------------------------------------------------------------------------- before reveal
+
+
+def _invite(dash: Dashboard) -> None:
+    """What the room sees: the code in large type, the join link and its QR code."""
+    link = links.join_link(base_url(), dash.join_code)
+    with st.container(border=True):
+        st.markdown(
+            '<div style="text-align:center">Join on your phone or laptop with the code</div>'
+            '<div class="pf-join-code" style="text-align:center;font-family:ui-monospace,'
+            "SFMono-Regular,Menlo,monospace;font-weight:700;font-size:clamp(2rem,9vw,4.5rem);"
+            f'letter-spacing:.06em;line-height:1.15;white-space:nowrap">{dash.join_code}</div>',
+            unsafe_allow_html=True,
+        )
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        with left:
+            st.markdown("Scan the QR code, or open this link:")
+            st.markdown(f"[{link}]({link})")
+        with right:
+            st.image(qr_png(link), caption="Scan to join")
+
+
+@st.fragment(run_every=DASHBOARD_POLL)
+def _dashboard_fragment(token: str, shown_state: str) -> None:
+    """Live progress, redrawn every few seconds on its own; the rest of the page stays."""
+    svc = workshop_service()
+    try:
+        dash = svc.dashboard(token)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    if dash.state.value != shown_state:
+        # Locked elsewhere, or revealed automatically: redraw the whole page.
+        st.rerun(scope="app")
+    _progress(dash)
+    _lock_and_reveal(svc, token, dash)
+
+
+def _progress(dash: Dashboard) -> None:
+    """Who joined and finished, per partner and per person."""
+    people = dash.participants
+    done = sum(1 for p in people if p.finished)
+    cols = st.columns(2 + len(dash.workshop.partners))
+    cols[0].metric("Joined", len(people))
+    cols[1].metric("Finished", f"{done} of {len(people)}")
+    for col, partner in zip(cols[2:], dash.workshop.partners, strict=True):
+        mine = [p for p in people if p.partner_id == partner.id]
+        col.metric(partner.name, f"{sum(p.finished for p in mine)}/{len(mine)} done")
+    missing = [
+        p.name for p in dash.workshop.partners if not any(x.partner_id == p.id for x in people)
+    ]
+    if missing:
+        st.caption("Nobody has joined yet for: " + ", ".join(missing))
+    if not people:
+        st.info(
+            "Nobody has joined yet. Show the code above to the room.",
+            icon=":material/hourglass_empty:",
+        )
+    else:
+        now = datetime.now(UTC)
+        st.dataframe(
+            [
+                {
+                    "Name": p.name + (" (file)" if p.offline else ""),
+                    "Organisation": p.partner_name,
+                    "Progress": p.answered / p.total if p.total else 0.0,
+                    "Answered": f"{p.answered}/{p.total}",
+                    "Finished": "✓ finished" if p.finished else "answering",
+                    "Last active": _ago(now, p.last_seen),
+                }
+                for p in people
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Progress": st.column_config.ProgressColumn(
+                    "Progress", min_value=0.0, max_value=1.0, format="percent"
+                )
+            },
+        )
+    if dash.state == WorkshopState.OPEN and dash.workshop.auto_reveal:
+        st.caption("Results appear by themselves once everyone who joined has finished.")
+
+
+def _lock_and_reveal(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    people = dash.participants
+    c1, c2 = st.columns(2)
+    locked = dash.state == WorkshopState.LOCKED
+    if c1.button(
+        "Unlock answering" if locked else "Lock answering",
+        icon=":material/lock_open:" if locked else ":material/lock:",
+        key="pf_ws_lock",
+        width="stretch",
+        help="Locked: nobody can join or change answers until you unlock.",
+    ):
+        try:
+            svc.set_locked(token, not locked)
+        except PartnershipFitError as exc:
+            show_error(exc)
+            return
+        st.rerun(scope="app")
+    unfinished = sum(1 for p in people if not p.finished)
+    anyway = True
+    if people and unfinished:
+        anyway = c2.checkbox(
+            f"Reveal although {unfinished} of {len(people)} have not finished",
+            key="pf_ws_reveal_anyway",
+        )
+    if c2.button(
+        "Reveal the answers",
+        key="pf_ws_reveal",
+        type="primary",
+        width="stretch",
+        disabled=not people or not anyway,
+        help="Final: everyone sees all answers; nobody can change them afterwards.",
+    ):
+        try:
+            svc.reveal(token)
+        except PartnershipFitError as exc:
+            show_error(exc)
+            return
+        facilitator_state().message = "Answers revealed."
+        st.rerun(scope="app")
+
+
+def _ago(now: datetime, then: datetime) -> str:
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    seconds = max(int((now - then).total_seconds()), 0)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
+def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    st.markdown(
+        "Someone who answered offline (with the solo assessment) can send you their exported "
+        "`.json` file; their answers join this workshop as if they had answered here."
+    )
+    state = facilitator_state()
+    upload = st.file_uploader(
+        "Assessment file (.json)", type=["json"], key=f"pf_ws_import_{state.import_round}"
+    )
+    if upload is None:
+        return
+    try:
+        offline = parse_assessment(upload.getvalue(), source=upload.name)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    if not offline.respondents:
+        st.error(
+            f"{upload.name}: has no respondents, so there is nothing to add.",
+            icon=":material/error:",
+        )
+        return
+    workshop_partners = {p.id: p.name for p in dash.workshop.partners}
+    by_name = {name_key(n): pid for pid, n in workshop_partners.items()}
+    partner_map: dict[str, str] = {}
+    st.markdown(
+        f"**{upload.name}**: {plural(len(offline.respondents), 'respondent')}, "
+        f"{plural(len(offline.answers), 'answer')}."
+    )
+    for partner in offline.partners:
+        people = [r.name for r in offline.respondents if r.partner == partner.id]
+        if not people:
+            continue
+        options = list(workshop_partners)
+        default = by_name.get(name_key(partner.name))
+        chosen = st.selectbox(
+            f"{', '.join(people)} answered for '{partner.name}' — add them to",
+            options=options,
+            index=options.index(default) if default in options else None,
+            format_func=workshop_partners.__getitem__,
+            key=f"pf_ws_import_map_{state.import_round}_{partner.id}",
+        )
+        if chosen:
+            partner_map[partner.id] = chosen
+    needed = {r.partner for r in offline.respondents}
+    if st.button(
+        "Add these answers to the workshop",
+        key=f"pf_ws_import_go_{state.import_round}",
+        disabled=not needed <= set(partner_map),
+    ):
+        try:
+            added = svc.import_assessment(token, offline, partner_map)
+        except PartnershipFitError as exc:
+            show_error(exc)
+            return
+        state.import_round += 1
+        state.message = f"Added {added} respondent(s) from {upload.name}."
+        st.rerun()
+
+
+# ---------------------------------------------------------------------------- after reveal
+
+
+def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    scored = scored_or_error(lambda: svc.assessment(token))
+    if scored is None:
+        return
+    assessment, result = scored
+    revealed = dash.workshop.revealed_at
+    st.caption(
+        f"Revealed{f' at {revealed:%H:%M}' if revealed else ''} · {len(assessment.respondents)} "
+        f"people from {len(assessment.partners)} organisations"
+    )
+    # A server-side choice rather than st.tabs: the view survives every rerun (recording an
+    # agreement, the dashboard poll) and only the chosen view is drawn.
+    view = st.segmented_control(
+        "View",
+        options=list(_VIEWS),
+        format_func=_VIEWS.__getitem__,
+        default="results",
+        required=True,
+        key="pf_ws_view",
+        label_visibility="collapsed",
+        width="stretch",
+    )
+    if view == "discussion":
+        render_discussion(svc, token, assessment, result)
+    elif view == "export":
+        _export(assessment, result)
+        with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
+            _import_form(svc, token, dash)
+    else:
+        render_result_view(
+            result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_fac_res_"
+        )
+
+
+def _export(assessment: Assessment, result: AssessmentResult) -> None:
+    st.markdown(
+        "The whole workshop — partners, everyone's answers, agreements and actions — as one "
+        "assessment file. It opens again in this tool and in the command line. The summary "
+        "report has the verdict, charts, agenda, agreements and actions."
+    )
+    render_downloads(
+        assessment,
+        result,
+        bank_set(tuple(assessment.banks)),
+        keys=_DOWNLOAD_KEYS,
+        json_label="Download the workshop (.json)",
+        json_help="Open it again from Home, or in the command line.",
+        fallback_stem="workshop",
+    )
+    if assessment.workshop and assessment.workshop.actions:
+        st.markdown("**All actions**")
+        render_actions_table(assessment)
+
+
+def render_actions_table(assessment: Assessment) -> None:
+    """Every agreed action as a table (owner, due date)."""
+    actions = assessment.workshop.actions if assessment.workshop else []
+    st.dataframe(
+        [
+            {"Action": a.title, "Owner": a.owner, "Due": a.due.isoformat() if a.due else ""}
+            for a in actions
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+# ---------------------------------------------------------------------------- deletion
+
+
+def _delete_section(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    """Delete the workshop for good, once the facilitator has typed its join code."""
+    with _kept_open_expander(":material/delete_forever: Delete this workshop", "pf_ws_delete_open"):
+        st.markdown(
+            "Deleting removes **everything** stored for this workshop: every answer, every "
+            "participant's name and comments, the agreements and the actions. Every "
+            f"participant link and the join code **{dash.join_code}** stop working, and so "
+            "does your facilitator link. This cannot be undone."
+        )
+        if dash.state == WorkshopState.REVEALED:
+            st.markdown(
+                "To keep a record, first download the workshop file and the summary under "
+                "**Export and files**."
+            )
+        else:
+            st.markdown(
+                "The answers are still hidden, so nothing of them can be downloaded: reveal "
+                "first and use **Export and files** if you want to keep a record."
+            )
+        with st.form("pf_ws_delete_form", border=False):
+            st.text_input(
+                f"To confirm, type the join code {dash.join_code}",
+                key="pf_ws_delete_code",
+                placeholder=dash.join_code,
+            )
+            confirmed = st.form_submit_button(
+                "Delete the workshop for good",
+                type="primary",
+                icon=":material/delete_forever:",
+            )
+        if confirmed:
+            _delete(svc, token, dash)
+
+
+def _delete(svc: WorkshopService, token: str, dash: Dashboard) -> None:
+    typed = normalise_join_code(st.session_state.get("pf_ws_delete_code") or "")
+    if typed != normalise_join_code(dash.join_code):
+        st.error(
+            f"The code typed does not match this workshop's join code {dash.join_code}; "
+            "nothing was deleted. Type the code shown above to confirm.",
+            icon=":material/error:",
+        )
+        return
+    try:
+        svc.delete_workshop(token)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    forget_workshop_state()
+    notify(
+        f"The workshop “{dash.workshop.name}” and everything stored for it are deleted. "
+        "Its links and join code no longer work."
+    )
+    # Without `?t=` the page shows the creation form; a stale link in the address bar
+    # would only lead to "not valid" on the next reload.
+    st.query_params.clear()
+    st.rerun()

@@ -1,0 +1,151 @@
+"""Home: what the tool does, and the ways in (solo, workshop, a saved file, the example)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from partnership_core.assessment import Assessment, parse_assessment
+from partnership_core.errors import PartnershipFitError
+from partnership_core.example import example_assessment
+
+from .. import notify
+from ..autosave import render_draft_status
+from ..data import bank_set
+from ..session import open_assessment, start_over, work_in_progress
+from ..state import solo_state, ui_state
+
+__all__ = ["render_home_page"]
+
+
+def render_home_page() -> None:
+    st.title("Partnership Fit")
+    st.markdown(
+        "Two to six organisations thinking about working together can use this tool to find "
+        "out whether they are ready to partner. Each side rates the same statements, level by "
+        "level: **entry** (values, motives, purpose), **decision** (expectations, scope, risk "
+        "and reward) and **operational** (how you will decide, talk, learn and part). You then "
+        "see the partners side by side, where they differ, and what to talk about first."
+    )
+    st.caption(
+        "For partnership leads, boards and facilitators of non-profits, businesses and public "
+        "bodies."
+    )
+    _solo_box()
+    _workshop_box()
+    _open_file_box()
+    _example_box()
+
+
+def _solo_box() -> None:
+    with st.container(border=True):
+        st.markdown("##### :material/person: Assess on my own")
+        st.markdown(
+            "Answer for your organisation, then import your partner's answers or estimate them."
+        )
+        if work_in_progress():
+            st.page_link(
+                "pages/questionnaire.py",
+                label="Continue the assessment in progress",
+                icon=":material/arrow_forward:",
+            )
+        st.page_link("pages/setup.py", label="Set up an assessment", icon=":material/tune:")
+        if solo_state().started:
+            render_draft_status()
+            _start_over()
+        ui = ui_state()
+        if ui.start_over_problem:
+            st.warning(ui.start_over_problem, icon=":material/warning:")
+            ui.start_over_problem = None
+
+
+def _start_over() -> None:
+    ui = ui_state()
+    if not ui.confirm_start_over:
+        if st.button("Start over", key="home_start_over", icon=":material/restart_alt:"):
+            ui.confirm_start_over = True
+            st.rerun()
+        return
+    st.warning(
+        "Start over? This deletes every answer of the assessment in progress and its saved "
+        "link. Download the assessment first if you want to keep it.",
+        icon=":material/warning:",
+    )
+    c1, c2 = st.columns(2)
+    if c1.button("Delete my answers and start over", key="home_over_yes", type="primary"):
+        ui.confirm_start_over = False
+        problem = start_over()
+        if problem:
+            ui.start_over_problem = problem
+        else:
+            notify("Started over: the previous answers and their link are deleted.")
+        st.rerun()
+    if c2.button("Keep my answers", key="home_over_no"):
+        ui.confirm_start_over = False
+        st.rerun()
+
+
+def _workshop_box() -> None:
+    with st.container(border=True):
+        st.markdown("##### :material/groups: Workshop")
+        st.markdown(
+            "Each participant answers on their own device; the facilitator reveals the results."
+        )
+        st.page_link(
+            "pages/facilitator.py",
+            label="Run a workshop (facilitator)",
+            icon=":material/co_present:",
+        )
+        st.page_link("pages/join.py", label="Join a workshop", icon=":material/login:")
+
+
+def _open_file_box() -> None:
+    with st.container(border=True):
+        st.markdown("##### :material/folder_open: Open a saved assessment")
+        upload = st.file_uploader(
+            "Assessment file (.json) downloaded from this tool",
+            type=["json"],
+            key="home_upload",
+            help="Use the file from 'Download the assessment' on the results page.",
+        )
+        if upload is None:
+            return
+        try:
+            assessment = parse_assessment(upload.getvalue(), source=upload.name)
+            bank_set(tuple(assessment.banks))  # unknown banks fail here, before anything changes
+        except PartnershipFitError as exc:
+            st.error(f"{exc}", icon=":material/error:")
+            st.caption("Nothing was changed. Choose another file, or keep working.")
+            return
+        if work_in_progress() and not st.button(
+            "Replace the assessment in progress with this file",
+            key="home_replace",
+            type="primary",
+        ):
+            st.warning(
+                "You have answers in progress. Opening this file replaces them; download "
+                "them first from the questionnaire or results page if you want to keep them.",
+                icon=":material/warning:",
+            )
+            return
+        _open(assessment, f"Opened '{assessment.name}'.")
+
+
+def _example_box() -> None:
+    with st.container(border=True):
+        st.markdown("##### :material/lightbulb: Not sure yet?")
+        if not st.button("Explore a worked example", key="home_example", icon=":material/science:"):
+            return
+        try:
+            example = example_assessment()
+        except PartnershipFitError as exc:
+            st.error(f"The example could not be loaded: {exc}")
+            return
+        if work_in_progress():
+            st.warning("Download your answers first: the example would replace them.")
+        else:
+            _open(example, f"Opened the worked example '{example.name}'.")
+
+
+def _open(assessment: Assessment, message: str) -> None:
+    open_assessment(assessment, message)
+    st.switch_page("pages/results.py")

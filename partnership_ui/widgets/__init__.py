@@ -1,0 +1,1 @@
+"""Widgets shared by several page bodies: the questionnaire, the result view, the downloads."""

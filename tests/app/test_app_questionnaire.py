@@ -1,0 +1,244 @@
+"""The reusable questionnaire renderer on its own (as the workshop pages use it), and the
+pure solo helpers in `partnership_core.solo`."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from partnership_core.assessment import Answer, Assessment, Partner, Respondent
+from partnership_core.bank import PartnershipType, load_bank_set, questionnaire_steps
+from partnership_core.errors import AssessmentFileError
+from partnership_core.solo import (
+    SetupError,
+    add_estimate_respondent,
+    carry_over,
+    estimated_partners,
+    merge_partner_file,
+    new_assessment,
+    validate_partner_names,
+)
+from partnership_ui.widgets.questionnaire import widget_key
+
+BANKS = load_bank_set(["three-levels"])
+
+
+def _script(read_only: bool) -> None:
+    import streamlit as st
+
+    from partnership_ui.data import bank_set
+    from partnership_ui.widgets.questionnaire import render_questionnaire
+
+    banks = bank_set(("three-levels",))
+    answers = st.session_state.setdefault("answers", {})
+    log = st.session_state.setdefault("log", [])
+    outcome = render_questionnaire(
+        banks=banks,
+        statement_ids=banks.applicable("government-nonprofit"),
+        answers=answers,
+        respondent_id="r9",
+        key_prefix="ws_",
+        ask_prediction=False,
+        on_change=lambda answer, qid: log.append((qid, answer.rating if answer else None)),
+        read_only=read_only,
+        on_finish=lambda: st.session_state.__setitem__("finished", True),
+    )
+    st.session_state["outcome"] = outcome
+
+
+def _app(read_only: bool = False) -> AppTest:
+    at = AppTest.from_function(_script, args=(read_only,), default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_steps_follow_the_levels_and_skip_empty_characteristics() -> None:
+    ids = BANKS.applicable(PartnershipType.OTHER)
+    steps = questionnaire_steps(BANKS, ids)
+    assert [s.level.order for s in steps] == sorted(s.level.order for s in steps)
+    assert sum(len(s.statement_ids) for s in steps) == len(ids)
+    only_entry = [q for q in ids if BANKS.spine_characteristic(q).level == "entry"]
+    assert {s.level.id for s in questionnaire_steps(BANKS, only_entry)} == {"entry"}
+
+
+def test_on_change_is_called_the_moment_an_answer_changes() -> None:
+    at = _app()
+    first = next(r.key for r in at.radio if r.key.endswith("|rating"))
+    qid = first.split("|")[1]
+    assert first == widget_key("ws_", "r9", qid, "rating")
+    at.radio(key=first).set_value(3).run()
+    assert at.session_state["log"] == [(qid, 3)]
+    at.radio(key=first).set_value("not_sure").run()
+    assert at.session_state["log"][-1] == (qid, "not_sure")
+    answer = at.session_state["answers"][qid]
+    assert isinstance(answer, Answer) and answer.respondent == "r9"
+    assert at.session_state["outcome"].answered == 1
+    # Importance is part of the same answer and reported too.
+    at.radio(key=widget_key("ws_", "r9", qid, "importance")).set_value("low").run()
+    assert at.session_state["answers"][qid].importance == "low"
+    assert len(at.session_state["log"]) == 3
+
+
+def test_finish_calls_on_finish_after_confirmation() -> None:
+    at = _app()
+    total = at.session_state["outcome"].steps
+    at.selectbox(key="ws_jump").set_value(total - 1).run()
+    assert at.button(key="ws_next").label == "Finish"
+    at.button(key="ws_next").click().run()
+    assert "finished" not in at.session_state  # asked first: items unanswered
+    at.button(key="ws_confirm_next").click().run()
+    assert at.session_state["finished"] is True
+
+
+def test_read_only_disables_every_control() -> None:
+    at = _app(read_only=True)
+    rating = [r for r in at.radio if r.key.endswith("|rating")]
+    assert rating and all(r.disabled for r in rating)
+    assert all(t.disabled for t in at.text_area)
+    assert not at.button(key="ws_next").disabled  # navigation still works
+
+
+def test_every_control_has_a_visible_label() -> None:
+    at = _app()
+    for widget in [*at.radio, *at.selectbox, *at.text_area]:
+        assert widget.label.strip(), widget.key
+        assert widget.proto.label_visibility.value in (0, 1), widget.key  # unset or visible
+
+
+# ---------------------------------------------------------------- pure solo helpers
+
+
+def test_partner_names_must_be_given_and_distinct() -> None:
+    assert validate_partner_names([" Acme  Ltd ", "Beta"]) == ["Acme Ltd", "Beta"]
+    with pytest.raises(SetupError, match="Partner 2 needs a name"):
+        validate_partner_names(["Acme", "  "])
+    with pytest.raises(SetupError, match="both called"):
+        validate_partner_names(["Acme", "ACME"])
+
+
+def _setup(**kw: object) -> Assessment:
+    args = dict(
+        name="P",
+        partnership_type=PartnershipType.OTHER,
+        partner_names=["A", "B", "C"],
+        bank_ids=["three-levels"],
+        respondent_name="Me",
+        own_partner=0,
+    )
+    args.update(kw)
+    return new_assessment(**args)  # type: ignore[arg-type]
+
+
+def test_new_assessment_and_estimates() -> None:
+    a = _setup()
+    assert [p.id for p in a.partners] == ["p1", "p2", "p3"]
+    assert a.respondents[0].partner == "p1" and not a.respondents[0].is_estimate
+    a2, rid = add_estimate_respondent(a, "p2", "Me")
+    assert a2.respondents[-1].is_estimate and a2.respondents[-1].partner == "p2"
+    assert add_estimate_respondent(a2, "p2", "Me") == (a2, rid)
+    assert estimated_partners(a2) == {"p2"}
+    with pytest.raises(SetupError, match="name"):
+        _setup(name=" ")
+
+
+def _export(names: list[str], answering: int, with_estimate: bool = False) -> Assessment:
+    ids = BANKS.applicable(PartnershipType.OTHER)[:5]
+    partners = [Partner(id=f"x{i}", name=n) for i, n in enumerate(names)]
+    respondents = [Respondent(id="them", name="Them", partner=f"x{answering}")]
+    answers = [Answer(respondent="them", statement=q, rating=2) for q in ids]
+    if with_estimate:
+        respondents.append(Respondent(id="g", name="G", partner="x0", is_estimate=True))
+        answers += [Answer(respondent="g", statement=q, rating=5) for q in ids]
+    return Assessment(name="T", partners=partners, respondents=respondents, answers=answers)
+
+
+def test_merge_matches_partners_by_name_and_replaces_estimates() -> None:
+    base, _ = add_estimate_respondent(_setup(), "p2", "Me")
+    base = base.model_copy(
+        update={
+            "answers": [Answer(respondent="est-p2", statement="three-levels:cc-values", rating=5)]
+        }
+    )
+    merged, names = merge_partner_file(base, _export(["a", " b "], 1, with_estimate=True), "p1")
+    assert names == ["B"]
+    imported = [r for r in merged.respondents if r.partner == "p2"]
+    assert [r.is_estimate for r in imported] == [False]  # the estimate was replaced
+    assert all(a.respondent != "est-p2" for a in merged.answers)
+    assert len(merged.answers) == 5
+    assert not any(r.partner == "p1" and r.id != "me" for r in merged.respondents)
+
+
+@pytest.mark.parametrize(
+    ("other", "message"),
+    [
+        (_export(["Q", "R"], 1), "None of the partners"),
+        (_export(["A", "B"], 0), "no answers from B"),  # only their view of us
+    ],
+)
+def test_merge_mismatch_errors(other: Assessment, message: str) -> None:
+    with pytest.raises(AssessmentFileError, match=message):
+        merge_partner_file(_setup(), other, "p1")
+
+
+def test_merge_refuses_other_banks() -> None:
+    other = _export(["A", "B"], 1).model_copy(update={"banks": ["three-levels", "cross-sector"]})
+    with pytest.raises(AssessmentFileError, match="same banks"):
+        merge_partner_file(_setup(), other, "p1")
+
+
+def test_carry_over_keeps_answers_that_still_fit() -> None:
+    old, _ = add_estimate_respondent(_setup(), "p3", "Me")
+    old = old.model_copy(
+        update={
+            "answers": [
+                Answer(respondent="me", statement="three-levels:cc-values", rating=4),
+                Answer(respondent="est-p3", statement="three-levels:cc-values", rating=2),
+            ]
+        }
+    )
+    fewer = _setup(partner_names=["A", "B"], name="Renamed")
+    kept = carry_over(old, fewer)
+    assert kept.name == "Renamed"
+    assert [a.respondent for a in kept.answers] == ["me"]  # partner 3 is gone
+    assert kept.created_at == old.created_at
+
+
+def test_respondent_kind_is_typed_and_older_files_still_load() -> None:
+    from partnership_core.assessment import RespondentKind, parse_assessment
+
+    base, rid = add_estimate_respondent(_setup(), "p2", "Me")
+    kinds = {r.id: r.kind for r in base.respondents}
+    assert kinds == {"me": RespondentKind.ANSWERED, rid: RespondentKind.ESTIMATE}
+    merged, _ = merge_partner_file(base, _export(["a", "b"], 1), "p1")
+    assert [r.kind for r in merged.respondents if r.partner == "p2"] == [RespondentKind.IMPORTED]
+    older = {
+        "format": "partnership-fit/assessment",
+        "format_version": 1,
+        "name": "Old file",
+        "partners": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "respondents": [
+            {"id": "r1", "name": "R1", "partner": "a"},
+            {"id": "r2", "name": "R2", "partner": "b", "is_estimate": True},
+        ],
+    }
+    loaded = parse_assessment(__import__("json").dumps(older))
+    assert [r.kind for r in loaded.respondents] == [
+        RespondentKind.ANSWERED,
+        RespondentKind.ESTIMATE,
+    ]
+    with pytest.raises(ValueError, match="kind and is_estimate disagree"):
+        Respondent(id="x", name="X", partner="a", is_estimate=True, kind="imported")
+
+
+def test_partner_names_reject_invisible_characters() -> None:
+    with pytest.raises(SetupError, match="invisible"):
+        validate_partner_names(["Acme\u200b", "Beta"])
+    with pytest.raises(SetupError, match="both called"):
+        validate_partner_names(["Acme  Ltd", "acme ltd"])
+
+
+def test_steps_and_rating_labels_come_from_the_bank() -> None:
+    ids = BANKS.applicable(PartnershipType.OTHER)
+    assert BANKS.steps(ids) == questionnaire_steps(BANKS, ids)
+    scale = BANKS.scale_of(ids[0])
+    assert [scale.option(r) for r in (1, 5)] == ["1 · Strongly disagree", "5 · Strongly agree"]
