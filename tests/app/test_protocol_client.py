@@ -19,9 +19,8 @@ import pytest
 from benchmarks.app_server import AppServer, free_port
 from benchmarks.bench_capacity import Person, Plan, join, rate_one, rating_radios
 from benchmarks.st_protocol import ProtocolSession
-from partnership_core.bank import PartnershipType, load_bank_set
+from partnership_core.bank import PartnershipType, load_bank_set, questionnaire_steps
 from partnership_core.workshop import WorkshopService
-from partnership_ui.questionnaire import questionnaire_steps
 
 pytestmark = pytest.mark.slow  # also set by its folder; a real server takes seconds
 
