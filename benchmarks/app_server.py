@@ -1,9 +1,9 @@
 """Start the app (`streamlit run app.py`) on a free loopback port, and Debian's Chromium.
 
 One launcher for the browser tests (`tests/browser/test_e2e_*.py`) and the benchmarks
-(`bench_app.py`, `workshop_driver.py`, `bench_workshop_load.py`). Playwright is imported
-only when a browser is launched, so a missing playwright package is reported by
-`missing_browser()` instead of failing at import. Never downloads a browser.
+(`bench_app.py`, `workshop_driver.py`, `bench_workshop_load.py`, `bench_capacity.py`).
+Playwright is imported only when a browser is launched, so a missing playwright package is
+reported by `missing_browser()` instead of failing at import. Never downloads a browser.
 """
 
 from __future__ import annotations
@@ -116,12 +116,16 @@ class AppServer:
     """One `streamlit run app.py` process on 127.0.0.1:port (started and stopped by us).
 
     `env` is laid over the current environment; the server's output goes to `log_path`.
+    `launcher` replaces `-m streamlit` (a script that behaves like it, e.g.
+    benchmarks/serve_app.py); `cpus` pins the server to those CPUs (`taskset -c`).
     """
 
     port: int
     env: dict[str, str] = field(default_factory=dict)
     log_path: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    launcher: Path | None = None
+    cpus: str | None = None
 
     @property
     def base(self) -> str:
@@ -135,8 +139,10 @@ class AppServer:
 
     def start(self, timeout: float = 60.0) -> AppServer:
         """Start the server and wait until its health check answers; RuntimeError if not."""
+        runner = [str(self.launcher)] if self.launcher else ["-m", "streamlit"]
+        pin = ["taskset", "-c", self.cpus] if self.cpus else []
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            *pin, sys.executable, *runner, "run", "app.py",
             "--server.headless", "true", "--server.port", str(self.port),
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",

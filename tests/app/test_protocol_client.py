@@ -1,0 +1,64 @@
+"""The capacity benchmark's protocol client against a real app server (no browser).
+
+`benchmarks/st_protocol.py` speaks Streamlit's websocket protocol instead of driving
+Chromium; `bench_capacity.py` trusts it to join and answer exactly as a person does. This
+proves it once, untimed: the join form finds its widgets by label, the answer is in the
+database afterwards, and the page says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.app_server import AppServer, free_port
+from benchmarks.bench_capacity import Person, Plan, join, rate_one, rating_radios
+from benchmarks.st_protocol import ProtocolSession
+from partnership_core.bank import PartnershipType, load_bank_set, questionnaire_steps
+from partnership_core.workshop import WorkshopService
+
+pytestmark = pytest.mark.slow  # also set by its folder; a real server takes seconds
+
+PARTNERS = ["Northfield Food Bank", "Harvest Market Grocers"]
+
+
+def test_protocol_client_joins_and_answers_one_statement(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'partnership_fit.sqlite3'}"
+    env = {"PARTNERSHIP_FIT_DATA_DIR": str(tmp_path), "PARTNERSHIP_FIT_DATABASE_URL": url}
+    server = AppServer(free_port(), env, tmp_path / "server.log")
+    with server.running(), contextlib.closing(WorkshopService(url)) as svc:
+        created = svc.create_workshop(
+            "Protocol check", PartnershipType.OTHER, ["three-levels"], PARTNERS
+        )
+        who = Person("Amara Okafor", PARTNERS[1])
+        plan = Plan(pace=0.0, answers=1, deadline=time.monotonic() + 120, rng=random.Random(1))
+
+        async def scenario() -> tuple[str, str, str]:
+            session = ProtocolSession(server.base, "join", f"code={created.join_code}", timeout=60)
+            try:
+                await join(session, who)
+                first = rating_radios(session)[0]
+                option = await rate_one(session, who, first, plan)
+                return session.query_string, first.label, option
+            finally:
+                await session.close()
+
+        query, label, option = asyncio.run(scenario())
+        dash = svc.dashboard(created.facilitator_token)
+        view = svc.participant(query.removeprefix("p="))
+
+    assert who.error is None and who.saved == 1
+    assert [(p.name, p.partner_name, p.answered) for p in dash.participants] == [
+        ("Amara Okafor", PARTNERS[1], 1)
+    ]
+    [stored] = view.own_answers.values()
+    steps = questionnaire_steps(load_bank_set(view.workshop.banks), view.workshop.statements)
+    first_id = steps[0].statement_ids[0]
+    assert stored.statement == first_id
+    assert stored.rating == int(option.split(" ", 1)[0])
+    assert label == f"**{load_bank_set(view.workshop.banks).statements[first_id][1].text}**"
