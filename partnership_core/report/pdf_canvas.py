@@ -12,14 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import Align, TableBordersLayout, XPos, YPos
-from fpdf.fonts import FontFace
-
 from ..errors import ReportError
 from ..palette import text_on
 from . import charts
 from .charts import PT, marker_points
+from .fpdf_import import FPDF, Align, FontFace, TableBordersLayout, XPos, YPos
 from .model import ReportData
 
 __all__ = ["ACCENT", "INK", "MUTED", "OPEN_RED", "ReportCanvas"]
