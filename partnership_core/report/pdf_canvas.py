@@ -35,11 +35,12 @@ def _wrap(text: str, width: float, char_widths: Any, scale: float) -> list[str]:
     """Break text into lines no wider than `width` mm, measuring with the font's width
     table (`char_widths`, in thousandths of an em, times `scale` mm)."""
     space = char_widths[32] * scale
+    width_of = char_widths.__getitem__
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\t", " ").split("\n"):
         line, line_w = "", 0.0
         for word in paragraph.split(" "):
-            word_w = sum(char_widths[ord(c)] for c in word) * scale
+            word_w = sum(map(width_of, map(ord, word))) * scale
             if word_w > width:  # a run longer than a line: cut it up
                 if line:
                     lines.append(line)
