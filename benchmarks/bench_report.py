@@ -29,7 +29,11 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from partnership_core.assessment import (
+# This checkout, here and in the timed processes (not whichever copy is installed).
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from partnership_core.assessment import (  # noqa: E402
     Action,
     AgreedItem,
     Answer,
@@ -39,10 +43,14 @@ from partnership_core.assessment import (
     WorkshopRecord,
     dump_assessment,
 )
-from partnership_core.bank import BankSet, PartnershipType, load_bank_set, load_banks
-from partnership_core.report import build_report_model, render_html
+from partnership_core.bank import (  # noqa: E402
+    BankSet,
+    PartnershipType,
+    load_bank_set,
+    load_banks,
+)
+from partnership_core.report import build_report_model, render_html  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent  # the processes import this checkout
 PDF_TARGET_S = 0.8
 HTML_TARGET_S = 0.5
 
