@@ -18,7 +18,7 @@ import types
 import warnings
 from typing import Any
 
-__all__ = ["FPDF", "Align", "XPos", "YPos"]
+__all__ = ["FPDF", "Align", "XPos", "YPos", "color_from_hex_string"]
 
 _UNUSED_OPTIONAL = ("PIL", "numpy", "cryptography", "endesive", "uharfbuzz")
 _MOCK = "unittest.mock"
@@ -56,4 +56,5 @@ def _import_without_unused_packages() -> None:
 _import_without_unused_packages()
 
 from fpdf import FPDF  # noqa: E402
+from fpdf.drawing_primitives import color_from_hex_string  # noqa: E402
 from fpdf.enums import Align, XPos, YPos  # noqa: E402

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -17,7 +18,7 @@ from ..errors import ReportError
 from ..palette import text_on
 from . import charts
 from .charts import PT, marker_points
-from .fpdf_import import FPDF, Align, XPos, YPos
+from .fpdf_import import FPDF, Align, XPos, YPos, color_from_hex_string
 from .model import ReportData
 
 __all__ = ["ACCENT", "INK", "MUTED", "OPEN_RED", "ReportCanvas"]
@@ -71,6 +72,8 @@ def _cut_long_word(
         line_w += c_w
     return line, line_w
 
+
+_device_colour = cache(color_from_hex_string)
 
 _CELL_PAD_X, _CELL_PAD_Y = 1.5, 1.2  # mm inside every table cell
 _HEAD_FILL = "#EEF1F5"
@@ -197,8 +200,21 @@ class ReportCanvas(FPDF):
     # ------------------------------------------------------------------ text helpers
 
     def font(self, size: float = 10, bold: bool = False, colour: str = INK) -> None:
-        self.set_font(FONT, "B" if bold else "", size)
+        style = "B" if bold else ""
+        # Every paragraph, line and cell sets its font: skip fpdf2's work when nothing changes.
+        if self.font_style != style or self.font_size_pt != size:
+            self.set_font(FONT, style, size)
         self.set_text_color(colour)
+
+    # fpdf2 parses a colour's hex string at every call; the report uses a few dozen colours.
+    def set_text_color(self, r: Any, g: float = -1, b: float = -1) -> None:
+        super().set_text_color(_device_colour(r) if isinstance(r, str) else r, g, b)
+
+    def set_fill_color(self, r: Any, g: float = -1, b: float = -1) -> None:
+        super().set_fill_color(_device_colour(r) if isinstance(r, str) else r, g, b)
+
+    def set_draw_color(self, r: Any, g: float = -1, b: float = -1) -> None:
+        super().set_draw_color(_device_colour(r) if isinstance(r, str) else r, g, b)
 
     def para(
         self,
