@@ -32,16 +32,22 @@ OPEN_RED = "#B2182B"
 NB_ALIAS = "{pf-total-pages}"
 
 
-def _wrap(text: str, width: float, char_widths: Any, scale: float) -> list[str]:
+def _wrap(
+    text: str, width: float, char_widths: Any, scale: float, known: dict[str, int]
+) -> list[str]:
     """Break text into lines no wider than `width` mm, measuring with the font's width
-    table (`char_widths`, in thousandths of an em, times `scale` mm)."""
+    table (`char_widths`, in thousandths of an em, times `scale` mm). `known` keeps each
+    word's width in that table: a report repeats its words thousands of times."""
     space = char_widths[32] * scale
     width_of = char_widths.__getitem__
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\t", " ").split("\n"):
         line, line_w = "", 0.0
         for word in paragraph.split(" "):
-            word_w = sum(map(width_of, map(ord, word))) * scale
+            units = known.get(word)
+            if units is None:
+                units = known[word] = sum(map(width_of, map(ord, word)))
+            word_w = units * scale
             if word_w > width:  # a run longer than a line: cut it up
                 if line:
                     lines.append(line)
@@ -173,6 +179,7 @@ class ReportCanvas(FPDF):
         # An alias no one types: fpdf2 replaces it anywhere on the page, user text included.
         self.alias_nb_pages(NB_ALIAS)
         self.cover_done = False
+        self._word_units: dict[str, dict[str, int]] = {}  # per font: word -> width units
 
     # ------------------------------------------------------------------ page furniture
 
@@ -236,7 +243,9 @@ class ReportCanvas(FPDF):
         report with hundreds of comments take seconds; this measures each word once from
         the font's width table. Words longer than a line are split between characters.
         """
-        return _wrap(text, width, self.current_font.cw, self.font_size_pt * 0.001 / self.k)
+        font = self.current_font
+        known = self._word_units.setdefault(font.fontkey, {})
+        return _wrap(text, width, font.cw, self.font_size_pt * 0.001 / self.k, known)
 
     def lines_at(self, x: float, text: str, h: float) -> None:
         """Write wrapped plain text from `x` to the right margin (never markdown or HTML)."""
