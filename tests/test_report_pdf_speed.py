@@ -56,6 +56,19 @@ def test_fpdf_is_imported_without_unused_packages_and_they_stay_importable():
     assert seen == {"loaded": [], "numpy": "numpy", "mock": True, "patch": "unittest.mock"}
 
 
+def test_with_other_threads_running_fpdf_is_imported_as_it_is():
+    seen = _run(
+        "import json, sys, threading\n"
+        "stop = threading.Event()\n"
+        "threading.Thread(target=stop.wait, daemon=True).start()\n"
+        "import partnership_core.report.pdf\n"
+        "stop.set()\n"
+        "print(json.dumps({'numpy': 'numpy' in sys.modules,"
+        " 'mock': 'unittest.mock' in sys.modules}))"
+    )
+    assert seen == {"numpy": True, "mock": True}
+
+
 def _table_pdf(rows: int, cell: str) -> list[str]:
     pdf = ReportCanvas(SimpleNamespace(title="T", partnership="P", generated_on="today"), "A4")
     pdf.cover_done = True

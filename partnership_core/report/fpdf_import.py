@@ -9,11 +9,16 @@ packages the process has not loaded yet are hidden (fpdf2 then does without them
 one when first called. Straight after, everything is put back: the rest of the process
 imports the real packages as usual. Where they are already loaded (the app has numpy and
 Pillow), nothing changes.
+
+Only a single-threaded process (the command line) does this: with other threads running, as
+in the app's server, one of them could import a hidden package in that moment, so fpdf2 is
+imported as it is.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import types
 import warnings
 from typing import Any
@@ -33,6 +38,10 @@ def _patch_on_first_use(*args: Any, **kwargs: Any) -> Any:
 
 def _import_without_unused_packages() -> None:
     if "fpdf" in sys.modules:
+        return
+    if threading.active_count() > 1:
+        import fpdf  # noqa: F401
+
         return
     stand_ins: dict[str, types.ModuleType | None] = {
         name: None for name in _UNUSED_OPTIONAL if name not in sys.modules
