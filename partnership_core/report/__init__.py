@@ -3,18 +3,24 @@
 Pure Python (no streamlit). `build_report_model` gathers everything the report shows as
 plain data; `render_pdf` and `render_html` draw that same data; `write_report` does it all
 for a file name.
+
+The two renderers are imported on first use: the PDF one brings fpdf2 (a quarter of a second
+to import), which neither the HTML page nor the report model needs.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..assessment import Assessment
-from ..bank import BankSet
 from ..errors import ReportError
-from .html import render_html
-from .model import ReportData, build_report_model
-from .pdf import PAPER_SIZES, render_pdf
+from .model import PAPER_SIZES, ReportData, build_report_model
+
+if TYPE_CHECKING:
+    from ..assessment import Assessment
+    from ..bank import BankSet
+    from .html import render_html
+    from .pdf import render_pdf
 
 __all__ = [
     "ReportData",
@@ -27,6 +33,15 @@ __all__ = [
 ]
 
 REPORT_SUFFIXES = (".pdf", ".html")
+_RENDERERS = {"render_html": "html", "render_pdf": "pdf"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RENDERERS:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_RENDERERS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def write_report(
@@ -56,9 +71,14 @@ def write_report(
     if str(paper).upper() not in PAPER_SIZES:
         raise ReportError(f"Unknown paper size '{paper}'; choose A4 or Letter.")
     data = build_report_model(assessment, banks)
-    content: bytes = (
-        render_pdf(data, paper) if suffix == ".pdf" else render_html(data, paper).encode("utf-8")
-    )
+    if suffix == ".pdf":
+        from .pdf import render_pdf
+
+        content = render_pdf(data, paper)
+    else:
+        from .html import render_html
+
+        content = render_html(data, paper).encode("utf-8")
     try:
         path.write_bytes(content)
     except OSError as exc:

@@ -44,6 +44,7 @@ __all__ = [
     "OPEN_BANDS",
     "CAUSE_LABELS",
     "MAX_PERCEPTION_ROWS",
+    "PAPER_SIZES",
     "PartnerInfo",
     "BankInfo",
     "VerdictInfo",
@@ -61,6 +62,9 @@ __all__ = [
     "ReportData",
     "build_report_model",
 ]
+
+# The paper a report can be drawn on, by the upper-cased name a caller gives.
+PAPER_SIZES: dict[str, str] = {"A4": "A4", "LETTER": "Letter"}
 
 # The report lists the misreadings, widest first, and counts the rest, so a big assessment
 # stays readable; with no misreading, a few of the widest still show how well predictions held.

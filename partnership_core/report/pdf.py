@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
-
 from ..errors import ReportError
 from ..palette import text_on
 from ..text import format_score
 from . import charts, wording
 from .charts import PT, marker_points
 from .coverage import CharacteristicCoverageRow
+from .fpdf_import import FPDF, Align, XPos, YPos
 from .model import (
+    PAPER_SIZES,
     ActionRow,
     AgendaRow,
     AgreedRow,
@@ -29,7 +28,6 @@ from .why import FindingRow, rules_of
 
 __all__ = ["PAPER_SIZES", "render_pdf"]
 
-PAPER_SIZES: dict[str, str] = {"A4": "A4", "LETTER": "Letter"}
 SHORT_FILL = "#FDAE61"  # a coverage cell below the share needed to judge
 
 

@@ -9,17 +9,16 @@ covers Latin, Greek and Cyrillic and typographic punctuation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-from fpdf import FPDF
-from fpdf.enums import Align, TableBordersLayout, XPos, YPos
-from fpdf.fonts import FontFace
+from typing import Any, NamedTuple
 
 from ..errors import ReportError
 from ..palette import text_on
 from . import charts
 from .charts import PT, marker_points
+from .fpdf_import import FPDF, Align, XPos, YPos, color_from_hex_string
 from .model import ReportData
 
 __all__ = ["ACCENT", "INK", "MUTED", "OPEN_RED", "ReportCanvas"]
@@ -33,15 +32,22 @@ OPEN_RED = "#B2182B"
 NB_ALIAS = "{pf-total-pages}"
 
 
-def _wrap(text: str, width: float, char_widths: Any, scale: float) -> list[str]:
+def _wrap(
+    text: str, width: float, char_widths: Any, scale: float, known: dict[str, int]
+) -> list[str]:
     """Break text into lines no wider than `width` mm, measuring with the font's width
-    table (`char_widths`, in thousandths of an em, times `scale` mm)."""
+    table (`char_widths`, in thousandths of an em, times `scale` mm). `known` keeps each
+    word's width in that table: a report repeats its words thousands of times."""
     space = char_widths[32] * scale
+    width_of = char_widths.__getitem__
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\t", " ").split("\n"):
         line, line_w = "", 0.0
         for word in paragraph.split(" "):
-            word_w = sum(char_widths[ord(c)] for c in word) * scale
+            units = known.get(word)
+            if units is None:
+                units = known[word] = sum(map(width_of, map(ord, word)))
+            word_w = units * scale
             if word_w > width:  # a run longer than a line: cut it up
                 if line:
                     lines.append(line)
@@ -71,6 +77,37 @@ def _cut_long_word(
         line += c
         line_w += c_w
     return line, line_w
+
+
+_device_colour = cache(color_from_hex_string)
+
+_CELL_PAD_X, _CELL_PAD_Y = 1.5, 1.2  # mm inside every table cell
+_HEAD_FILL = "#EEF1F5"
+
+
+class _TableCell(NamedTuple):
+    text: str
+    bold: bool
+    colour: str
+    fill: str
+
+
+def _body_cell(value: Any) -> _TableCell:
+    if isinstance(value, tuple):
+        text, fill = value
+        return _TableCell(text, False, text_on(fill), fill)
+    return _TableCell(str(value), False, INK, "#FFFFFF")
+
+
+@dataclass(frozen=True)
+class _TableLayout:
+    """Where a table's columns sit (mm), how each aligns (L, R or C) and its text size."""
+
+    x: list[float]
+    w: list[float]
+    align: list[str]
+    size: float
+    line_h: float
 
 
 class _ChartPainter:
@@ -142,6 +179,7 @@ class ReportCanvas(FPDF):
         # An alias no one types: fpdf2 replaces it anywhere on the page, user text included.
         self.alias_nb_pages(NB_ALIAS)
         self.cover_done = False
+        self._word_units: dict[str, dict[str, int]] = {}  # per font: word -> width units
 
     # ------------------------------------------------------------------ page furniture
 
@@ -169,8 +207,21 @@ class ReportCanvas(FPDF):
     # ------------------------------------------------------------------ text helpers
 
     def font(self, size: float = 10, bold: bool = False, colour: str = INK) -> None:
-        self.set_font(FONT, "B" if bold else "", size)
+        style = "B" if bold else ""
+        # Every paragraph, line and cell sets its font: skip fpdf2's work when nothing changes.
+        if self.font_style != style or self.font_size_pt != size:
+            self.set_font(FONT, style, size)
         self.set_text_color(colour)
+
+    # fpdf2 parses a colour's hex string at every call; the report uses a few dozen colours.
+    def set_text_color(self, r: Any, g: float = -1, b: float = -1) -> None:
+        super().set_text_color(_device_colour(r) if isinstance(r, str) else r, g, b)
+
+    def set_fill_color(self, r: Any, g: float = -1, b: float = -1) -> None:
+        super().set_fill_color(_device_colour(r) if isinstance(r, str) else r, g, b)
+
+    def set_draw_color(self, r: Any, g: float = -1, b: float = -1) -> None:
+        super().set_draw_color(_device_colour(r) if isinstance(r, str) else r, g, b)
 
     def para(
         self,
@@ -192,7 +243,9 @@ class ReportCanvas(FPDF):
         report with hundreds of comments take seconds; this measures each word once from
         the font's width table. Words longer than a line are split between characters.
         """
-        return _wrap(text, width, self.current_font.cw, self.font_size_pt * 0.001 / self.k)
+        font = self.current_font
+        known = self._word_units.setdefault(font.fontkey, {})
+        return _wrap(text, width, font.cw, self.font_size_pt * 0.001 / self.k, known)
 
     def lines_at(self, x: float, text: str, h: float) -> None:
         """Write wrapped plain text from `x` to the right margin (never markdown or HTML)."""
@@ -297,36 +350,83 @@ class ReportCanvas(FPDF):
         size: float = 8.5,
     ) -> None:
         """A table whose heading row repeats on every page; cells are plain text or
-        (text, fill colour) pairs."""
+        (text, fill colour) pairs. Rows are never split across pages; horizontal rules only.
+
+        Drawn here rather than with fpdf2's `table`, which lays out every cell twice with
+        `multi_cell` and took a quarter of the report's time; the geometry is fpdf2's.
+        """
         # Keep the heading row with at least the first two body rows.
         self.keep(size * PT * 1.5 * 6 + 8)
+        total = sum(widths)
+        layout = _TableLayout(
+            x=[self.l_margin + sum(widths[:j]) / total * self.epw for j in range(len(widths))],
+            w=[wd / total * self.epw for wd in widths],
+            align=[str(a).upper()[0] for a in align] if align else ["L"] * len(widths),
+            size=size,
+            line_h=size * PT * 1.45,
+        )
+        heading = [
+            _TableCell(
+                h, True, (heading_colours[i] if heading_colours else None) or ACCENT, _HEAD_FILL
+            )
+            for i, h in enumerate(headings)
+        ]
+        body = [[_body_cell(v) for v in values] for values in rows]
+        laid = [self._lay_row(layout, cells) for cells in [heading, *body]]
+        if body:  # never the heading row alone at the foot of a page
+            self.keep(laid[0][1] + laid[1][1])
+        last = len(laid) - 1
+        for i, row in enumerate(laid):
+            if self.will_page_break(row[1]):
+                self.add_page()
+                if i > 0:
+                    self._draw_row(layout, laid[0], top=False, bottom=True)
+            self._draw_row(layout, row, top=i > 0, bottom=i < last)
         self.font(size)
-        # fpdf2 fills unstyled cells with the current fill colour: make that white.
         self.set_fill_color("#FFFFFF")
-        with self.table(
-            col_widths=widths,
-            width=self.epw,
-            align=Align.L,
-            text_align=tuple(align) if align else Align.L,
-            line_height=size * PT * 1.45,
-            padding=(1.2, 1.5, 1.2, 1.5),
-            borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-            headings_style=FontFace(emphasis="B", color=ACCENT, fill_color="#EEF1F5"),
-            repeat_headings=1,
-        ) as table:
-            row = table.row()
-            for i, h in enumerate(headings):
-                colour = heading_colours[i] if heading_colours else None
-                row.cell(h, style=FontFace(emphasis="B", color=colour) if colour else None)
-            for values in rows:
-                row = table.row()
-                for v in values:
-                    if isinstance(v, tuple):
-                        text, fill = v
-                        row.cell(text, style=FontFace(fill_color=fill, color=text_on(fill)))
-                    else:
-                        row.cell(str(v))
+        self.set_x(self.l_margin)
         self.gap(3)
+
+    def _lay_row(
+        self, layout: _TableLayout, cells: Sequence[_TableCell]
+    ) -> tuple[list[tuple[_TableCell, list[str]]], float]:
+        """Each cell with its wrapped lines, and the row's height (its tallest cell)."""
+        inner = [w - 2 * _CELL_PAD_X for w in layout.w]
+        lines = []
+        for cell, width in zip(cells, inner, strict=True):
+            self.font(layout.size, cell.bold)
+            lines.append((cell, self.wrap(cell.text, width) if cell.text else []))
+        height = max(len(ls) for _, ls in lines) * layout.line_h + 2 * _CELL_PAD_Y
+        return lines, height
+
+    def _draw_row(
+        self,
+        layout: _TableLayout,
+        row: tuple[list[tuple[_TableCell, list[str]]], float],
+        *,
+        top: bool,
+        bottom: bool,
+    ) -> None:
+        cells, height = row
+        y, lh = self.y, layout.line_h
+        for j, (cell, lines) in enumerate(cells):
+            x, w = layout.x[j], layout.w[j]
+            self.set_fill_color(cell.fill)
+            self.rect(x, y, w, height, style="F")
+            if top:
+                self.line(x, y, x + w, y)
+            if bottom:
+                self.line(x, y + height, x + w, y + height)
+            self.font(layout.size, cell.bold, cell.colour)
+            # Like fpdf2's tables, a cell with fewer lines than its row sits in the middle.
+            text_top = y + _CELL_PAD_Y + (height - 2 * _CELL_PAD_Y - len(lines) * lh) / 2
+            for k, line in enumerate(lines):
+                tx = x + _CELL_PAD_X
+                if layout.align[j] != "L":
+                    spare = w - 2 * _CELL_PAD_X - self.get_string_width(line)
+                    tx += spare if layout.align[j] == "R" else spare / 2
+                self.text(tx, text_top + (k + 0.5) * lh + 0.3 * self.font_size, line)
+        self.set_xy(self.l_margin, y + height)
 
     def chart(self, chart: charts.Chart) -> None:
         """Draw a chart laid out by `charts`, keeping it on one page with its title."""
