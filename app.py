@@ -7,6 +7,7 @@ the very first request after start-up).
 
 import streamlit as st
 
+from partnership_ui.gc_tuning import freeze_after_warm_up
 from partnership_ui.routing import follow_deep_link
 
 st.set_page_config(
@@ -49,5 +50,6 @@ PAGES = {
 }
 
 page = st.navigation(PAGES, position="top")
+freeze_after_warm_up()
 follow_deep_link()
 page.run()
