@@ -242,9 +242,9 @@ def test_an_answer_writes_only_that_answer(db_url: str, monkeypatch: pytest.Monk
     calls: list[dict] = []
     real_save = DraftStore.save
 
-    def spy(self, token, assessment=None, ui_state=None, *, changes=()):  # noqa: ANN001
+    def spy(self, token, assessment=None, ui_state=None, *, changes=(), **merge):  # noqa: ANN001
         calls.append({"assessment": assessment, "changes": list(changes)})
-        return real_save(self, token, assessment, ui_state, changes=changes)
+        return real_save(self, token, assessment, ui_state, changes=changes, **merge)
 
     monkeypatch.setattr(DraftStore, "save", spy)
     key = rating_keys(at)[0]
