@@ -27,6 +27,7 @@ from partnership_core.links import DRAFT_PARAM, draft_link
 
 from .context import base_url
 from .data import draft_store
+from .literal import literal
 from .routing import in_legacy_pages_mode
 from .state import (
     DraftState,
@@ -250,7 +251,7 @@ def sync_draft(page: str) -> None:
     draft = draft_state()
     draft.page = page
     if draft.message:
-        st.warning(draft.message, icon=":material/history:")
+        st.warning(literal(draft.message), icon=":material/history:")
         draft.message = None
     save_draft()
     if ui_state().notice == REFRESHED_NOTICE:
@@ -261,7 +262,7 @@ def sync_draft(page: str) -> None:
             "**Your answers are not being saved across reloads right now.** They are kept "
             "while this tab stays open; reloading or closing it would lose them. Download the "
             "assessment (questionnaire overview or results) to keep a copy. Saving resumes "
-            f"by itself when the database is back.\n\nDetails: {draft.problem}",
+            f"by itself when the database is back.\n\nDetails: {literal(draft.problem)}",
             icon=":material/cloud_off:",
         )
 

@@ -27,6 +27,7 @@ from partnership_core.text import format_score, join_names, normalise_name
 from partnership_core.workshop import WorkshopService
 
 from ..data import bank_set
+from ..literal import literal
 from ..state import discussion_state
 from ..widgets.result_view import partner_label
 
@@ -41,10 +42,10 @@ def render_discussion(
     agenda = result.agenda
     agreed = {a.statement: a for a in (assessment.workshop.agreed if assessment.workshop else [])}
     if state.message:
-        st.success(state.message, icon=":material/check_circle:")
+        st.success(literal(state.message), icon=":material/check_circle:")
         state.message = None
     if state.error:
-        st.error(state.error, icon=":material/error:")
+        st.error(literal(state.error), icon=":material/error:")
         state.error = None
     if not agenda:
         st.success(
@@ -148,7 +149,7 @@ def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> No
             score = item.scores.get(partner_id)
             position = context.positions.get(partner_id)
             col.metric(
-                partner_label(result, partner_id),
+                literal(partner_label(result, partner_id)),
                 format_score(score) if score is None else f"{format_score(score)}/100",
                 help="Score 0-100 (reverse-worded statements flipped).",
             )
@@ -254,7 +255,7 @@ def render_actions(
         c1, c2 = st.columns([6, 1], vertical_alignment="center")
         due = f", due {action.due.isoformat()}" if action.due else ""
         here = " · this item" if statement and action.statement == statement else ""
-        c1.markdown(f"- **{action.title}** — {action.owner}{due}{here}")
+        c1.markdown(f"- **{literal(action.title)}** — {literal(action.owner)}{due}{here}")
         c2.button(
             "Remove",
             key=f"pf_ws_action_rm|{index}|{action.title[:20]}",

@@ -29,6 +29,7 @@ from partnership_core.workshop import (
 from .. import notify
 from ..context import base_url
 from ..data import available_banks, bank_set, workshop_service
+from ..literal import literal
 from ..state import facilitator_state, forget_workshop_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
@@ -100,7 +101,7 @@ def render_facilitator_page() -> None:
         show_error(exc)
         return
     state = facilitator_state()
-    st.title(dash.workshop.name)
+    st.title(literal(dash.workshop.name))
     if state.message:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
@@ -302,12 +303,12 @@ def _progress(dash: Dashboard) -> None:
     cols[1].metric("Finished", f"{done} of {len(people)}")
     for col, partner in zip(cols[2:], dash.workshop.partners, strict=True):
         mine = [p for p in people if p.partner_id == partner.id]
-        col.metric(partner.name, f"{sum(p.finished for p in mine)}/{len(mine)} done")
+        col.metric(literal(partner.name), f"{sum(p.finished for p in mine)}/{len(mine)} done")
     missing = [
         p.name for p in dash.workshop.partners if not any(x.partner_id == p.id for x in people)
     ]
     if missing:
-        st.caption("Nobody has joined yet for: " + ", ".join(missing))
+        st.caption("Nobody has joined yet for: " + literal(", ".join(missing)))
     if not people:
         st.info(
             "Nobody has joined yet. Show the code above to the room.",
@@ -409,7 +410,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         return
     if not offline.respondents:
         st.error(
-            f"{upload.name}: has no respondents, so there is nothing to add.",
+            f"{literal(upload.name)}: has no respondents, so there is nothing to add.",
             icon=":material/error:",
         )
         return
@@ -417,7 +418,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     by_name = {name_key(n): pid for pid, n in workshop_partners.items()}
     partner_map: dict[str, str] = {}
     st.markdown(
-        f"**{upload.name}**: {plural(len(offline.respondents), 'respondent')}, "
+        f"**{literal(upload.name)}**: {plural(len(offline.respondents), 'respondent')}, "
         f"{plural(len(offline.answers), 'answer')}."
     )
     for partner in offline.partners:
@@ -427,7 +428,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         options = list(workshop_partners)
         default = by_name.get(name_key(partner.name))
         chosen = st.selectbox(
-            f"{', '.join(people)} answered for '{partner.name}' — add them to",
+            f"{literal(', '.join(people))} answered for '{literal(partner.name)}' — add them to",
             options=options,
             index=options.index(default) if default in options else None,
             format_func=workshop_partners.__getitem__,
@@ -447,7 +448,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
             show_error(exc)
             return
         state.import_round += 1
-        state.message = f"Added {added} respondent(s) from {upload.name}."
+        state.message = f"Added {added} respondent(s) from {literal(upload.name)}."
         st.rerun()
 
 
@@ -574,7 +575,7 @@ def _delete(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         return
     forget_workshop_state()
     notify(
-        f"The workshop “{dash.workshop.name}” and everything stored for it are deleted. "
+        f"The workshop “{literal(dash.workshop.name)}” and everything stored for it are deleted. "
         "Its links and join code no longer work."
     )
     # Without `?t=` the page shows the creation form; a stale link in the address bar

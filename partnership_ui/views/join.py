@@ -24,6 +24,7 @@ from partnership_core.workshop import (
 
 from ..context import base_url, client_key
 from ..data import bank_set, workshop_service
+from ..literal import literal
 from ..state import JoinState, join_state
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
@@ -91,7 +92,7 @@ def _code_form(svc: WorkshopService, state: JoinState) -> None:
 def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     info = state.info
     assert info is not None
-    st.markdown(f"### {info.name}")
+    st.markdown(f"### {literal(info.name)}")
     st.caption(f"Code {format_join_code(state.code or '')}")
     if info.state != WorkshopState.OPEN:
         st.warning(
@@ -111,7 +112,7 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
             "Which organisation do you answer for?",
             options=partner_ids,
             index=None,
-            format_func=names.__getitem__,
+            format_func=lambda pid: literal(names[pid]),
             key="pf_ws_partner",
         )
         st.text_input("Your name (as the others will see it)", max_chars=200, key="pf_ws_name")
@@ -204,8 +205,10 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
 def _greeting(view: ParticipantView, token: str) -> None:
     info = view.workshop
     partner_name = next((p.name for p in info.partners if p.id == view.respondent.partner), "")
-    st.title(info.name)
-    st.markdown(f"You answer for **{partner_name}** as **{view.respondent.name}**.")
+    st.title(literal(info.name))
+    st.markdown(
+        f"You answer for **{literal(partner_name)}** as **{literal(view.respondent.name)}**."
+    )
     with st.container(border=True):
         st.markdown(
             ":material/bookmark: **Your personal link** — bookmark it to come back on any device. "
@@ -373,4 +376,4 @@ def _revealed(svc: WorkshopService, token: str) -> None:
             )
         for action in record.actions:
             due = f", due {action.due.isoformat()}" if action.due else ""
-            st.markdown(f"- Action: **{action.title}** — {action.owner}{due}")
+            st.markdown(f"- Action: **{literal(action.title)}** — {literal(action.owner)}{due}")

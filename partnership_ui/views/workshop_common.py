@@ -14,6 +14,7 @@ from partnership_core.results import AssessmentResult
 from partnership_core.scoring import score_assessment
 
 from ..data import bank_set
+from ..literal import literal
 
 __all__ = ["qr_png", "score", "scored_or_error", "show_error", "show_invalid_link"]
 
@@ -45,7 +46,7 @@ def scored_or_error(
 
 def show_error(exc: PartnershipFitError) -> None:
     """The one way a workshop page reports a user-fixable problem: its message, no traceback."""
-    st.error(str(exc), icon=":material/error:")
+    st.error(literal(exc), icon=":material/error:")
 
 
 def show_invalid_link(
