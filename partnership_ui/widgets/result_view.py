@@ -293,7 +293,7 @@ def _chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
     description = figures.figure_description(fig)
     if description:
-        st.caption(description)
+        st.caption(literal(description))
 
 
 _FIGURES = {
