@@ -27,21 +27,18 @@ from sqlalchemy.engine import Connection
 
 from .assessment import Answer, Assessment, dump_assessment, parse_assessment
 from .errors import AssessmentFileError
+from .retention import retention_from_environment
 from .storage import DatabaseService, hash_secret, utc_now
 from .storage import drafts as _drafts
 
 __all__ = [
     "AnswerChange",
     "SaveOutcome",
-    "DEFAULT_RETENTION",
     "MAX_UI_STATE_CHARS",
     "DraftNotFoundError",
     "DraftStore",
 ]
 
-# A draft nobody has touched for this long is removed when another draft is created:
-# the table holds work in progress, not an archive (people download the file to keep it).
-DEFAULT_RETENTION = timedelta(days=180)
 # The UI position is a handful of ids and numbers; anything bigger is a bug, not a state.
 MAX_UI_STATE_CHARS = 20_000
 
@@ -140,7 +137,9 @@ class DraftStore(DatabaseService):
     Args:
         database_url, clock, busy_timeout_ms, retry_attempts, retry_base_delay: see
             `storage.DatabaseService`.
-        retention: drafts untouched for longer are removed when a new draft is created.
+        retention: drafts untouched for longer are removed when a new draft is created
+            (and by `retention.RetentionService.purge`); default from
+            `PARTNERSHIP_FIT_RETENTION_DAYS`, see `retention.retention_from_environment`.
 
     Raises:
         StorageError: the database cannot be reached or is newer than this app.
@@ -151,12 +150,13 @@ class DraftStore(DatabaseService):
         database_url: str,
         *,
         clock: Callable[[], datetime] = utc_now,
-        retention: timedelta = DEFAULT_RETENTION,
+        retention: timedelta | None = None,
         busy_timeout_ms: int = 5000,
         retry_attempts: int = 4,
         retry_base_delay: float = 0.05,
     ) -> None:
-        self.retention = retention
+        # The table holds work in progress, not an archive (people download the file).
+        self.retention = retention if retention is not None else retention_from_environment()
         super().__init__(
             database_url,
             clock=clock,
