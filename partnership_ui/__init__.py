@@ -14,6 +14,7 @@ import streamlit as st
 
 from .autosave import SOLO_PAGES, restore_from_link, sync_draft
 from .failures import install_error_boundary
+from .privacy import purge_if_due
 from .routing import hand_over_to_app, in_legacy_pages_mode
 from .state import init_state, ui_state
 
@@ -29,6 +30,7 @@ def bootstrap(page_name: str) -> None:
     """
     install_error_boundary()
     init_state()
+    purge_if_due()
     solo_page = page_name in SOLO_PAGES
     if solo_page:
         # Load a `?draft=` link into a fresh session before anything on the page renders.

@@ -12,6 +12,7 @@ from .. import notify
 from ..autosave import render_draft_status
 from ..data import bank_set
 from ..literal import literal
+from ..privacy import render_privacy_note
 from ..session import open_assessment, start_over, work_in_progress
 from ..state import solo_state, ui_state
 
@@ -35,6 +36,7 @@ def render_home_page() -> None:
     _workshop_box()
     _open_file_box()
     _example_box()
+    render_privacy_note()
 
 
 def _solo_box() -> None:
