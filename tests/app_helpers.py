@@ -30,8 +30,9 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def shown(markdown: str) -> str:
-    """What a person reads for Markdown source: backslash escapes (`literal`) undone."""
-    return _ESCAPED.sub(r"\1", markdown)
+    """What a person reads for Markdown source: backslash escapes (`literal`) undone and
+    the invisible word joiners that keep addresses from becoming links left out."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
 
 
 def markdown_text(at: AppTest) -> str:

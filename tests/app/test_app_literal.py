@@ -11,6 +11,8 @@ that nothing is fetched.)
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from app_helpers import complete_questionnaire, goto, shown, start_app, start_solo
 from streamlit.testing.v1 import AppTest
@@ -22,7 +24,8 @@ CONSTRUCTS = {
     "colour": ":red[Red Corp] :blue-background[x]",
     "latex": "$x^2$ and $$\\int f$$",
     "link": "[Your session expired: log in again](http://example.invalid/login)",
-    "autolink": "<http://example.invalid> www.example.invalid",
+    "autolink": "<http://example.invalid> www.example.invalid https://x.invalid/p?q=1",
+    "e-mail": "write to ada@example.invalid",
     "image": "![pixel](http://127.0.0.1:9/pixel.png)",
     "html": "<img src=x onerror=alert(1)><b>bold</b>",
     "short code": ":smile: :material/home: :rocket:",
@@ -33,6 +36,9 @@ CONSTRUCTS = {
 
 # Characters that start markup in CommonMark or in Streamlit's extensions.
 _MARKUP = set("\\`*_{}[]()#+-.!|~<>$:=^&\"'")
+
+
+_BARE_ADDRESS = re.compile(r"(?i)(https?|ftp)\\?:|www\\?\.|[\w.+-]@")
 
 
 def _unescaped_markup(source: str) -> list[str]:
@@ -88,6 +94,8 @@ def test_each_construct_appears_literally_in_every_element(construct: str) -> No
     assert len(sources) >= 13
     for source in sources:
         assert _unescaped_markup(source) == [], (construct, source)
+        # GFM links bare addresses after parsing, escaped or not: none may be left whole.
+        assert not _BARE_ADDRESS.search(source), (construct, source)
         # A title or label keeps one line; line breaks inside a body stay line breaks.
         assert shown(source).replace("  \n", "\n") == text, (construct, source)
 
