@@ -119,28 +119,18 @@ def _forget_local_answers(erased: int) -> None:
 
 
 def render_erase_own_answers(participant_token: str) -> None:
-    """A participant's button (with a confirmation) to erase every answer they gave."""
-    key = "pf_erase_confirm"
-    if not st.session_state.get(key):
-        if st.button("Erase my answers", key="pf_erase", icon=":material/delete:"):
-            st.session_state[key] = True
-            st.rerun()
-        return
-    st.warning(
-        "Erase every answer and comment you gave in this workshop? You stay joined and can "
-        "answer again.",
-        icon=":material/warning:",
-    )
-    c1, c2 = st.columns(2)
-    if c1.button("Erase them", key="pf_erase_yes", type="primary"):
-        st.session_state[key] = False
-        try:
-            erased = retention_service().erase_own_answers(participant_token)
-        except PartnershipFitError as exc:
-            st.error(literal(exc), icon=":material/error:")
+    """A participant's button (behind a confirmation) to erase every answer they gave."""
+    with st.popover("Erase my answers", icon=":material/delete:"):
+        st.markdown(
+            "Erase every answer and comment you gave in this workshop? You stay joined and "
+            "can answer again. Nobody can undo this."
+        )
+        if not st.button("Erase them", key="pf_erase_yes", type="primary"):
             return
-        _forget_local_answers(erased)
-        st.rerun()
-    if c2.button("Keep them", key="pf_erase_no"):
-        st.session_state[key] = False
-        st.rerun()
+    try:
+        erased = retention_service().erase_own_answers(participant_token)
+    except PartnershipFitError as exc:
+        st.error(literal(exc), icon=":material/error:")
+        return
+    _forget_local_answers(erased)
+    st.rerun()

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_helpers import ROOT, rating_keys, start_app, start_solo
+from app_helpers import rating_keys, start_app, start_solo
 from streamlit.testing.v1 import AppTest
+from test_app_drafts import _reload
 
 from partnership_ui.autosave import REFRESHED_NOTICE
 from partnership_ui.state import SOLO_KEY
@@ -20,14 +21,6 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def _open(token: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["draft"] = token
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _answers(at: AppTest) -> dict[str, int | str]:
     built = at.session_state[SOLO_KEY].build()
     return {a.statement: a.rating for a in built.answers}
@@ -36,7 +29,7 @@ def _answers(at: AppTest) -> dict[str, int | str]:
 def test_two_sessions_on_one_draft_link_keep_both_answers() -> None:
     first = start_solo(start_app())
     token = first.query_params["draft"]
-    second = _open(token)
+    second = _reload(token)
     keys = rating_keys(first)
     assert rating_keys(second) == keys  # both on the same questionnaire step
     given = {}
@@ -45,5 +38,5 @@ def test_two_sessions_on_one_draft_link_keep_both_answers() -> None:
         session.radio(key=key).set_value(rating).run()
         assert not session.exception, session.exception
         given[key.split("|")[1]] = rating
-    assert _answers(_open(token)) == given
+    assert _answers(_reload(token)) == given
     assert REFRESHED_NOTICE in "\n".join(i.value for i in [*second.info, *second.success])
