@@ -143,7 +143,7 @@ def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> No
     with st.container(border=True):
         st.caption(f"#{item.rank} · {item.characteristic_name} · {item.level.value} level")
         st.markdown(f"### {item.text}")
-        st.markdown(item.reason)
+        st.markdown(literal(item.reason))
         cols = st.columns(max(len(result.partner_names), 1))
         for col, partner_id in zip(cols, result.partner_names, strict=True):
             score = item.scores.get(partner_id)
@@ -161,7 +161,7 @@ def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> No
         if item.prompts:
             st.markdown("**To talk about**")
             for prompt in item.prompts:
-                st.markdown(f"- {prompt}")
+                st.markdown(f"- {literal(prompt)}")
 
 
 def _agreement_form(
