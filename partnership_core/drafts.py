@@ -27,20 +27,18 @@ from sqlalchemy.engine import Connection
 
 from .assessment import Answer, Assessment, dump_assessment, parse_assessment
 from .errors import AssessmentFileError
+from .retention import retention_from_environment
 from .storage import DatabaseService, hash_secret, utc_now
 from .storage import drafts as _drafts
 
 __all__ = [
     "AnswerChange",
-    "DEFAULT_RETENTION",
+    "SaveOutcome",
     "MAX_UI_STATE_CHARS",
     "DraftNotFoundError",
     "DraftStore",
 ]
 
-# A draft nobody has touched for this long is removed when another draft is created:
-# the table holds work in progress, not an archive (people download the file to keep it).
-DEFAULT_RETENTION = timedelta(days=180)
 # The UI position is a handful of ids and numbers; anything bigger is a bug, not a state.
 MAX_UI_STATE_CHARS = 20_000
 
@@ -63,42 +61,58 @@ class AnswerChange(NamedTuple):
     answer: Answer | None
 
 
-def _with_changes(body: str, changes: Sequence[AnswerChange]) -> str:
-    """The stored assessment text with `changes` applied to its answers.
+class SaveOutcome(NamedTuple):
+    """What a save left in the database: its `version`, and `refreshed`, the merged
+    assessment, when another session had written in between (None otherwise)."""
 
-    Works on the JSON rather than the model: the stored assessment was validated when it
-    was written whole, and each change is a validated `Answer` of a known respondent.
+    version: int
+    refreshed: Assessment | None
+
+
+def _answer_key(answer: Mapping[str, Any]) -> tuple[Any, Any]:
+    return answer.get("respondent"), answer.get("statement")
+
+
+def _check_change(data: Mapping[str, Any], change: AnswerChange) -> None:
+    if change.respondent not in {r.get("id") for r in data.get("respondents", [])}:
+        raise ValueError(f"respondent {change.respondent!r} is not in the saved draft")
+    if change.statement.split(":", 1)[0] not in data.get("banks", []):
+        raise ValueError(f"statement {change.statement!r} is from a bank the draft lacks")
+
+
+def _merged(stored: str, new: str | None, changes: Sequence[AnswerChange]) -> dict[str, Any]:
+    """The stored draft with this session's work laid over it, losing nobody's answers.
+
+    `new` (this session's whole assessment, or None) brings the set-up; its answers are
+    added where the stored draft has none for that statement, since a stored answer that
+    differs is another session's newer one. `changes` are this session's own latest
+    answers (None: cleared), so they win. Answers of respondents or banks the set-up no
+    longer has are dropped with them.
     """
     try:
-        data = json.loads(body)
+        data = json.loads(stored)
     except json.JSONDecodeError:
         raise AssessmentFileError("The saved answers of this link are damaged.") from None
-    respondents = {r.get("id") for r in data.get("respondents", [])}
-    answers: list[dict[str, Any]] = data.setdefault("answers", [])
+    mine = json.loads(new) if new is not None else None
+    base = mine if mine is not None else data
+    respondents = {r.get("id") for r in base.get("respondents", [])}
+    banks = set(base.get("banks", []))
+    answers = {
+        _answer_key(a): a
+        for a in data.get("answers", [])
+        if a.get("respondent") in respondents and str(a.get("statement")).split(":")[0] in banks
+    }
+    for a in (mine or {}).get("answers", []):
+        answers.setdefault(_answer_key(a), a)
     for change in changes:
-        if change.respondent not in respondents:
-            raise ValueError(f"respondent {change.respondent!r} is not in the saved draft")
-        if change.statement.split(":", 1)[0] not in data.get("banks", []):
-            raise ValueError(f"statement {change.statement!r} is from a bank the draft lacks")
-        at = next(
-            (
-                i
-                for i, a in enumerate(answers)
-                if a.get("respondent") == change.respondent
-                and a.get("statement") == change.statement
-            ),
-            None,
-        )
+        _check_change(base, change)
+        key = (change.respondent, change.statement)
         if change.answer is None:
-            if at is not None:
-                del answers[at]
-            continue
-        new = json.loads(change.answer.model_dump_json(exclude_none=True))
-        if at is None:
-            answers.append(new)
+            answers.pop(key, None)
         else:
-            answers[at] = new
-    return json.dumps(data, indent=2, ensure_ascii=False)
+            answers[key] = json.loads(change.answer.model_dump_json(exclude_none=True))
+    base["answers"] = list(answers.values())
+    return base
 
 
 def _ui_json(ui_state: Mapping[str, Any] | None) -> str:
@@ -123,7 +137,9 @@ class DraftStore(DatabaseService):
     Args:
         database_url, clock, busy_timeout_ms, retry_attempts, retry_base_delay: see
             `storage.DatabaseService`.
-        retention: drafts untouched for longer are removed when a new draft is created.
+        retention: drafts untouched for longer are removed when a new draft is created
+            (and by `retention.RetentionService.purge`); default from
+            `PARTNERSHIP_FIT_RETENTION_DAYS`, see `retention.retention_from_environment`.
 
     Raises:
         StorageError: the database cannot be reached or is newer than this app.
@@ -134,12 +150,13 @@ class DraftStore(DatabaseService):
         database_url: str,
         *,
         clock: Callable[[], datetime] = utc_now,
-        retention: timedelta = DEFAULT_RETENTION,
+        retention: timedelta | None = None,
         busy_timeout_ms: int = 5000,
         retry_attempts: int = 4,
         retry_base_delay: float = 0.05,
     ) -> None:
-        self.retention = retention
+        # The table holds work in progress, not an archive (people download the file).
+        self.retention = retention if retention is not None else retention_from_environment()
         super().__init__(
             database_url,
             clock=clock,
@@ -183,42 +200,63 @@ class DraftStore(DatabaseService):
         ui_state: Mapping[str, Any] | None = None,
         *,
         changes: Sequence[AnswerChange] = (),
-    ) -> None:
-        """Write the draft and its UI position (one short transaction): the whole
-        `assessment` when given, else only the answer `changes` to the stored one.
+        base_version: int | None = None,
+    ) -> SaveOutcome:
+        """Write the draft and its UI position (one short transaction, the row locked).
+
+        Args:
+            assessment: this session's whole assessment (set-up changed), or None to write
+                only the answer `changes` into the stored one.
+            changes: answers this session gave or cleared that the draft may lack.
+            base_version: the version this session last wrote or read. When the draft has
+                moved on since (another tab or device wrote), both sessions' work is kept:
+                see `_merged`; the merged copy comes back as `refreshed`. None: the whole
+                `assessment` replaces the stored one, as for a draft nobody else uses.
 
         Raises:
             DraftNotFoundError: no draft has this token (e.g. started over in another tab).
-            ValueError: a change names a respondent or bank the stored draft does not have.
+            ValueError: a change names a respondent or bank the draft does not have.
             StorageError: the database stayed unavailable; the previous save is kept.
         """
         body = None if assessment is None else _assessment_json(assessment)
         ui = _ui_json(ui_state)
         key = self._key(token)
 
-        def write(conn: Connection) -> int:
-            new_body = body
-            if new_body is None:
-                stored = conn.execute(
-                    select(_drafts.c.assessment)
-                    .where(_drafts.c.token_hash == key)
-                    .with_for_update()
-                ).scalar()
-                if stored is None:
-                    return 0
-                new_body = _with_changes(stored, changes)
-            result = conn.execute(
+        def write(conn: Connection) -> tuple[int, str | None] | None:
+            row = conn.execute(
+                select(_drafts.c.assessment, _drafts.c.version)
+                .where(_drafts.c.token_hash == key)
+                .with_for_update()
+            ).first()
+            if row is None:
+                return None
+            moved_on = base_version is not None and row.version != base_version
+            if body is not None and not moved_on:
+                new_body = body  # this session has seen every write: its copy is whole
+            else:
+                new_body = json.dumps(_merged(row.assessment, body, changes), ensure_ascii=False)
+            version = row.version + 1
+            conn.execute(
                 update(_drafts)
                 .where(_drafts.c.token_hash == key)
-                .values(assessment=new_body, ui_state=ui, updated_at=self._now())
+                .values(assessment=new_body, ui_state=ui, updated_at=self._now(), version=version)
             )
-            return result.rowcount
+            return version, (new_body if moved_on else None)
 
-        if self.store.run(write, failed="Your latest answer was not saved.") == 0:
+        written = self.store.run(write, failed="Your latest answer was not saved.")
+        if written is None:
             raise self._not_found()
+        version, merged = written
+        refreshed = None if merged is None else self._parsed(merged)
+        return SaveOutcome(version, refreshed)
 
     def load(self, token: str) -> tuple[Assessment, dict[str, Any]]:
-        """The stored assessment and UI position.
+        """The stored assessment and UI position (see `load_versioned`)."""
+        assessment, ui, _ = self.load_versioned(token)
+        return assessment, ui
+
+    def load_versioned(self, token: str) -> tuple[Assessment, dict[str, Any], int]:
+        """The stored assessment, UI position and version (pass it to `save`).
 
         Raises:
             DraftNotFoundError: no draft has this token.
@@ -229,20 +267,15 @@ class DraftStore(DatabaseService):
 
         def read(conn: Connection) -> Any:
             return conn.execute(
-                select(_drafts.c.assessment, _drafts.c.ui_state).where(_drafts.c.token_hash == key)
+                select(_drafts.c.assessment, _drafts.c.ui_state, _drafts.c.version).where(
+                    _drafts.c.token_hash == key
+                )
             ).first()
 
         row = self.store.run(read, write=False, failed="Your saved answers could not be read.")
         if row is None:
             raise self._not_found()
-        source = "The saved answers of this link"
-        try:
-            assessment = parse_assessment(row.assessment, source=source)
-        except AssessmentFileError as exc:
-            raise AssessmentFileError(
-                f"{exc} They cannot be restored; set up the assessment again, or open a "
-                "downloaded assessment file from Home."
-            ) from None
+        assessment = self._parsed(row.assessment)
         try:
             ui = json.loads(row.ui_state)
         except (TypeError, json.JSONDecodeError):
@@ -251,7 +284,17 @@ class DraftStore(DatabaseService):
             # The answers are intact; only the position is lost. Restore without it
             # rather than refuse: losing the step is far better than losing the answers.
             ui = {}
-        return assessment, ui
+        return assessment, ui, row.version
+
+    @staticmethod
+    def _parsed(body: str) -> Assessment:
+        try:
+            return parse_assessment(body, source="The saved answers of this link")
+        except AssessmentFileError as exc:
+            raise AssessmentFileError(
+                f"{exc} They cannot be restored; set up the assessment again, or open a "
+                "downloaded assessment file from Home."
+            ) from None
 
     def delete(self, token: str) -> bool:
         """Remove the draft. Returns False when there was none (already deleted).

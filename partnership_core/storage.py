@@ -252,6 +252,9 @@ drafts = Table(
     Column("ui_state", Text, nullable=False),  # small JSON: page, step, active respondent
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    # Bumped by every write: a session that wrote at another version knows that another
+    # tab or device changed the draft since, and merges instead of overwriting.
+    Column("version", Integer, nullable=False, server_default=text("0")),
     Index("ix_drafts_updated", "updated_at"),
 )
 
@@ -448,11 +451,17 @@ def _v4_room(conn: Connection) -> None:
     )
 
 
+def _v5_draft_versions(conn: Connection) -> None:
+    # Two sessions on one draft link merge their answers instead of overwriting them.
+    conn.execute(text("ALTER TABLE drafts ADD COLUMN version INTEGER NOT NULL DEFAULT 0"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workshops, partners, participants, answers, agreements, actions", _v1_initial),
     Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
     Migration(3, "drafts: solo work in progress kept across reloads", _v3_drafts),
     Migration(4, "room: anonymity, discussion state, headcounts, versions, throttle", _v4_room),
+    Migration(5, "drafts.version: sessions on one draft link merge", _v5_draft_versions),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import streamlit as st
 
 from .autosave import SOLO_PAGES, restore_from_link, sync_draft
+from .failures import install_error_boundary
+from .privacy import purge_if_due
 from .routing import hand_over_to_app, in_legacy_pages_mode
 from .state import init_state, ui_state
 
@@ -20,12 +22,15 @@ __all__ = ["bootstrap", "notify"]
 
 
 def bootstrap(page_name: str) -> None:
-    """Idempotent per-run set-up shared by every page: state objects and one-off notices.
+    """Idempotent per-run set-up shared by every page: the error boundary (no exception box
+    reaches a person, see `failures`), state objects and one-off notices.
 
     Args:
         page_name: the page's file name in `pages/` without ".py" (e.g. "results").
     """
+    install_error_boundary()
     init_state()
+    purge_if_due()
     solo_page = page_name in SOLO_PAGES
     if solo_page:
         # Load a `?draft=` link into a fresh session before anything on the page renders.

@@ -21,12 +21,13 @@ from typing import Any
 import streamlit as st
 
 from partnership_core.assessment import Answer, Assessment
-from partnership_core.drafts import AnswerChange, DraftNotFoundError
+from partnership_core.drafts import AnswerChange, DraftNotFoundError, SaveOutcome
 from partnership_core.errors import AssessmentFileError, PartnershipFitError, StorageError
 from partnership_core.links import DRAFT_PARAM, draft_link
 
 from .context import base_url
 from .data import draft_store
+from .literal import literal
 from .routing import in_legacy_pages_mode
 from .state import (
     DraftState,
@@ -44,6 +45,7 @@ from .state import (
 __all__ = [
     "SOLO_PAGES",
     "SOLO_NAV_PREFIX",
+    "REFRESHED_NOTICE",
     "RETRY_SECONDS",
     "answer_changed",
     "forget_draft",
@@ -61,6 +63,10 @@ SOLO_PAGES = ("home", "setup", "questionnaire", "results")
 # must not slow every click down by its connection time-out.
 RETRY_SECONDS = 30.0
 SOLO_NAV_PREFIX = "q_"  # the solo questionnaire draws each respondent with "q_<id>_"
+REFRESHED_NOTICE = (
+    "This draft was also changed in another tab or on another device: your copy now holds "
+    "both sets of answers."
+)
 
 
 def ui_snapshot() -> dict[str, Any]:
@@ -126,15 +132,7 @@ def save_draft() -> bool:
     if store is None:
         return False
     try:
-        assessment = solo.build()
-        if draft.token is None:
-            draft.token = store.create(assessment, snapshot)
-        else:
-            try:
-                store.save(draft.token, assessment, snapshot)
-            except DraftNotFoundError:
-                # Started over in another tab: keep this tab's work under a new link.
-                draft.token = store.create(assessment, snapshot)
+        _write_whole(store, draft, solo.build(), snapshot)
     except StorageError as exc:
         _failed(draft, str(exc))
         return False
@@ -143,6 +141,36 @@ def save_draft() -> bool:
         return False
     _saved(draft, fingerprint)
     return True
+
+
+def _write_whole(store: Any, draft: DraftState, assessment: Assessment, snapshot: Any) -> None:
+    if draft.token is not None:
+        try:
+            _written(draft, store.save(draft.token, assessment, snapshot, **_merge_args(draft)))
+            return
+        except DraftNotFoundError:
+            pass  # started over in another tab: keep this tab's work under a new link
+    draft.token = store.create(assessment, snapshot)
+    draft.version = 0
+    draft.pending.clear()
+
+
+def _merge_args(draft: DraftState) -> dict[str, Any]:
+    changes = [AnswerChange(rid, qid, answer) for (rid, qid), answer in draft.pending.items()]
+    return {"changes": changes, "base_version": draft.version}
+
+
+def _written(draft: DraftState, outcome: SaveOutcome) -> None:
+    """Note the version written; take in what another tab or device wrote meanwhile."""
+    draft.version = outcome.version
+    draft.pending.clear()
+    if outcome.refreshed is None:
+        return
+    solo = solo_state()
+    solo.load(outcome.refreshed)
+    solo.touch()
+    draft.saved = (solo.revision, json.dumps(ui_snapshot(), sort_keys=True))
+    ui_state().notice = REFRESHED_NOTICE
 
 
 def _saved(draft: DraftState, fingerprint: tuple[int, str]) -> None:
@@ -157,16 +185,16 @@ def answer_changed(respondent_id: str, answer: Answer | None, statement: str) ->
     is given: only that answer when the draft holds everything else already."""
     solo, draft = solo_state(), draft_state()
     solo.record_answer(respondent_id, statement, answer)
+    draft.pending[(respondent_id, statement)] = answer
     if draft.token is None or draft.saved is None or draft.saved[0] != solo.revision:
         save_draft()  # the draft is behind on more than this answer: write it whole
         return
     store = _store()
     snapshot = ui_snapshot()
-    change = AnswerChange(respondent_id, statement, answer)
     try:
         if store is None:
             raise StorageError(draft.problem or "The database cannot be reached.")
-        store.save(draft.token, ui_state=snapshot, changes=[change])
+        _written(draft, store.save(draft.token, ui_state=snapshot, **_merge_args(draft)))
     except StorageError as exc:
         _failed(draft, str(exc))
         draft.saved = None  # written whole once the database is back
@@ -199,7 +227,7 @@ def restore_from_link(page: str) -> None:
         )
         return
     try:
-        assessment, ui = store.load(token)
+        assessment, ui, version = store.load_versioned(token)
     except StorageError as exc:
         draft.message = f"{exc} Reload the page in a moment to try again (keep this address)."
         return
@@ -209,6 +237,7 @@ def restore_from_link(page: str) -> None:
         return
     resume_draft(assessment, ui)
     draft.token = token
+    draft.version = version
     draft.saved = None  # written again on the next sync: marks the draft as in use
     ui_state().notice = "Welcome back: your answers are restored."
     target = ui.get("page")
@@ -222,15 +251,18 @@ def sync_draft(page: str) -> None:
     draft = draft_state()
     draft.page = page
     if draft.message:
-        st.warning(draft.message, icon=":material/history:")
+        st.warning(literal(draft.message), icon=":material/history:")
         draft.message = None
     save_draft()
+    if ui_state().notice == REFRESHED_NOTICE:
+        ui_state().notice = None
+        st.info(REFRESHED_NOTICE, icon=":material/sync:")
     if draft.problem and solo_state().started:
         st.warning(
             "**Your answers are not being saved across reloads right now.** They are kept "
             "while this tab stays open; reloading or closing it would lose them. Download the "
             "assessment (questionnaire overview or results) to keep a copy. Saving resumes "
-            f"by itself when the database is back.\n\nDetails: {draft.problem}",
+            f"by itself when the database is back.\n\nDetails: {literal(draft.problem)}",
             icon=":material/cloud_off:",
         )
 

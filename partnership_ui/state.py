@@ -242,6 +242,10 @@ class DraftState:
     link_checked: bool = False
     message: str | None = None
     page: str | None = None
+    # The draft's version this session last wrote or read, and the answers it changed that
+    # are not written yet: another tab's writes in between are merged, never overwritten.
+    version: int | None = None
+    pending: dict[tuple[str, str], Answer | None] = field(default_factory=dict)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -25,8 +26,17 @@ def goto(at: AppTest, page: str) -> AppTest:
     return at
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(markdown: str) -> str:
+    """What a person reads for Markdown source: backslash escapes (`literal`) undone and
+    the invisible word joiners that keep addresses from becoming links left out."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
+
+
 def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return shown("\n".join(m.value for m in at.markdown))
 
 
 def all_text(at: AppTest) -> str:
@@ -34,7 +44,7 @@ def all_text(at: AppTest) -> str:
     parts += [e.value for kind in (at.error, at.warning, at.info, at.success) for e in kind]
     parts += [t.value for t in at.title] + [s.value for s in at.subheader]
     parts += [c.value for c in at.caption]
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def fill_setup(

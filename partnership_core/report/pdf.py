@@ -18,6 +18,7 @@ from .model import (
     ActionRow,
     AgendaRow,
     AgreedRow,
+    CommentRow,
     LevelSection,
     PartnerInfo,
     ReportData,
@@ -613,28 +614,67 @@ def _method(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.table_(["Band", "When"], [[(b.label, b.colour), b.rule] for b in d.method.bands], [50, 124])
 
 
+# A PDF of a very large assessment stays quick to make and to read: past this many comments
+# the appendix shows the first ones of each partner and says so (the web page has them all).
+MAX_PDF_COMMENTS = 300
+
+
+def capped_comments(comments: Sequence[CommentRow], limit: int) -> list[CommentRow]:
+    """At most `limit` comments, in their order: the first ones of each partner, in equal
+    shares (a share a partner does not use goes to the others)."""
+    if len(comments) <= limit:
+        return list(comments)
+    by_partner: dict[int, list[CommentRow]] = {}
+    for c in comments:
+        by_partner.setdefault(c.partner_index, []).append(c)
+    quota = {i: 0 for i in by_partner}
+    left = limit
+    while left > 0:
+        open_ = [i for i, rows in by_partner.items() if quota[i] < len(rows)]
+        share = max(1, left // len(open_))
+        for i in open_:
+            take = min(share, len(by_partner[i]) - quota[i], left)
+            quota[i] += take
+            left -= take
+    return [c for i, rows in by_partner.items() for c in rows[: quota[i]]]
+
+
+def _comment_note(shown: int, total: int) -> str:
+    return (
+        f"This appendix shows {shown} of the {total:,} comments: the first ones of each "
+        "partner. The web page summary and the downloaded assessment file hold every comment."
+    )
+
+
+def _partner_heading(pdf: ReportCanvas, d: ReportData, first: CommentRow) -> None:
+    pdf.keep(30)
+    pdf.gap(2)
+    y = pdf.get_y()
+    p = d.partners[first.partner_index]
+    pdf.set_fill_color(p.colour)
+    pdf.set_draw_color(p.colour)
+    pdf.polygon(marker_points(p.symbol, pdf.l_margin + 2, y + 3, 1.8), style="DF")
+    pdf.set_x(pdf.l_margin + 6)
+    pdf.font(12, True, p.colour)
+    pdf.multi_cell(
+        pdf.epw - 6, 6, first.partner, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.gap(1.5)
+
+
 def _comments(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("Appendix B: Comments")
     if not d.comments:
         pdf.para("No respondent left a comment.", 10, MUTED)
         return
+    shown = capped_comments(d.comments, MAX_PDF_COMMENTS)
+    if len(shown) < len(d.comments):
+        pdf.para(_comment_note(len(shown), len(d.comments)), 9.5, MUTED)
     current = None
-    for c in d.comments:
+    for c in shown:
         if c.partner_index != current:
             current = c.partner_index
-            pdf.keep(30)
-            pdf.gap(2)
-            y = pdf.get_y()
-            p = d.partners[c.partner_index]
-            pdf.set_fill_color(p.colour)
-            pdf.set_draw_color(p.colour)
-            pdf.polygon(marker_points(p.symbol, pdf.l_margin + 2, y + 3, 1.8), style="DF")
-            pdf.set_x(pdf.l_margin + 6)
-            pdf.font(12, True, p.colour)
-            pdf.multi_cell(
-                pdf.epw - 6, 6, c.partner, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
-            pdf.gap(1.5)
+            _partner_heading(pdf, d, c)
         pdf.keep(16)
         who = c.respondent + (" (estimate)" if c.is_estimate else "")
         pdf.para(f"{who} on “{c.statement_text}” ({c.characteristic_name})", 8.5, MUTED)

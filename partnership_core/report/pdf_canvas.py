@@ -3,11 +3,14 @@ wrapped plain text, headings, bullets, tables and charts (drawn from `charts` la
 
 User text (names, comments, notes) is always written as plain text: markdown and HTML
 interpretation stay off, so `<b>x</b>` or `**x**` print literally. The shipped DejaVu Sans
-covers Latin, Greek and Cyrillic and typographic punctuation.
+covers Latin, Greek and Cyrillic and typographic punctuation; a character it has no glyph for
+(an emoji, CJK, a private-use symbol) is printed as `MISSING_GLYPH` rather than vanishing, so a
+reader sees that something was there (`drawable`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,7 +24,7 @@ from .charts import PT, marker_points
 from .fpdf_import import FPDF, Align, XPos, YPos, color_from_hex_string
 from .model import ReportData
 
-__all__ = ["ACCENT", "INK", "MUTED", "OPEN_RED", "ReportCanvas"]
+__all__ = ["ACCENT", "INK", "MISSING_GLYPH", "MUTED", "OPEN_RED", "ReportCanvas", "drawable"]
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
@@ -30,6 +33,33 @@ MUTED = "#5F5F5F"
 ACCENT = "#1F3A5F"  # dark blue of headings and the cover band
 OPEN_RED = "#B2182B"
 NB_ALIAS = "{pf-total-pages}"
+# WHITE SQUARE: in DejaVu Sans, and the usual sign for "a character this font cannot show".
+MISSING_GLYPH = "\u25a1"
+_ZWJ = "\u200d"
+
+
+def _modifies_previous(char: str) -> bool:
+    """Variation selectors, skin tones, combining marks and joiners: part of the character
+    before them, so one emoji stays one square."""
+    return unicodedata.category(char) in {"Mn", "Me", "Cf", "Sk"} or 0x1F3FB <= ord(char) <= 0x1F3FF
+
+
+def drawable(text: str, cmap: Any) -> str:
+    """`text` with every character the font (`cmap`: code point -> glyph) cannot draw
+    replaced by `MISSING_GLYPH`; one square per emoji, with its modifiers and ZWJ joins."""
+    if all(ord(c) in cmap or c in "\n\t" for c in text):
+        return text
+    out: list[str] = []
+    joining = False  # just after a joiner that follows a square: the next char is part of it
+    for char in text:
+        known = ord(char) in cmap or char in "\n\t"
+        after_square = bool(out) and out[-1] == MISSING_GLYPH
+        if after_square and (char == _ZWJ or joining or (not known and _modifies_previous(char))):
+            joining = char == _ZWJ
+            continue
+        out.append(char if known else MISSING_GLYPH)
+        joining = False
+    return "".join(out)
 
 
 def _wrap(
@@ -243,9 +273,14 @@ class ReportCanvas(FPDF):
         report with hundreds of comments take seconds; this measures each word once from
         the font's width table. Words longer than a line are split between characters.
         """
+        text = drawable(text, self.current_font.cmap)
         font = self.current_font
         known = self._word_units.setdefault(font.fontkey, {})
         return _wrap(text, width, font.cw, self.font_size_pt * 0.001 / self.k, known)
+
+    def normalize_text(self, text: str) -> str:
+        """Every string fpdf2 writes (cells, tables, headers) passes here: make it drawable."""
+        return super().normalize_text(drawable(text, self.current_font.cmap))
 
     def lines_at(self, x: float, text: str, h: float) -> None:
         """Write wrapped plain text from `x` to the right margin (never markdown or HTML)."""

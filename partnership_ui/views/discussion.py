@@ -53,10 +53,10 @@ def render_discussion(
         return
     agreed = {a.statement: a for a in discussion.agreed}
     if state.message:
-        st.success(state.message, icon=":material/check_circle:")
+        st.success(literal(state.message), icon=":material/check_circle:")
         state.message = None
     if state.error:
-        st.error(state.error, icon=":material/error:")
+        st.error(literal(state.error), icon=":material/error:")
         state.error = None
     if not agenda:
         st.success(
@@ -203,13 +203,13 @@ def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> No
     with st.container(border=True):
         st.caption(f"#{item.rank} · {item.characteristic_name} · {item.level.value} level")
         st.markdown(f"### {item.text}")
-        st.markdown(item.reason)
+        st.markdown(literal(item.reason))
         cols = st.columns(max(len(result.partner_names), 1))
         for col, partner_id in zip(cols, result.partner_names, strict=True):
             score = item.scores.get(partner_id)
             position = context.positions.get(partner_id)
             col.metric(
-                partner_label(result, partner_id),
+                literal(partner_label(result, partner_id)),
                 format_score(score) if score is None else f"{format_score(score)}/100",
                 help="Score 0-100 (reverse-worded statements flipped).",
             )
@@ -221,7 +221,7 @@ def _item_card(result: AssessmentResult, item: AgendaItem, context: _Item) -> No
         if item.prompts:
             st.markdown("**To talk about**")
             for prompt in item.prompts:
-                st.markdown(f"- {prompt}")
+                st.markdown(f"- {literal(prompt)}")
 
 
 def _agreement_form(

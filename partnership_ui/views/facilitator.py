@@ -31,6 +31,7 @@ from .. import notify
 from ..context import base_url
 from ..data import available_banks, bank_set, workshop_service
 from ..literal import literal
+from ..privacy import render_expiry_warning
 from ..state import facilitator_state, forget_workshop_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
@@ -112,8 +113,9 @@ def render_facilitator_page() -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
+    render_expiry_warning(token)
     state = facilitator_state()
-    st.title(dash.workshop.name)
+    st.title(literal(dash.workshop.name))
     if state.message:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
@@ -323,7 +325,7 @@ def _progress(dash: Dashboard) -> None:
         p.name for p in dash.workshop.partners if not any(x.partner_id == p.id for x in people)
     ]
     if missing:
-        st.caption(literal("Nobody has joined yet for: " + ", ".join(missing)))
+        st.caption("Nobody has joined yet for: " + literal(", ".join(missing)))
     if not people:
         st.info(
             "Nobody has joined yet. Show the code above to the room.",
@@ -433,7 +435,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         return
     if not offline.respondents:
         st.error(
-            f"{upload.name}: has no respondents, so there is nothing to add.",
+            f"{literal(upload.name)}: has no respondents, so there is nothing to add.",
             icon=":material/error:",
         )
         return
@@ -441,7 +443,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     by_name = {name_key(n): pid for pid, n in workshop_partners.items()}
     partner_map: dict[str, str] = {}
     st.markdown(
-        f"**{upload.name}**: {plural(len(offline.respondents), 'respondent')}, "
+        f"**{literal(upload.name)}**: {plural(len(offline.respondents), 'respondent')}, "
         f"{plural(len(offline.answers), 'answer')}."
     )
     for partner in offline.partners:
@@ -451,7 +453,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         options = list(workshop_partners)
         default = by_name.get(name_key(partner.name))
         chosen = st.selectbox(
-            f"{', '.join(people)} answered for '{partner.name}' — add them to",
+            f"{literal(', '.join(people))} answered for '{literal(partner.name)}' — add them to",
             options=options,
             index=options.index(default) if default in options else None,
             format_func=workshop_partners.__getitem__,
@@ -471,7 +473,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
             show_error(exc)
             return
         state.import_round += 1
-        state.message = f"Added {added} respondent(s) from {upload.name}."
+        state.message = f"Added {added} respondent(s) from {literal(upload.name)}."
         st.rerun()
 
 
@@ -598,7 +600,7 @@ def _delete(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         return
     forget_workshop_state()
     notify(
-        f"The workshop “{dash.workshop.name}” and everything stored for it are deleted. "
+        f"The workshop “{literal(dash.workshop.name)}” and everything stored for it are deleted. "
         "Its links and join code no longer work."
     )
     # Without `?t=` the page shows the creation form; a stale link in the address bar

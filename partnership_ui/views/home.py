@@ -11,6 +11,8 @@ from partnership_core.example import example_assessment
 from .. import notify
 from ..autosave import render_draft_status
 from ..data import bank_set
+from ..literal import literal
+from ..privacy import render_privacy_note
 from ..session import open_assessment, start_over, work_in_progress
 from ..state import solo_state, ui_state
 
@@ -34,6 +36,7 @@ def render_home_page() -> None:
     _workshop_box()
     _open_file_box()
     _example_box()
+    render_privacy_note()
 
 
 def _solo_box() -> None:
@@ -54,7 +57,7 @@ def _solo_box() -> None:
             _start_over()
         ui = ui_state()
         if ui.start_over_problem:
-            st.warning(ui.start_over_problem, icon=":material/warning:")
+            st.warning(literal(ui.start_over_problem), icon=":material/warning:")
             ui.start_over_problem = None
 
 
@@ -113,7 +116,7 @@ def _open_file_box() -> None:
             assessment = parse_assessment(upload.getvalue(), source=upload.name)
             bank_set(tuple(assessment.banks))  # unknown banks fail here, before anything changes
         except PartnershipFitError as exc:
-            st.error(f"{exc}", icon=":material/error:")
+            st.error(literal(exc), icon=":material/error:")
             st.caption("Nothing was changed. Choose another file, or keep working.")
             return
         if work_in_progress() and not st.button(
@@ -127,7 +130,7 @@ def _open_file_box() -> None:
                 icon=":material/warning:",
             )
             return
-        _open(assessment, f"Opened '{assessment.name}'.")
+        _open(assessment, f"Opened '{literal(assessment.name)}'.")
 
 
 def _example_box() -> None:
@@ -138,12 +141,12 @@ def _example_box() -> None:
         try:
             example = example_assessment()
         except PartnershipFitError as exc:
-            st.error(f"The example could not be loaded: {exc}")
+            st.error(f"The example could not be loaded: {literal(exc)}")
             return
         if work_in_progress():
             st.warning("Download your answers first: the example would replace them.")
         else:
-            _open(example, f"Opened the worked example '{example.name}'.")
+            _open(example, f"Opened the worked example '{literal(example.name)}'.")
 
 
 def _open(assessment: Assessment, message: str) -> None:

@@ -30,6 +30,7 @@ from partnership_core.workshop import (
 from ..context import base_url, client_key
 from ..data import bank_set, workshop_service
 from ..literal import literal
+from ..privacy import render_erase_own_answers
 from ..state import JoinState, join_state, set_questionnaire_step
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
@@ -104,7 +105,7 @@ def _code_form(svc: WorkshopService, state: JoinState) -> None:
 def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     info = state.info
     assert info is not None
-    st.markdown(f"### {info.name}")
+    st.markdown(f"### {literal(info.name)}")
     st.caption(f"Code {format_join_code(state.code or '')}")
     if info.state == WorkshopState.LOCKED:
         st.warning(
@@ -125,7 +126,7 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
             "Which organisation do you answer for?",
             options=partner_ids,
             index=None,
-            format_func=names.__getitem__,
+            format_func=lambda pid: literal(names[pid]),
             key="pf_ws_partner",
         )
         st.text_input("Your name (as the others will see it)", max_chars=200, key="pf_ws_name")
@@ -244,7 +245,7 @@ def _remember_step(step: int) -> None:
 def _greeting(view: ParticipantView, token: str) -> None:
     info = view.workshop
     partner_name = next((p.name for p in info.partners if p.id == view.respondent.partner), "")
-    st.title(info.name)
+    st.title(literal(info.name))
     st.markdown(
         f"You answer for **{literal(partner_name)}** as **{literal(view.respondent.name)}**."
     )
@@ -298,6 +299,8 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
         other_partner_label=" / ".join(others) or "the other partner",
     )
     _remember_step(outcome.step)
+    if not locked and view.own_answers:
+        render_erase_own_answers(token)
 
 
 def _switch_partner(svc: WorkshopService, token: str, view: ParticipantView) -> None:

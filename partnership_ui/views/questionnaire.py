@@ -15,6 +15,7 @@ from partnership_core.text import file_stem, join_names, plural, possessive
 from .. import notify
 from ..autosave import SOLO_NAV_PREFIX, answer_changed, render_draft_status
 from ..data import bank_set
+from ..literal import literal
 from ..session import answer_count, finish_respondent, import_partner_file, start_estimate
 from ..state import SoloState, solo_state
 from ..widgets.questionnaire import render_questionnaire
@@ -33,7 +34,7 @@ def render_questionnaire_page() -> None:
     try:
         banks = bank_set(tuple(assessment.banks))
     except PartnershipFitError as exc:
-        st.error(f"{exc}")
+        st.error(literal(exc))
         return
     statement_ids = banks.applicable(assessment.partnership_type)
     active = solo.active_respondent
@@ -59,15 +60,16 @@ def _answer(
     assert assessment is not None
     partner = _partner_name(assessment, respondent.partner)
     estimate = respondent.kind is RespondentKind.ESTIMATE
-    st.title(assessment.name)
+    st.title(literal(assessment.name))
     if estimate:
         st.warning(
-            f"**Estimate for {partner}.** Answer as you expect {partner} would. The results "
+            f"**Estimate for {literal(partner)}.** Answer as you expect {literal(partner)} "
+            "would. The results "
             "label these answers as an estimate.",
             icon=":material/psychology:",
         )
     else:
-        st.markdown(f"**{respondent.name}**, answering for **{partner}**.")
+        st.markdown(f"**{literal(respondent.name)}**, answering for **{literal(partner)}**.")
     others = [p.name for p in assessment.partners if p.id != respondent.partner]
     render_questionnaire(
         banks=banks,
@@ -93,14 +95,14 @@ def _answer(
 
 def _overview(solo: SoloState, assessment: Assessment, statement_ids: list[str]) -> None:
     """Every partner's answers so far, with the ways to add the missing ones."""
-    st.title(assessment.name)
+    st.title(literal(assessment.name))
     st.markdown(
         "Answers for each partner. Every partner needs answers before the results mean much."
     )
     guessed = estimated_partners(assessment)
     for partner in assessment.partners:
         with st.container(border=True):
-            label = f"{partner.name} (estimate)" if partner.id in guessed else partner.name
+            label = f"{literal(partner.name)}" + (" (estimate)" if partner.id in guessed else "")
             st.markdown(f"##### {label}")
             answered_any = _respondent_rows(assessment, partner.id, statement_ids)
             if partner.id == solo.own_partner:
@@ -135,7 +137,7 @@ def _respondent_rows(assessment: Assessment, partner_id: str, statement_ids: lis
         answered_any |= n > 0
         estimate = r.kind is RespondentKind.ESTIMATE
         kind = "estimate" if estimate else "answers"
-        st.markdown(f"{r.name}: {n} of {plural(len(statement_ids), 'statement')} ({kind})")
+        st.markdown(f"{literal(r.name)}: {n} of {plural(len(statement_ids), 'statement')} ({kind})")
         if r.kind is not RespondentKind.IMPORTED:
             st.button(
                 "Edit the estimate" if estimate else "Edit my answers",
@@ -149,25 +151,25 @@ def _respondent_rows(assessment: Assessment, partner_id: str, statement_ids: lis
 
 def _import_or_estimate(partner_id: str, name: str, guessed: bool) -> None:
     upload = st.file_uploader(
-        f"Import {possessive(name)} exported assessment (.json)",
+        f"Import {literal(possessive(name))} exported assessment (.json)",
         type=["json"],
         key=f"q_import_{partner_id}",
-        help=f"Ask {name} to set up the same partnership, answer for their "
+        help=f"Ask {literal(name)} to set up the same partnership, answer for their "
         "organisation and download the assessment.",
     )
     if upload is not None:
         try:
             added = import_partner_file(upload.getvalue(), upload.name)
         except PartnershipFitError as exc:
-            st.error(f"{exc}", icon=":material/error:")
+            st.error(literal(exc), icon=":material/error:")
             st.caption("Nothing was changed; your answers are kept.")
         else:
-            notify(f"Imported the answers of {join_names(added)}.")
+            notify(f"Imported the answers of {literal(join_names(added))}.")
             del st.session_state[f"q_import_{partner_id}"]
             st.rerun()
     if not guessed:
         st.button(
-            f"Or answer as you expect {name} would (estimate)",
+            f"Or answer as you expect {literal(name)} would (estimate)",
             key=f"q_estimate_{partner_id}",
             icon=":material/psychology:",
             on_click=start_estimate,

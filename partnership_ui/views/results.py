@@ -8,6 +8,7 @@ from partnership_core.errors import PartnershipFitError
 from partnership_core.scoring import score_assessment
 
 from ..data import bank_set
+from ..literal import literal
 from ..state import solo_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import SOLO_SECTIONS, render_result_view
@@ -33,9 +34,9 @@ def render_results_page() -> None:
         banks = bank_set(tuple(assessment.banks))
         result = score_assessment(assessment, banks)
     except PartnershipFitError as exc:
-        st.error(f"The results could not be worked out: {exc}", icon=":material/error:")
+        st.error(f"The results could not be worked out: {literal(exc)}", icon=":material/error:")
         return
-    st.title(assessment.name)
+    st.title(literal(assessment.name))
     render_result_view(result, assessment, sections=SOLO_SECTIONS, key_prefix="res_")
     st.subheader("Keep or share")
     render_downloads(

@@ -11,6 +11,7 @@ from partnership_core.text import NAME_MAX_LENGTH, normalise_name
 
 from ..autosave import save_draft
 from ..data import available_banks, bank_set
+from ..literal import literal
 from ..session import apply_setup
 from ..state import SetupState, setup_state, solo_state
 
@@ -30,7 +31,7 @@ def render_setup_page() -> None:
     try:
         banks_available = available_banks()
     except PartnershipFitError as exc:
-        st.error(f"The question banks could not be loaded: {exc}")
+        st.error(f"The question banks could not be loaded: {literal(exc)}")
         st.stop()
     _partnership_fields(setup, banks_available)
     _respondent_fields(setup)
@@ -40,7 +41,7 @@ def render_setup_page() -> None:
         try:
             apply_setup(setup)
         except PartnershipFitError as exc:
-            st.error(f"{exc}", icon=":material/error:")
+            st.error(literal(exc), icon=":material/error:")
         else:
             st.switch_page("pages/questionnaire.py")
     # The widgets above have just updated the set-up: keep it before the person reloads.
@@ -141,7 +142,7 @@ def _statement_count(setup: SetupState) -> None:
     try:
         banks = bank_set(tuple(setup.bank_ids))
     except PartnershipFitError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
         return
     n = len(banks.applicable(PartnershipType(setup.partnership_type)))
     st.caption(f"{n} statements to rate for this type of partnership (about {max(1, n // 4)} min).")

@@ -62,7 +62,7 @@ def scored_or_error(
 
 def show_error(exc: PartnershipFitError) -> None:
     """The one way a workshop page reports a user-fixable problem: its message, no traceback."""
-    st.error(str(exc), icon=":material/error:")
+    st.error(literal(exc), icon=":material/error:")
 
 
 def show_invalid_link(

@@ -22,6 +22,7 @@ from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AssessmentResult
 from partnership_core.text import file_stem
 
+from ..literal import literal
 from ..state import PreparedReport, keep_prepared_report, prepared_report
 
 __all__ = ["DownloadKeys", "report_module", "render_downloads"]
@@ -130,5 +131,5 @@ def _prepare(
                 html=html if isinstance(html, bytes) else html.encode("utf-8"),
             )
     except PartnershipFitError as exc:
-        st.error(f"The summary could not be made: {exc}", icon=":material/error:")
+        st.error(f"The summary could not be made: {literal(exc)}", icon=":material/error:")
         return None

@@ -28,6 +28,7 @@ import streamlit as st
 from partnership_core.assessment import NOT_SURE, Answer, Importance
 from partnership_core.bank import AnswerScale, BankSet, LevelId, QuestionnaireStep
 
+from ..literal import literal
 from ..state import QuestionnaireNav, questionnaire_nav
 
 __all__ = [
@@ -241,7 +242,7 @@ def _render_details(
     )
     if context.ask_prediction:
         cols[1].selectbox(
-            f"Your guess: how would {context.other_label} rate this?",
+            f"Your guess: how would {literal(context.other_label)} rate this?",
             options=[1, 2, 3, 4, 5],
             index=None,
             placeholder="No guess",

@@ -32,6 +32,8 @@ from partnership_core.scoring import DEFAULT_RULES
 from partnership_core.solo import estimated_partners
 from partnership_core.text import format_score, join_names, plural
 
+from ..literal import literal
+
 __all__ = [
     "Section",
     "SOLO_SECTIONS",
@@ -123,7 +125,9 @@ def _display_result(result: AssessmentResult, assessment: Assessment) -> Assessm
 
 
 def partner_label(result: AssessmentResult, partner_id: str) -> str:
-    """Partner name with its chart marker, so text and charts name partners the same way."""
+    """Partner name with its chart marker, so text and charts name partners the same way.
+
+    Plain text: pass it through `literal` wherever Markdown would read it."""
     ids = list(result.partner_names)
     glyph = partner_glyph(ids.index(partner_id)) if partner_id in ids else ""
     return f"{glyph} {result.partner_names.get(partner_id, partner_id)}".strip()
@@ -173,8 +177,11 @@ def _overall(result: AssessmentResult, _assessment: Assessment, _key_prefix: str
         if result.stage is None
         else f"Stage: {result.level(result.stage).name.lower()} is the first level not yet cleared."
     )
-    _verdict_box(result.overall_verdict, f"**Overall: {result.overall_label}.** {result.headline}")
-    st.markdown(f"**Next step:** {result.next_step}")
+    _verdict_box(
+        result.overall_verdict,
+        f"**Overall: {literal(result.overall_label)}.** {literal(result.headline)}",
+    )
+    st.markdown(f"**Next step:** {literal(result.next_step)}")
     st.caption(stage)
     if result.uses_estimates:
         st.warning(
@@ -203,15 +210,15 @@ def _findings(result: AssessmentResult, _assessment: Assessment, _key_prefix: st
             st.markdown("\n".join(_finding_line(f) for f in rest))
     with st.expander("The figures and the rules behind these reasons"):
         for finding in decisive:
-            st.markdown(f"**{finding.sentence}**")
+            st.markdown(f"**{literal(finding.sentence)}**")
             if finding.details:
-                st.markdown("\n".join(f"- {line}" for line in finding.details))
+                st.markdown("\n".join(f"- {literal(line)}" for line in finding.details))
             st.caption(f"Rule: {finding.rule_text}")
 
 
 def _finding_line(finding: Finding) -> str:
     # The sentence names its characteristic already: read aloud, a prefix would repeat it.
-    return f"- {_SEVERITY_ICONS[finding.severity]} {finding.sentence}"
+    return f"- {_SEVERITY_ICONS[finding.severity]} {literal(finding.sentence)}"
 
 
 def _people(result: AssessmentResult, assessment: Assessment, _key_prefix: str) -> None:
@@ -221,7 +228,8 @@ def _people(result: AssessmentResult, assessment: Assessment, _key_prefix: str) 
     cols = st.columns(len(assessment.partners))
     for col, partner in zip(cols, assessment.partners, strict=True):
         col.metric(
-            partner_label(result, partner.id), plural(counts[partner.id], "person", "people")
+            literal(partner_label(result, partner.id)),
+            plural(counts[partner.id], "person", "people"),
         )
 
 
@@ -237,7 +245,7 @@ def _level_card(level: LevelResult) -> None:
             f"#### {_VERDICT_ICONS[level.verdict]} {level.order}. {level.name}: "
             f"{level.verdict_label}"
         )
-        st.markdown(level.explanation)
+        st.markdown(literal(level.explanation))
         if level.compatibility is not None:
             st.caption(
                 f"Weakest characteristic {_score(level.compatibility)} · "
@@ -263,7 +271,7 @@ def _characteristic_line(ch: CharacteristicResult) -> None:
     if ch.answered_share < 1:
         notes.append(f"{ch.answered_share:.0%} answered by every partner")
     st.markdown(f"**{_BAND_ICONS[ch.band]} {ch.name}: {ch.band_label}** ({', '.join(notes)})")
-    st.markdown(ch.advice)
+    st.markdown(literal(ch.advice))
 
 
 def _score(value: float | None) -> str:
@@ -272,7 +280,7 @@ def _score(value: float | None) -> str:
 
 def _charts(result: AssessmentResult, _assessment: Assessment, key_prefix: str) -> None:
     st.subheader("The partners side by side")
-    parts = [partner_label(result, pid) for pid in result.partner_names]
+    parts = [literal(partner_label(result, pid)) for pid in result.partner_names]
     st.markdown("**Partners:** " + " · ".join(parts))
     figs = _result_figures(result)
     tabs = st.tabs([label for label, _ in _CHART_TABS])
@@ -285,7 +293,7 @@ def _chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
     description = figures.figure_description(fig)
     if description:
-        st.caption(description)
+        st.caption(literal(description))
 
 
 _FIGURES = {
@@ -323,26 +331,27 @@ def _agenda(result: AssessmentResult, _assessment: Assessment, _key_prefix: str)
         "the answers are, weighted by level and importance."
     )
     for item in result.talk_first:
-        with st.expander(f"{item.rank}. {item.text}"):
+        with st.expander(f"{item.rank}. {literal(item.text)}"):
             _agenda_item(result, item)
     if result.agenda_groups:
         st.markdown("**The rest of the agenda, by characteristic**")
     for group in result.agenda_groups:
         with st.expander(f"{group.characteristic_name} ({plural(len(group.items), 'item')})"):
             for item in group.items:
-                st.markdown(f"**{item.rank}. {item.text}**")
+                st.markdown(f"**{item.rank}. {literal(item.text)}**")
                 _agenda_item(result, item)
 
 
 def _agenda_item(result: AssessmentResult, item: AgendaItem) -> None:
     scores = ", ".join(
-        f"{result.partner_names.get(pid, pid)} {_score(v)}" for pid, v in item.scores.items()
+        f"{literal(result.partner_names.get(pid, pid))} {_score(v)}"
+        for pid, v in item.scores.items()
     )
-    st.markdown(f"**{item.characteristic_name}** · {item.reason}")
+    st.markdown(f"**{literal(item.characteristic_name)}** · {literal(item.reason)}")
     st.caption(f"Scores: {scores}")
     if item.prompts:
         st.markdown("**Questions to discuss**")
-        st.markdown("\n".join(f"- {p}" for p in item.prompts))
+        st.markdown("\n".join(f"- {literal(p)}" for p in item.prompts))
 
 
 def _internal_splits(result: AssessmentResult) -> list[tuple[str, str, str, float]]:
@@ -394,7 +403,8 @@ def _split_list(result: AssessmentResult) -> None:
     st.markdown(f"**{len(splits)} statement(s) split an organisation's own people:**")
     for partner_id, characteristic, text, spread in splits[:12]:
         st.markdown(
-            f"- {partner_label(result, partner_id)} · *{characteristic}*: {text} "
+            f"- {literal(partner_label(result, partner_id))} · *{literal(characteristic)}*: "
+            f"{literal(text)} "
             f"(range {spread / 25:.0f} points)"
         )
     if len(splits) > 12:
@@ -407,7 +417,7 @@ def _perception(result: AssessmentResult, _assessment: Assessment, key_prefix: s
     st.subheader("How well you predicted each other")
     misreadings = [f for f in result.findings if f.rule is FindingRule.MISREADING]
     for finding in misreadings:
-        st.markdown(f"{_SEVERITY_ICONS[finding.severity]} {finding.sentence}")
+        st.markdown(f"{_SEVERITY_ICONS[finding.severity]} {literal(finding.sentence)}")
     if not misreadings:
         st.caption("No guess was two points or more away from the other side's answer.")
     _chart(_result_figures(result)["perception"], f"{key_prefix}perception")
@@ -415,7 +425,7 @@ def _perception(result: AssessmentResult, _assessment: Assessment, key_prefix: s
 
 def _coverage(result: AssessmentResult, _assessment: Assessment, _key_prefix: str) -> None:
     for warning in result.warnings:
-        st.warning(warning, icon=":material/info:")
+        st.warning(literal(warning), icon=":material/info:")
     with st.expander("Answers per partner", expanded=result.partial):
         st.dataframe(
             [

@@ -12,6 +12,7 @@ from app_helpers import (
     goto,
     progress_text,
     rating_keys,
+    shown,
     start_app,
     start_solo,
 )
@@ -78,9 +79,9 @@ def test_full_solo_flow_with_an_estimate_ends_in_results() -> None:
     assert result.uses_estimates
     assert at.title[0].value == "Food bank and grocer"
     alerts = [*at.error, *at.warning, *at.info, *at.success]
-    overall = next(a.value for a in alerts if a.value.startswith("**Overall:"))
+    overall = shown(next(a.value for a in alerts if a.value.startswith("**Overall:")))
     assert result.overall_label in overall and result.headline in overall
-    assert any(result.next_step in m.value for m in at.markdown)
+    assert any(result.next_step in shown(m.value) for m in at.markdown)
     # A card per level with its verdict in words (icons alongside, never colour alone).
     cards = [m.value for m in at.markdown if m.value.startswith("#### :material/")]
     assert len(cards) == 3
@@ -100,7 +101,7 @@ def test_full_solo_flow_with_an_estimate_ends_in_results() -> None:
     assert any(s.value == "What to talk about first" for s in at.subheader)
     if result.agenda:
         assert at.expander, "agenda items are expandable"
-        assert any(e.label.startswith(f"1. {result.agenda[0].text}") for e in at.expander)
+        assert any(shown(e.label).startswith(f"1. {result.agenda[0].text}") for e in at.expander)
     assert any(e.label == "How these scores work" for e in at.expander)
     assert at.get("download_button")
 
@@ -231,7 +232,7 @@ def test_import_mismatched_file_is_a_clear_error() -> None:
         "other.json", _partner_export(("Someone", "Else"))
     ).run()
     assert not at.exception
-    error = " ".join(e.value for e in at.error)
+    error = shown(" ".join(e.value for e in at.error))
     assert "None of the partners in that file (Someone, Else)" in error
     assert at.session_state[SOLO_KEY].build().answers == before.answers
     at.file_uploader(key="q_import_p2").upload("bad.json", b"[1,").run()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import streamlit as st
+from app_helpers import shown
 from streamlit.testing.v1 import AppTest
 
 from partnership_core.assessment import (
@@ -63,7 +64,7 @@ def ok(at: AppTest) -> AppTest:
 
 
 def errors(at: AppTest) -> str:
-    return " | ".join(e.value for e in at.error)
+    return shown(" | ".join(e.value for e in at.error))
 
 
 def texts(at: AppTest) -> str:
@@ -72,7 +73,7 @@ def texts(at: AppTest) -> str:
         [e.value for e in at.success] + [w.value for w in at.warning] + [i.value for i in at.info]
     )
     parts += [c.value for c in at.code]
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def param(at: AppTest, name: str) -> str | None:

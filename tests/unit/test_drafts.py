@@ -188,8 +188,10 @@ def test_tokens_are_stored_only_as_hashes(
 
 
 def test_long_idle_drafts_are_removed_when_a_new_one_is_created(
-    drafts: DraftStore, example: Assessment, clock: Clock
+    db_url: str, example: Assessment, clock: Clock
 ) -> None:
+    # An explicit period (the default, 90 days, comes from the environment: test_retention).
+    drafts = DraftStore(db_url, clock=clock, retention=timedelta(days=180))
     old = drafts.create(example)
     kept = drafts.create(example)
     clock.now += timedelta(days=100)
@@ -199,6 +201,7 @@ def test_long_idle_drafts_are_removed_when_a_new_one_is_created(
     with pytest.raises(DraftNotFoundError, match="180 days"):
         drafts.load(old)
     assert drafts.load(kept)[0] == example
+    drafts.close()
 
 
 # --------------------------------------------------------------------------- failures
