@@ -17,7 +17,13 @@ from typing import Any
 import pytest
 import yaml
 
-from partnership_core.bank import QUESTIONS_DIR, QuestionBank, load_banks
+from partnership_core.bank import (
+    QUESTIONS_DIR,
+    SPINE_BANK_ID,
+    SPINE_CHARACTERISTICS,
+    QuestionBank,
+    load_banks,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "questions.md"
@@ -39,7 +45,9 @@ CONJUNCTION = re.compile(r"\b(and|or|nor)\b", re.IGNORECASE)
 
 ELEMENT_ROW = re.compile(r"^\| `(s\d{3}-[a-z0-9]+(?:-[a-z0-9]+)*)` \|(.*)$")
 STATEMENT_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| ([^|]+?) \|")
-JOINED_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| joined \|")
+# Notes on one statement: why its "and"/"or" is one question, why it counts at another level.
+NOTE_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| (joined|level) \|")
+RETIRED_ROW = re.compile(r"^\| ([a-z0-9-]+:[a-z0-9-]+) \| `([a-z0-9-]+:[a-z0-9-]+)` \|")
 QUALIFIED = re.compile(r"`([a-z0-9-]+:[a-z0-9-]+)`")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
@@ -129,6 +137,12 @@ def element_rows(doc_lines: list[str]) -> dict[str, list[str]]:
     return rows
 
 
+def _notes(doc_lines: list[str], kind: str) -> set[str]:
+    """Qualified ids of the statements with a note of this kind in the document."""
+    matches = (NOTE_ROW.match(line) for line in doc_lines)
+    return {f"{m.group(1)}:{m.group(2)}" for m in matches if m and m.group(3) == kind}
+
+
 def _seed_grams() -> set[tuple[str, ...]]:
     text = " ".join(p.read_text(encoding="utf-8") for p in SEED_FILES)
     tokens = _tokens(text)
@@ -180,13 +194,37 @@ def test_every_statement_is_listed_with_its_current_text(
     listed: dict[str, str] = {}
     for line in doc_lines:
         match = STATEMENT_ROW.match(line)
-        if match and not JOINED_ROW.match(line):
+        if match and not NOTE_ROW.match(line):
             qid = f"{match.group(1)}:{match.group(2)}"
             assert qid not in listed, f"{qid} listed twice"
             listed[qid] = match.group(3).removesuffix(" (reverse)")
     assert set(listed) == set(statements)
     for qid, text in statements.items():
         assert listed[qid] == text, f"{qid}: {DOC.name} shows an old text"
+
+
+def test_every_statement_counting_at_another_level_gives_its_reason(
+    doc_lines: list[str], banks: dict[str, QuestionBank]
+) -> None:
+    moved = set()
+    for bank in banks.values():
+        if bank.id == SPINE_BANK_ID:
+            continue
+        level = {c.id: c.level for c in bank.characteristics}
+        for st in bank.statements:
+            if level[st.characteristic] != SPINE_CHARACTERISTICS[bank.spine_characteristic_of(st)]:
+                moved.add(bank.qualified_id(st))
+    assert moved == _notes(doc_lines, "level")
+
+
+def test_retired_ids_are_gone_and_point_at_statements_that_exist(
+    doc_lines: list[str], statements: dict[str, str]
+) -> None:
+    retired = [m.groups() for m in map(RETIRED_ROW.match, doc_lines) if m]
+    assert retired, "the retired ids table is missing"
+    for old, new in retired:
+        assert old not in statements, f"{old} is listed as retired but still ships"
+        assert new in statements, f"{old} points at {new}, which does not exist"
 
 
 # ------------------------------------------------------------------ wording
@@ -209,7 +247,7 @@ def test_every_and_or_is_explained_as_one_question(
 ) -> None:
     # A conjunction is where a double-barrelled statement hides: each one must be reviewed
     # and its reason written down in the document.
-    explained = {f"{m.group(1)}:{m.group(2)}" for m in map(JOINED_ROW.match, doc_lines) if m}
+    explained = _notes(doc_lines, "joined")
     joined = {q for q, t in statements.items() if CONJUNCTION.search(t)}
     assert joined <= explained, f"explain why these are one question: {sorted(joined - explained)}"
     assert explained <= joined, f"no longer joined, drop the row: {sorted(explained - joined)}"
