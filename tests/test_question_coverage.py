@@ -267,6 +267,19 @@ def test_no_run_of_six_words_from_a_seed_anywhere_in_a_bank() -> None:
 
 
 @pytest.mark.skipif(len(SEED_FILES) != SEED_COUNT, reason="the seed documents are not here")
+def test_no_run_of_six_words_from_a_seed_in_the_crosswalk_document() -> None:
+    # The element descriptions paraphrase the seeds; they must not quote them either.
+    grams = _seed_grams()
+    tokens = _tokens(DOC.read_text(encoding="utf-8"))
+    copied = {
+        " ".join(tokens[i : i + RUN_LENGTH])
+        for i in range(len(tokens) - RUN_LENGTH + 1)
+        if tuple(tokens[i : i + RUN_LENGTH]) in grams
+    }
+    assert not copied, sorted(copied)
+
+
+@pytest.mark.skipif(len(SEED_FILES) != SEED_COUNT, reason="the seed documents are not here")
 def test_the_six_word_check_finds_a_copied_phrase() -> None:
     grams = _seed_grams()
     copied = _tokens("Do the partners have compatible core values?")
