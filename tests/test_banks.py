@@ -92,6 +92,14 @@ def test_spine_keeps_four_statements_per_characteristic_for_every_type(
         assert counts[cid] >= 4, f"{ptype}: {cid} has {counts[cid]} statements"
 
 
+@pytest.mark.parametrize("ptype", list(PartnershipType), ids=str)
+def test_spine_session_stays_near_fifty_statements(
+    spine: QuestionBank, ptype: PartnershipType
+) -> None:
+    # Every statement is rated (and may get an importance and a guess): keep a session short.
+    assert len([s for s in spine.statements if s.applies(ptype)]) <= 60
+
+
 def test_spine_statements_need_no_crosswalk(spine: QuestionBank) -> None:
     assert all(s.crosswalk is None for s in spine.statements)
 
