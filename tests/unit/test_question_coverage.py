@@ -25,7 +25,7 @@ from partnership_core.bank import (
     load_banks,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "questions.md"
 # The seeds sit beside the project in the shared folder; the tests that need them skip
 # when it is not there (for example in a bare clone).
