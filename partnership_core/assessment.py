@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from .bank import SPINE_BANK_ID, PartnershipType
+from .bank import SPINE_BANK_ID, PartnershipType, Sector
 from .errors import AssessmentFileError
 from .files import display_name, parse_json, read_user_file
 from .text import NAME_MAX_LENGTH, check_name, name_key
@@ -120,6 +120,13 @@ class _Model(BaseModel):
 class Partner(_Model):
     id: Id
     name: Name
+    sector: Sector | None = Field(
+        default=None,
+        description=(
+            "The partner's sector; absent in files written before sectors were asked, "
+            "where it is inferred from the partnership type or asked again."
+        ),
+    )
 
 
 class RespondentKind(StrEnum):

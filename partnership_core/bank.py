@@ -22,6 +22,8 @@ from .files import display_name, parse_bank_yaml, read_user_file
 __all__ = [
     "PartnershipType",
     "PARTNERSHIP_TYPE_LABELS",
+    "Sector",
+    "SECTOR_LABELS",
     "LevelId",
     "SPINE_BANK_ID",
     "SPINE_CHARACTERISTICS",
@@ -64,6 +66,23 @@ PARTNERSHIP_TYPE_LABELS: dict[PartnershipType, str] = {
     PartnershipType.GOVERNMENT_NONPROFIT: "Government – non-profit",
     PartnershipType.TRISECTOR: "Trisector (government, business and non-profit)",
     PartnershipType.OTHER: "Other",
+}
+
+
+class Sector(StrEnum):
+    """The sector a partner organisation belongs to."""
+
+    BUSINESS = "business"
+    GOVERNMENT = "government"
+    NONPROFIT = "nonprofit"
+    OTHER = "other"
+
+
+SECTOR_LABELS: dict[Sector, str] = {
+    Sector.BUSINESS: "Business",
+    Sector.GOVERNMENT: "Government",
+    Sector.NONPROFIT: "Non-profit",
+    Sector.OTHER: "Other",
 }
 
 

@@ -160,6 +160,7 @@ partners = _keyed_in_workshop(
     Column("position", Integer, nullable=False),
     # How many people the facilitator expects; the automatic reveal waits for them.
     Column("expected_headcount", Integer, nullable=True),
+    Column("sector", String(16), nullable=True),
 )
 
 participants = Table(
@@ -448,11 +449,17 @@ def _v4_room(conn: Connection) -> None:
     )
 
 
+def _v5_sectors(conn: Connection) -> None:
+    # Each partner's sector (issue 10); NULL for workshops created before it was asked.
+    conn.execute(text("ALTER TABLE partners ADD COLUMN sector VARCHAR(16)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workshops, partners, participants, answers, agreements, actions", _v1_initial),
     Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
     Migration(3, "drafts: solo work in progress kept across reloads", _v3_drafts),
     Migration(4, "room: anonymity, discussion state, headcounts, versions, throttle", _v4_room),
+    Migration(5, "partners.sector", _v5_sectors),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -22,7 +22,8 @@ from partnership_core.assessment import (
     Assessment,
     Respondent,
 )
-from partnership_core.bank import SPINE_BANK_ID, PartnershipType
+from partnership_core.bank import SPINE_BANK_ID, PartnershipType, Sector
+from partnership_core.sectors import infer_sectors
 from partnership_core.workshop import WorkshopInfo
 
 __all__ = [
@@ -86,6 +87,8 @@ class SetupState:
     respondent_name: str = ""
     own_partner: int = 0
     predict: bool = False
+    # By position, like `partner_names`; None while a partner's sector is not yet said.
+    sectors: list[Sector | None] = field(default_factory=lambda: [None, None])
 
     @classmethod
     def from_assessment(cls, assessment: Assessment, own_partner: str | None) -> SetupState:
@@ -100,6 +103,7 @@ class SetupState:
             respondent_name=me.name if me else "",
             own_partner=ids.index(own_partner) if own_partner in ids else 0,
             predict=any(a.prediction is not None for a in assessment.answers),
+            sectors=[p.sector for p in assessment.partners],
         )
 
     def snapshot(self) -> dict[str, Any]:
@@ -112,6 +116,7 @@ class SetupState:
             "respondent_name": self.respondent_name,
             "own_partner": int(self.own_partner),
             "predict": bool(self.predict),
+            "sectors": [None if s is None else str(s) for s in self.sectors],
         }
 
     @classmethod
@@ -132,6 +137,7 @@ class SetupState:
                 respondent_name=str(data["respondent_name"]),
                 own_partner=own,
                 predict=bool(data["predict"]),
+                sectors=[None if s is None else Sector(s) for s in data.get("sectors", [])],
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -196,8 +202,9 @@ class SoloState:
         return Assessment.model_validate(data)
 
     def load(self, assessment: Assessment) -> None:
-        """Replace the working copy with an assessment (opened or merged)."""
-        self.assessment = assessment.model_copy(update={"answers": []})
+        """Replace the working copy with an assessment (opened or merged); sectors the
+        partnership type settles are filled in (files from before sectors were asked)."""
+        self.assessment = infer_sectors(assessment).model_copy(update={"answers": []})
         self.answers = {}
         for a in assessment.answers:
             self.answers.setdefault(a.respondent, {})[a.statement] = a

@@ -139,6 +139,7 @@ class WorkshopRepository:
                     "name": p.name,
                     "position": i,
                     "expected_headcount": headcounts.get(p.id),
+                    "sector": None if p.sector is None else p.sector.value,
                 }
                 for i, p in enumerate(listed)
             ],
@@ -195,11 +196,11 @@ class WorkshopRepository:
 
     def partners(self, workshop_id: str) -> list[Partner]:
         rows = self.conn.execute(
-            select(partners.c.partner_id, partners.c.name)
+            select(partners.c.partner_id, partners.c.name, partners.c.sector)
             .where(partners.c.workshop_id == workshop_id)
             .order_by(partners.c.position)
         ).all()
-        return [Partner(id=r.partner_id, name=r.name) for r in rows]
+        return [Partner(id=r.partner_id, name=r.name, sector=r.sector) for r in rows]
 
     def change_room(self, workshop_id: str, **values: Any) -> None:
         """Update workshop columns and move the room version on (waiting screens reload)."""

@@ -18,6 +18,7 @@ from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, 
 from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
 from partnership_core.errors import PartnershipFitError, WorkshopError
 from partnership_core.results import AssessmentResult
+from partnership_core.sectors import partnership_type_for
 from partnership_core.text import name_key, normalise_name, plural
 from partnership_core.workshop import (
     Dashboard,
@@ -32,6 +33,7 @@ from ..data import available_banks, bank_set, workshop_service
 from ..state import facilitator_state, forget_workshop_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from ..widgets.sector import sector_input
 from .discussion import render_discussion
 from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
 
@@ -165,6 +167,7 @@ def _create_form(svc: WorkshopService) -> None:
         cols = st.columns(2)
         for i in range(int(count)):
             cols[i % 2].text_input(f"Partner {i + 1}", max_chars=200, key=f"pf_ws_new_partner_{i}")
+        _sector_fields(int(count))
         st.toggle(
             "Also ask everyone to guess how the other side will answer",
             value=True,
@@ -180,6 +183,22 @@ def _create_form(svc: WorkshopService) -> None:
     if clicked:
         _create(svc, int(count))
     _open_existing()
+
+
+def _sector_fields(count: int) -> None:
+    """Each partner's sector; once all are said, the partnership type follows from them."""
+    cols = st.columns(2)
+    for i in range(count):
+        with cols[i % 2]:
+            sector_input(f"Sector of partner {i + 1}", None, f"pf_ws_new_sector_{i}")
+    derived = partnership_type_for(
+        [st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)]
+    )
+    if derived is not None:
+        st.caption(
+            f"Type of partnership, from the sectors: {PARTNERSHIP_TYPE_LABELS[derived]} "
+            "(used whatever type is chosen above)."
+        )
 
 
 def _open_existing() -> None:
@@ -233,6 +252,7 @@ def _create(svc: WorkshopService, count: int) -> None:
             partner_names,
             ask_predictions=bool(st.session_state.get("pf_ws_new_predict")),
             auto_reveal=bool(st.session_state.get("pf_ws_new_auto")),
+            sectors=[st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)],
         )
     except PartnershipFitError as exc:
         show_error(exc)

@@ -5,14 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS
-from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, PartnershipType, QuestionBank
+from partnership_core.bank import (
+    PARTNERSHIP_TYPE_LABELS,
+    PartnershipType,
+    QuestionBank,
+)
 from partnership_core.errors import PartnershipFitError
+from partnership_core.sectors import partnership_type_for
 from partnership_core.text import NAME_MAX_LENGTH, normalise_name
 
 from ..autosave import save_draft
 from ..data import available_banks, bank_set
 from ..session import apply_setup
 from ..state import SetupState, setup_state, solo_state
+from ..widgets.sector import sector_input
 
 __all__ = ["render_setup_page"]
 
@@ -54,17 +60,8 @@ def _partnership_fields(setup: SetupState, banks_available: dict[str, QuestionBa
         "setup_name",
         "e.g. Food bank and grocer: surplus food",
     )
-    types = list(PartnershipType)
-    setup.partnership_type = st.selectbox(
-        "Type of partnership",
-        options=types,
-        index=types.index(PartnershipType(setup.partnership_type)),
-        format_func=lambda t: PARTNERSHIP_TYPE_LABELS[t],
-        key="setup_type",
-        help="Some statements only apply to some types, e.g. power balance for government and "
-        "non-profit partners.",
-    )
     _partner_fields(setup)
+    _partnership_type_field(setup)
     setup.bank_ids = st.multiselect(
         "Question banks",
         options=list(banks_available),
@@ -77,6 +74,27 @@ def _partnership_fields(setup: SetupState, banks_available: dict[str, QuestionBa
     with st.expander("About the question banks"):
         for bank in banks_available.values():
             st.markdown(f"**{bank.title}** — {bank.description}")
+
+
+def _partnership_type_field(setup: SetupState) -> None:
+    """The type follows from the sectors once all are said; until then it is chosen."""
+    derived = partnership_type_for(setup.sectors)
+    if derived is not None:
+        setup.partnership_type = derived
+        st.caption(
+            f"Type of partnership, from the sectors: {PARTNERSHIP_TYPE_LABELS[derived]}.",
+        )
+        return
+    types = list(PartnershipType)
+    setup.partnership_type = st.selectbox(
+        "Type of partnership",
+        options=types,
+        index=types.index(PartnershipType(setup.partnership_type)),
+        format_func=lambda t: PARTNERSHIP_TYPE_LABELS[t],
+        key="setup_type",
+        help="Some statements only apply to some types, e.g. power balance for government and "
+        "non-profit partners. Say every partner's sector and the type follows from them.",
+    )
 
 
 def _name_input(label: str, value: str, key: str, placeholder: str) -> str:
@@ -97,6 +115,7 @@ def _partner_fields(setup: SetupState) -> None:
         )
     )
     names = (setup.partner_names + [""] * MAX_PARTNERS)[:count]
+    sectors = (list(setup.sectors) + [None] * MAX_PARTNERS)[:count]
     for i in range(count):
         if i % 2 == 0:  # a row per pair, so reading and tab order stay 1, 2, 3... on a phone
             cols = st.columns(2)
@@ -104,7 +123,9 @@ def _partner_fields(setup: SetupState) -> None:
             names[i] = _name_input(
                 f"Partner {i + 1}", names[i], f"setup_partner_{i}", "Organisation name"
             )
+            sectors[i] = sector_input(f"Sector of partner {i + 1}", sectors[i], f"setup_sector_{i}")
     setup.partner_names = names
+    setup.sectors = sectors
 
 
 def _respondent_fields(setup: SetupState) -> None:

@@ -34,7 +34,7 @@ from partnership_core.assessment import (
     dump_assessment,
     parse_assessment,
 )
-from partnership_core.bank import PartnershipType, load_bank_set
+from partnership_core.bank import PartnershipType, Sector, load_bank_set
 from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
 from partnership_core.results import AssessmentResult
 from partnership_core.scoring import score_assessment
@@ -1183,3 +1183,28 @@ def test_failed_upgrade_leaves_database_as_it_was(
     assert again.store.version() == LATEST_VERSION
     assert [p.name for p in again.dashboard(created.facilitator_token).participants] == ["Ann"]
     again.close()
+
+
+def test_sectors_are_kept_and_decide_the_partnership_type(svc: WorkshopService) -> None:
+    created = _create(
+        svc,
+        partners=("City Council", "Shelter Now", "FreshMart"),
+        partnership_type=PartnershipType.OTHER,
+        sectors=[Sector.GOVERNMENT, Sector.NONPROFIT, Sector.BUSINESS],
+    )
+    workshop = svc.dashboard(created.facilitator_token).workshop
+    assert workshop.partnership_type is PartnershipType.TRISECTOR
+    assert [p.sector for p in workshop.partners] == [
+        Sector.GOVERNMENT,
+        Sector.NONPROFIT,
+        Sector.BUSINESS,
+    ]
+    # One sector said under a two-sector type settles the other; none said stays unsaid.
+    settled = _create(svc, sectors=[Sector.NONPROFIT])
+    partners = svc.dashboard(settled.facilitator_token).workshop.partners
+    assert [p.sector for p in partners] == [Sector.NONPROFIT, Sector.BUSINESS]
+    unsaid = _create(svc, partnership_type=PartnershipType.OTHER)
+    assert [p.sector for p in svc.dashboard(unsaid.facilitator_token).workshop.partners] == [
+        None,
+        None,
+    ]

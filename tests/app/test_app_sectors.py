@@ -1,0 +1,86 @@
+"""AppTest: each partner's sector asked in solo set-up and in the workshop's create form."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from app_helpers import all_text, fill_setup, goto, start_app
+from streamlit.testing.v1 import AppTest
+
+from partnership_core.bank import PartnershipType, Sector
+from partnership_core.workshop import WorkshopService
+from partnership_ui.state import SOLO_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+FACILITATOR = str(ROOT / "pages" / "facilitator.py")
+TRISECTOR = ("City Council", "Shelter Now", "FreshMart")
+SECTORS = ("government", "nonprofit", "business")
+
+
+def test_setup_asks_sectors_and_the_type_follows_from_them() -> None:
+    at = goto(start_app(), "setup")
+    assert [at.selectbox(key=f"setup_sector_{i}").value for i in range(2)] == [None, None]
+    fill_setup(at, partners=TRISECTOR, sectors=("government", "nonprofit", "business"))
+    assert not [s for s in at.selectbox if s.key == "setup_type"]
+    assert "from the sectors: Trisector" in all_text(at)
+    at.button(key="setup_start").click().run()
+    assert not at.exception and not at.error
+    assessment = at.session_state[SOLO_KEY].assessment
+    assert assessment.partnership_type is PartnershipType.TRISECTOR
+    assert [p.sector for p in assessment.partners] == [
+        Sector.GOVERNMENT,
+        Sector.NONPROFIT,
+        Sector.BUSINESS,
+    ]
+
+
+def test_setup_fills_the_sectors_the_type_settles() -> None:
+    at = goto(start_app(), "setup")
+    fill_setup(at, ptype="government-nonprofit", sectors=("government",))
+    at.button(key="setup_start").click().run()
+    assessment = at.session_state[SOLO_KEY].assessment
+    assert [p.sector for p in assessment.partners] == [Sector.GOVERNMENT, Sector.NONPROFIT]
+    # Set-up shows the settled sector when the person comes back.
+    goto(at, "setup")
+    assert at.selectbox(key="setup_sector_1").value == Sector.NONPROFIT
+    data = json.loads(assessment.model_dump_json())
+    assert data["partners"][1]["sector"] == "nonprofit"
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PARTNERSHIP_FIT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PARTNERSHIP_FIT_PUBLIC_URL", raising=False)
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def test_workshop_create_form_asks_sectors(data_dir: Path) -> None:
+    at = AppTest.from_file(FACILITATOR, default_timeout=60).run()
+    at.text_input(key="pf_ws_new_name").set_value("Warm homes")
+    at.number_input(key="pf_ws_new_count").set_value(3).run()
+    for i, (name, sector) in enumerate(zip(TRISECTOR, SECTORS, strict=True)):
+        at.text_input(key=f"pf_ws_new_partner_{i}").set_value(name)
+        at.selectbox(key=f"pf_ws_new_sector_{i}").set_value(sector)
+    at.run()
+    assert "from the sectors: Trisector" in "\n".join(c.value for c in at.caption)
+    at.button(key="pf_ws_create").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    token = at.query_params["t"]
+    token = token[0] if isinstance(token, list) else token
+    svc = WorkshopService.from_environment()
+    try:
+        workshop = svc.dashboard(token).workshop
+    finally:
+        svc.close()
+    assert workshop.partnership_type is PartnershipType.TRISECTOR
+    assert [p.sector for p in workshop.partners] == [
+        Sector.GOVERNMENT,
+        Sector.NONPROFIT,
+        Sector.BUSINESS,
+    ]
