@@ -44,6 +44,10 @@ class Context:
     def characteristics(self) -> tuple[Characteristic, ...]:
         return self.banks.spine.characteristics
 
+    def text(self, qualified_id: str) -> str:
+        """A statement's text as shown to everyone (`BankSet.text_for`, no answering side)."""
+        return self.banks.text_for(qualified_id, None, self.assessment)
+
     def respondents_of(self, partner: str) -> int:
         return sum(1 for r in self.counted.values() if r.partner == partner)
 

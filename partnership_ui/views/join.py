@@ -242,8 +242,9 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
         _wait_for_change(svc, token, view.state, finished=False)
     _save_indicator(state)
     others = [p.name for p in info.partners if p.id != view.respondent.partner]
+    banks = bank_set(tuple(info.banks))
     render_questionnaire(
-        banks=bank_set(tuple(info.banks)),
+        banks=banks,
         statement_ids=list(info.statements),
         answers=state.answers,
         respondent_id=view.respondent.id,
@@ -254,6 +255,7 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
         on_finish=lambda: _on_finish(svc, token),
         finish_label="Finish and hand in",
         other_partner_label=" / ".join(others) or "the other partner",
+        statement_text=lambda qid: banks.text_for(qid, view.respondent.partner, info),
     )
 
 

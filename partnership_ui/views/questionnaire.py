@@ -80,6 +80,7 @@ def _answer(
         on_finish=partial(finish_respondent, respondent.id),
         finish_label="Finish the estimate" if estimate else "Finish my answers",
         other_partner_label=join_names(others) if len(others) < 3 else "the other partners",
+        statement_text=lambda qid: banks.text_for(qid, respondent.partner, assessment),
     )
     st.button(
         "Overview of all partners",

@@ -28,6 +28,7 @@ import streamlit as st
 from partnership_core.assessment import NOT_SURE, Answer, Importance
 from partnership_core.bank import AnswerScale, BankSet, LevelId, QuestionnaireStep
 
+from ..literal import literal
 from ..state import QuestionnaireNav, questionnaire_nav
 
 __all__ = [
@@ -74,6 +75,7 @@ def render_questionnaire(
     on_finish: Callable[[], None] | None = None,
     finish_label: str = "Finish",
     other_partner_label: str = "the other partner",
+    statement_text: Callable[[str], str] | None = None,
 ) -> QuestionnaireOutcome:
     """Draw the questionnaire step the respondent is on, with navigation and progress.
 
@@ -91,6 +93,8 @@ def render_questionnaire(
             after confirming if some statements are unanswered.
         finish_label: text of the button on the last step.
         other_partner_label: how predictions name the other side ("Acme", "your partner").
+        statement_text: a statement's text as this respondent is asked it, from its qualified
+            id (`BankSet.text_for` with the answering partner); the bank's text without it.
 
     Returns:
         Counts of answered and total statements and the current step.
@@ -115,6 +119,7 @@ def render_questionnaire(
         on_change,
         read_only,
         other_partner_label,
+        statement_text or (lambda qid: banks.text_for(qid)),
     )
     for qid in step.statement_ids:
         _render_statement(context, qid)
@@ -134,6 +139,7 @@ class _Statements:
     on_change: Callable[[Answer | None, str], None] | None
     read_only: bool
     other_label: str
+    text_of: Callable[[str], str]
 
 
 def _progress_and_jump(
@@ -202,7 +208,7 @@ def _render_statement(context: _Statements, qid: str) -> None:
     cb_args = (context, qid, keys)
     with st.container(border=True):
         st.radio(
-            f"**{statement.text}**",
+            f"**{literal(context.text_of(qid))}**",
             options=_RATINGS,
             index=None,
             format_func=lambda r: scale.not_sure if r == NOT_SURE else scale.option(r),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from app_helpers import all_text, fill_setup, goto, start_app
+from app_helpers import all_text, fill_setup, goto, start_app, start_solo
 from streamlit.testing.v1 import AppTest
 
 from partnership_core.bank import PartnershipType, Sector
@@ -84,3 +84,17 @@ def test_workshop_create_form_asks_sectors(data_dir: Path) -> None:
         Sector.NONPROFIT,
         Sector.BUSINESS,
     ]
+
+
+def test_questionnaire_names_the_other_partner_as_plain_text() -> None:
+    at = start_solo(start_app(), partners=("Northfield Food Bank", "**Evil** Corp"))
+    labels = [r.label for r in at.radio if r.key and r.key.endswith("cc-values|rating")]
+    assert labels == [
+        r"**We believe the core values of \*\*Evil\*\* Corp fit well with our own\.**"
+    ]
+
+
+def test_questionnaire_with_three_partners_says_the_other_partners() -> None:
+    at = start_solo(start_app(), partners=TRISECTOR)
+    labels = [r.label for r in at.radio if r.key and r.key.endswith("cc-values|rating")]
+    assert labels and "core values of the other partners fit" in labels[0]
