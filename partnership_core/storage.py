@@ -195,6 +195,7 @@ answers = Table(
     Column("rating", String(8), nullable=False),  # "1".."5" or "not_sure"
     Column("importance", String(8), nullable=True),
     Column("prediction", SmallInteger, nullable=True),
+    Column("predictions", Text, nullable=True),  # JSON: other partner id -> guess
     Column("comment", Text, nullable=True),
     Column("updated_at", DateTime, nullable=False),
     Column("version", Integer, nullable=False, server_default=text("1")),
@@ -450,8 +451,10 @@ def _v4_room(conn: Connection) -> None:
 
 
 def _v5_sectors(conn: Connection) -> None:
-    # Each partner's sector (issue 10); NULL for workshops created before it was asked.
+    # Each partner's sector (issue 10), NULL for workshops created before it was asked; a
+    # guess per other partner, NULL for answers that carry one guess for all of them.
     conn.execute(text("ALTER TABLE partners ADD COLUMN sector VARCHAR(16)"))
+    conn.execute(text("ALTER TABLE answers ADD COLUMN predictions TEXT"))
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -459,7 +462,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
     Migration(3, "drafts: solo work in progress kept across reloads", _v3_drafts),
     Migration(4, "room: anonymity, discussion state, headcounts, versions, throttle", _v4_room),
-    Migration(5, "partners.sector", _v5_sectors),
+    Migration(5, "partners.sector, answers.predictions (a guess per partner)", _v5_sectors),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -102,7 +102,7 @@ class SetupState:
             bank_ids=list(assessment.banks),
             respondent_name=me.name if me else "",
             own_partner=ids.index(own_partner) if own_partner in ids else 0,
-            predict=any(a.prediction is not None for a in assessment.answers),
+            predict=any(a.has_prediction for a in assessment.answers),
             sectors=[p.sector for p in assessment.partners],
         )
 

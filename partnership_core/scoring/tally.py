@@ -70,7 +70,8 @@ class Tally:
     ratings: dict[str, dict[str, list[Rating]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
-    predictions: dict[tuple[str, str], list[Rating]] = field(
+    # (statement, predicting partner, partner the guess is about) -> the guesses.
+    predictions: dict[tuple[str, str, str], list[Rating]] = field(
         default_factory=lambda: defaultdict(list)
     )
     importance: dict[str, float] = field(default_factory=dict)
@@ -142,8 +143,9 @@ def _record(tally: Tally, ctx: Context, answer: Answer, respondent: Respondent) 
         tally.importance[answer.statement] = max(tally.importance.get(answer.statement, 0), factor)
     if answer.comment and answer.comment.strip():
         tally.comments[answer.statement].append((partner, respondent.name, answer.comment.strip()))
-    if answer.prediction is not None:
-        predicted = normalise(answer.prediction, statement.reverse)
-        tally.predictions[(answer.statement, partner)].append(
-            Rating(respondent.id, respondent.name, predicted)
-        )
+    for other in ctx.partner_ids:
+        guess = answer.prediction_about(other) if other != partner else None
+        if guess is not None:
+            tally.predictions[(answer.statement, partner, other)].append(
+                Rating(respondent.id, respondent.name, normalise(guess, statement.reverse))
+            )

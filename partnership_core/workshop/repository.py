@@ -585,6 +585,7 @@ def _answer_from_row(answer: Row[Any], respondent_id: str) -> Answer:
         rating=int(answer.rating) if answer.rating.isdigit() else answer.rating,
         importance=Importance(answer.importance) if answer.importance else None,
         prediction=answer.prediction,
+        predictions=json.loads(answer.predictions) if answer.predictions else None,
         comment=answer.comment,
     )
 
@@ -595,6 +596,7 @@ def _answer_values(answer: Answer, stamp: datetime) -> dict[str, Any]:
         "rating": str(answer.rating),
         "importance": answer.importance.value if answer.importance else None,
         "prediction": answer.prediction,
+        "predictions": json.dumps(answer.predictions) if answer.predictions else None,
         "comment": answer.comment,
         "updated_at": stamp,
     }

@@ -685,6 +685,9 @@ class WorkshopService(DatabaseService):
             p, w = self._answering(repo, participant_token)
             self._check_statement(w, answer.statement, then="; reload the page.")
             rules.check_version(version, repo.answer_version(p.id, answer.statement), "answer")
+            others = {q.id for q in repo.partners(w.id)} - {p.partner_id}
+            if not set(answer.predictions or {}) <= others:
+                raise WorkshopError("A guess can only be about another partner of the workshop.")
             stored = _as_asked(answer.model_copy(update={"respondent": p.respondent_id}), w)
             if not repo.save_answer(p.id, stored, version):
                 raise rules.stale_copy("answer")  # another save of this copy came first
@@ -903,7 +906,9 @@ class WorkshopService(DatabaseService):
 
 def _as_asked(answer: Answer, w: StoredWorkshop) -> Answer:
     """The answer without its prediction when the workshop does not ask for predictions."""
-    return answer if w.ask_predictions else answer.model_copy(update={"prediction": None})
+    if w.ask_predictions:
+        return answer
+    return answer.model_copy(update={"prediction": None, "predictions": None})
 
 
 def _progress(

@@ -256,6 +256,7 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
         finish_label="Finish and hand in",
         other_partner_label=" / ".join(others) or "the other partner",
         statement_text=lambda qid: banks.text_for(qid, view.respondent.partner, info),
+        other_partners=[(p.id, p.name) for p in info.partners if p.id != view.respondent.partner],
     )
 
 

@@ -81,6 +81,7 @@ def _answer(
         finish_label="Finish the estimate" if estimate else "Finish my answers",
         other_partner_label=join_names(others) if len(others) < 3 else "the other partners",
         statement_text=lambda qid: banks.text_for(qid, respondent.partner, assessment),
+        other_partners=[(p.id, p.name) for p in assessment.partners if p.id != respondent.partner],
     )
     st.button(
         "Overview of all partners",

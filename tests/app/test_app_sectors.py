@@ -98,3 +98,34 @@ def test_questionnaire_with_three_partners_says_the_other_partners() -> None:
     at = start_solo(start_app(), partners=TRISECTOR)
     labels = [r.label for r in at.radio if r.key and r.key.endswith("cc-values|rating")]
     assert labels and "core values of the other partners fit" in labels[0]
+
+
+def test_three_partners_get_one_guess_per_other_partner() -> None:
+    at = start_solo(start_app(), partners=TRISECTOR, predict=True)
+    qid = "three-levels:cc-values"
+    rating = next(r for r in at.radio if r.key and r.key.endswith(f"{qid}|rating"))
+    rating.set_value(4).run()
+    prefix = rating.key.removesuffix("rating")
+    guesses = [s for s in at.selectbox if s.key and s.key.startswith(f"{prefix}prediction:")]
+    labels = [s.label for s in guesses]
+    assert labels == [
+        "Your guess: how would Shelter Now rate this?",
+        "Your guess: how would FreshMart rate this?",
+    ]
+    guesses[0].set_value(5).run()
+    at.selectbox(key=guesses[1].key).set_value(2).run()
+    assert not at.exception
+    solo = at.session_state[SOLO_KEY]
+    answer = solo.answers_of(solo.own_respondent)[qid]
+    assert answer.predictions == {"p2": 5, "p3": 2}
+    assert answer.prediction is None
+
+
+def test_two_partners_keep_one_guess() -> None:
+    at = start_solo(start_app(), predict=True)
+    rating = next(r for r in at.radio if r.key and r.key.endswith("cc-values|rating"))
+    rating.set_value(4).run()
+    prefix = rating.key.removesuffix("rating")
+    assert [s.key for s in at.selectbox if s.key and s.key.startswith(prefix)] == [
+        f"{prefix}prediction"
+    ]

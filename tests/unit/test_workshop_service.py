@@ -1208,3 +1208,16 @@ def test_sectors_are_kept_and_decide_the_partnership_type(svc: WorkshopService) 
         None,
         None,
     ]
+
+
+def test_a_guess_per_other_partner_is_stored(svc: WorkshopService) -> None:
+    created = _create(svc, partners=("City Council", "Shelter Now", "FreshMart"))
+    info = svc.lookup_code(created.join_code, client_key="laptop-1")
+    council, shelter, fresh = (p.id for p in info.partners)
+    s = svc.join(created.join_code, council, "Ann", "phone-1")
+    q = info.statements[0]
+    stored = svc.save_answer(s.participant_token, _answer(q, 4, predictions={shelter: 5, fresh: 2}))
+    assert stored.predictions == {shelter: 5, fresh: 2}
+    assert svc.participant(s.participant_token).own_answers[q].predictions == {shelter: 5, fresh: 2}
+    with pytest.raises(WorkshopError, match="another partner"):
+        svc.save_answer(s.participant_token, _answer(q, 4, predictions={council: 5}))
