@@ -22,6 +22,7 @@ from pydantic import (
 from .bank import SPINE_BANK_ID, PartnershipType, Sector
 from .errors import AssessmentFileError
 from .files import display_name, parse_json, read_user_file
+from .plan import SessionPlan
 from .text import NAME_MAX_LENGTH, check_name, name_key
 
 __all__ = [
@@ -264,6 +265,10 @@ class Assessment(_Model):
     respondents: list[Respondent] = Field(default_factory=list)
     answers: list[Answer] = Field(default_factory=list)
     workshop: WorkshopRecord | None = None
+    plan: SessionPlan | None = Field(
+        default=None,
+        description="What the session asked (levels or the core set); absent: everything.",
+    )
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @model_validator(mode="after")

@@ -259,6 +259,7 @@ class QuestionBank(_Frozen):
                 raise ValueError(
                     f"levels: level '{level.id.value}' has no characteristics; add at least one"
                 )
+        self._check_core()
         if set(self.band_advice) != set(BandId):
             missing = sorted(b.value for b in set(BandId) - set(self.band_advice))
             raise ValueError(
@@ -307,6 +308,16 @@ class QuestionBank(_Frozen):
                 )
             if not used[ch.id]:
                 raise ValueError(f"characteristics.{i}: '{ch.id}' has no statements; add some")
+
+    def _check_core(self) -> None:
+        """A bank that marks a core set marks at least one statement per characteristic."""
+        core = {s.characteristic for s in self.statements if s.core}
+        missing = [c.id for c in self.characteristics if core and c.id not in core]
+        if missing:
+            raise ValueError(
+                f"statements: the core set has nothing on {', '.join(missing)}; mark at least "
+                "one statement of every characteristic `core: true`"
+            )
 
     @cached_property
     def characteristic_by_id(self) -> dict[str, Characteristic]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from .assessment import (
     MAX_PARTNERS,
     MIN_PARTNERS,
+    Answer,
     Assessment,
     Partner,
     Respondent,
@@ -15,6 +16,7 @@ from .assessment import (
 )
 from .bank import PartnershipType, Sector
 from .errors import AssessmentFileError, PartnershipFitError
+from .plan import SessionPlan
 from .sectors import infer_sectors, partnership_type_for
 from .text import InvalidNameError, check_name, file_stem, name_key, normalise_name
 
@@ -74,6 +76,7 @@ def new_assessment(
     respondent_name: str,
     own_partner: int,
     sectors: Sequence[Sector | None] = (),
+    plan: SessionPlan | None = None,
 ) -> Assessment:
     """The assessment a solo user starts: partners and one respondent (the user).
 
@@ -108,6 +111,7 @@ def new_assessment(
         respondents=[
             Respondent(id=OWN_RESPONDENT, name=respondent, partner=partners[own_partner].id)
         ],
+        plan=None if plan == SessionPlan() else plan,
     )
     return infer_sectors(assessment)
 
@@ -254,5 +258,13 @@ def carry_over(old: Assessment, new: Assessment) -> Assessment:
     data = new.model_dump(exclude={"respondents", "answers", "created_at"})
     data["created_at"] = old.created_at
     data["respondents"] = [r.model_dump() for r in respondents]
-    data["answers"] = [a.model_dump() for a in answers]
+    data["answers"] = [_guesses_within(a, partner_ids).model_dump() for a in answers]
     return Assessment.model_validate(data)
+
+
+def _guesses_within(answer: Answer, partner_ids: set[str]) -> Answer:
+    """The answer without guesses about partners the set-up no longer has."""
+    kept = {p: g for p, g in (answer.predictions or {}).items() if p in partner_ids}
+    if kept == (answer.predictions or {}):
+        return answer
+    return answer.model_copy(update={"predictions": kept or None})

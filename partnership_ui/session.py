@@ -66,6 +66,7 @@ def apply_setup(setup: SetupState) -> Assessment:
         respondent_name=setup.respondent_name,
         own_partner=setup.own_partner,
         sectors=setup.sectors,
+        plan=setup.plan(),
     )
     # Sectors the type settled, and the type the sectors made, show when set-up is opened again.
     setup.sectors = [p.sector for p in fresh.partners]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..assessment import NOT_SURE, Answer, Assessment, Respondent
 from ..bank import BankSet, Characteristic, Level, LevelId
+from ..plan import planned_statements
 from .rules import ScoringRules, normalise
 
 __all__ = ["Context", "Rating", "Tally", "build_context", "tally_answers", "mean"]
@@ -96,7 +97,7 @@ def build_context(assessment: Assessment, banks: BankSet, rules: ScoringRules) -
     }
     statement_ids = tuple(
         q
-        for q in banks.applicable(assessment.partnership_type)
+        for q in planned_statements(banks, assessment.partnership_type, assessment.plan)
         if q.split(":")[0] in assessment.banks
     )
     return Context(

@@ -15,8 +15,14 @@ import streamlit as st
 
 from partnership_core import links
 from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, parse_assessment
-from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
+from partnership_core.bank import (
+    PARTNERSHIP_TYPE_LABELS,
+    SPINE_BANK_ID,
+    PartnershipType,
+    QuestionBank,
+)
 from partnership_core.errors import PartnershipFitError, WorkshopError
+from partnership_core.plan import SessionPlan, planned_statements, session_minutes
 from partnership_core.results import AssessmentResult
 from partnership_core.sectors import partnership_type_for
 from partnership_core.text import name_key, normalise_name, plural
@@ -179,6 +185,7 @@ def _create_form(svc: WorkshopService) -> None:
             value=False,
             key="pf_ws_new_auto",
         )
+        _session_estimate(banks, int(count))
         clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
     if clicked:
         _create(svc, int(count))
@@ -199,6 +206,19 @@ def _sector_fields(count: int) -> None:
             f"Type of partnership, from the sectors: {PARTNERSHIP_TYPE_LABELS[derived]} "
             "(used whatever type is chosen above)."
         )
+
+
+def _session_estimate(banks: dict[str, QuestionBank], count: int) -> None:
+    """How many statements each person answers, and about how long it takes."""
+    chosen = [b for b in st.session_state.get("pf_ws_new_banks") or [] if b in banks]
+    if not chosen:
+        return
+    sectors = [st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)]
+    ptype = partnership_type_for(sectors) or PartnershipType(st.session_state["pf_ws_new_type"])
+    plan = SessionPlan(ask_guesses=bool(st.session_state.get("pf_ws_new_predict", True)))
+    n = len(planned_statements(bank_set(tuple(chosen)), ptype, plan))
+    minutes = session_minutes(n, plan, count - 1)
+    st.caption(f"Each person answers {plural(n, 'statement')}, about {plural(minutes, 'minute')}.")
 
 
 def _open_existing() -> None:

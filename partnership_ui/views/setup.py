@@ -7,12 +7,14 @@ import streamlit as st
 from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS
 from partnership_core.bank import (
     PARTNERSHIP_TYPE_LABELS,
+    LevelId,
     PartnershipType,
     QuestionBank,
 )
 from partnership_core.errors import PartnershipFitError
+from partnership_core.plan import planned_statements, session_minutes
 from partnership_core.sectors import partnership_type_for
-from partnership_core.text import NAME_MAX_LENGTH, normalise_name
+from partnership_core.text import NAME_MAX_LENGTH, normalise_name, plural
 
 from ..autosave import save_draft
 from ..data import available_banks, bank_set
@@ -40,6 +42,7 @@ def render_setup_page() -> None:
         st.stop()
     _partnership_fields(setup, banks_available)
     _respondent_fields(setup)
+    _session_fields(setup)
     _statement_count(setup)
     label = "Save and continue" if started else "Start the questionnaire"
     if st.button(label, key="setup_start", type="primary", icon=":material/arrow_forward:"):
@@ -156,6 +159,29 @@ def _respondent_fields(setup: SetupState) -> None:
     )
 
 
+def _session_fields(setup: SetupState) -> None:
+    """A shorter session: fewer levels or the core set, importance switched off."""
+    with st.expander("Length of the session"):
+        setup.core_only = st.toggle(
+            "Core set only (at least one statement per characteristic)",
+            value=setup.core_only,
+            key="setup_core",
+        )
+        chosen = st.multiselect(
+            "Levels to assess",
+            options=list(LevelId),
+            default=setup.levels,
+            format_func=lambda level: level.value.capitalize(),
+            key="setup_levels",
+        )
+        setup.levels = chosen or list(LevelId)
+        setup.ask_importance = st.checkbox(
+            "Ask how much each statement matters",
+            value=setup.ask_importance,
+            key="setup_importance",
+        )
+
+
 def _statement_count(setup: SetupState) -> None:
     if not setup.bank_ids:
         return
@@ -164,5 +190,7 @@ def _statement_count(setup: SetupState) -> None:
     except PartnershipFitError as exc:
         st.error(str(exc))
         return
-    n = len(banks.applicable(PartnershipType(setup.partnership_type)))
-    st.caption(f"{n} statements to rate for this type of partnership (about {max(1, n // 4)} min).")
+    plan = setup.plan()
+    n = len(planned_statements(banks, PartnershipType(setup.partnership_type), plan))
+    minutes = session_minutes(n, plan, len(setup.partner_names) - 1)
+    st.caption(f"{plural(n, 'statement')} to answer, about {plural(minutes, 'minute')}.")

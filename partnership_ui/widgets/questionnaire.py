@@ -70,6 +70,7 @@ def render_questionnaire(
     respondent_id: str,
     key_prefix: str,
     ask_prediction: bool = False,
+    ask_importance: bool = True,
     on_change: Callable[[Answer | None, str], None] | None = None,
     read_only: bool = False,
     on_finish: Callable[[], None] | None = None,
@@ -87,6 +88,7 @@ def render_questionnaire(
         respondent_id: written into new answers; also part of every widget key.
         key_prefix: makes widget keys unique; also names the navigation state.
         ask_prediction: also ask how the other partner(s) would rate each statement.
+        ask_importance: also ask how much each statement matters.
         on_change: called with (new answer or None, qualified id) as soon as an answer
             changes (rating, importance, prediction or comment).
         read_only: show the answers without letting them change.
@@ -124,6 +126,7 @@ def render_questionnaire(
         other_partner_label,
         statement_text or (lambda qid: banks.text_for(qid)),
         tuple(other_partners) if len(other_partners) >= 2 else (),
+        ask_importance,
     )
     for qid in step.statement_ids:
         _render_statement(context, qid)
@@ -146,6 +149,7 @@ class _Statements:
     text_of: Callable[[str], str]
     # (id, name) of each other partner to guess about one by one; empty: one guess for all.
     guess_each: tuple[tuple[str, str], ...]
+    ask_importance: bool
 
 
 def _progress_and_jump(
@@ -241,24 +245,25 @@ def _render_details(
 ) -> None:
     """Importance, the guess about the other side and a comment: once a rating is given."""
     locked = context.read_only or no_rating
-    cols = st.columns(2 if context.ask_prediction else 1)
-    cols[0].radio(
-        "How much does this matter to you?",
-        options=list(Importance),
-        index=None,
-        format_func=lambda i: _IMPORTANCE_LABELS[i],
-        horizontal=True,
-        key=keys["importance"],
-        disabled=locked,
-        help="Rate the statement first." if no_rating else None,
-        on_change=_on_answer,
-        args=cb_args,
-    )
+    cols = st.columns(2 if context.ask_prediction and context.ask_importance else 1)
+    if context.ask_importance:
+        cols[0].radio(
+            "How much does this matter to you?",
+            options=list(Importance),
+            index=None,
+            format_func=lambda i: _IMPORTANCE_LABELS[i],
+            horizontal=True,
+            key=keys["importance"],
+            disabled=locked,
+            help="Rate the statement first." if no_rating else None,
+            on_change=_on_answer,
+            args=cb_args,
+        )
     guesses = [(keys["prediction"], context.other_label)]
     if context.guess_each:
         guesses = [(keys[_guess_part(pid)], name) for pid, name in context.guess_each]
     for key, about in guesses if context.ask_prediction else ():
-        cols[1].selectbox(
+        cols[-1].selectbox(
             f"Your guess: how would {literal(about)} rate this?",
             options=[1, 2, 3, 4, 5],
             index=None,

@@ -129,3 +129,26 @@ def test_two_partners_keep_one_guess() -> None:
     assert [s.key for s in at.selectbox if s.key and s.key.startswith(prefix)] == [
         f"{prefix}prediction"
     ]
+
+
+def test_setup_offers_a_short_session_with_its_count_and_time() -> None:
+    at = goto(start_app(), "setup")
+    fill_setup(at)
+    full = next(c.value for c in at.caption if "statements to answer" in c.value)
+    at.toggle(key="setup_core").set_value(True)
+    at.checkbox(key="setup_importance").uncheck().run()
+    short = next(c.value for c in at.caption if "statements to answer" in c.value)
+    assert short == "11 statements to answer, about 3 minutes." and short != full
+    at.button(key="setup_start").click().run()
+    goto(at, "questionnaire")
+    assert not at.exception
+    assert "of 11 statements answered" in at.get("progress")[0].proto.text
+    assert not [r for r in at.radio if r.key and r.key.endswith("|importance")]
+    plan = at.session_state[SOLO_KEY].assessment.plan
+    assert plan.core_only and not plan.ask_importance
+
+
+def test_workshop_create_form_shows_count_and_time(data_dir: Path) -> None:
+    at = AppTest.from_file(FACILITATOR, default_timeout=60).run()
+    caption = next(c.value for c in at.caption if c.value.startswith("Each person answers"))
+    assert "statements, about" in caption and "minutes." in caption
