@@ -152,3 +152,32 @@ def test_workshop_create_form_shows_count_and_time(data_dir: Path) -> None:
     at = AppTest.from_file(FACILITATOR, default_timeout=60).run()
     caption = next(c.value for c in at.caption if c.value.startswith("Each person answers"))
     assert "statements, about" in caption and "minutes." in caption
+
+
+def _framework_view_script() -> None:
+    from partnership_core.assessment import Answer
+    from partnership_core.bank import load_bank_set
+    from partnership_core.example import example_assessment
+    from partnership_core.scoring import score_assessment
+    from partnership_ui.widgets.result_view import SOLO_SECTIONS, render_result_view
+
+    chosen = ["three-levels", "nonprofit-elements"]
+    banks = load_bank_set(chosen)
+    base = example_assessment()
+    extra = [
+        Answer(respondent=r.id, statement=q, rating=4)
+        for r in base.respondents
+        for q in banks.applicable(base.partnership_type)
+        if q.startswith("nonprofit-elements:")
+    ]
+    assessment = base.model_copy(update={"banks": chosen, "answers": base.answers + extra})
+    result = score_assessment(assessment, banks)
+    render_result_view(result, assessment, sections=SOLO_SECTIONS, key_prefix="t_")
+
+
+def test_result_view_shows_each_framework_as_itself() -> None:
+    at = AppTest.from_function(_framework_view_script, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert "Each framework as itself" in [s.value for s in at.subheader]
+    rows = [m.value for m in at.markdown if m.value.startswith("- Shared vision and purpose")]
+    assert len(rows) == 1 and "Northfield Regional Food Bank 75" in rows[0]
