@@ -129,6 +129,11 @@ def _partner_fields(setup: SetupState) -> None:
             sectors[i] = sector_input(f"Sector of partner {i + 1}", sectors[i], f"setup_sector_{i}")
     setup.partner_names = names
     setup.sectors = sectors
+    if None in sectors:
+        st.caption(
+            "Say each partner's sector: statements are then worded for the side that answers, "
+            "and the type of partnership follows from the sectors."
+        )
 
 
 def _respondent_fields(setup: SetupState) -> None:

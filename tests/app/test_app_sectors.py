@@ -23,8 +23,10 @@ SECTORS = ("government", "nonprofit", "business")
 def test_setup_asks_sectors_and_the_type_follows_from_them() -> None:
     at = goto(start_app(), "setup")
     assert [at.selectbox(key=f"setup_sector_{i}").value for i in range(2)] == [None, None]
+    assert "Say each partner's sector" in all_text(at)
     fill_setup(at, partners=TRISECTOR, sectors=("government", "nonprofit", "business"))
     assert not [s for s in at.selectbox if s.key == "setup_type"]
+    assert "Say each partner's sector" not in all_text(at)
     assert "from the sectors: Trisector" in all_text(at)
     at.button(key="setup_start").click().run()
     assert not at.exception and not at.error
