@@ -27,7 +27,7 @@ from .assessment import (
     Respondent,
     WorkshopRecord,
 )
-from .bank import SPINE_BANK_ID, BankSet, PartnershipType, load_bank_set
+from .bank import SPINE_BANK_ID, BankSet, PartnershipType, Sector, load_bank_set
 
 __all__ = ["EXAMPLE_NAME", "example_assessment", "example_workshop_assessment"]
 
@@ -35,8 +35,8 @@ EXAMPLE_NAME = "Northfield Food Bank × Harvest Market: surplus food programme"
 _FOOD_BANK = "food-bank"
 _GROCER = "grocer"
 _PARTNERS = (
-    Partner(id=_FOOD_BANK, name="Northfield Regional Food Bank"),
-    Partner(id=_GROCER, name="Harvest Market Grocers"),
+    Partner(id=_FOOD_BANK, name="Northfield Regional Food Bank", sector=Sector.NONPROFIT),
+    Partner(id=_GROCER, name="Harvest Market Grocers", sector=Sector.BUSINESS),
 )
 _RESPONDENTS = (
     Respondent(id="amara", name="Amara Okafor", partner=_FOOD_BANK),
