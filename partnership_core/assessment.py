@@ -19,9 +19,10 @@ from pydantic import (
     model_validator,
 )
 
-from .bank import SPINE_BANK_ID, PartnershipType
+from .bank import SPINE_BANK_ID, PartnershipType, Sector
 from .errors import AssessmentFileError
 from .files import display_name, parse_json, read_user_file
+from .plan import SessionPlan
 from .text import NAME_MAX_LENGTH, check_name, name_key
 
 __all__ = [
@@ -104,6 +105,7 @@ Name = Annotated[
     Field(json_schema_extra={"minLength": 1, "maxLength": NAME_MAX_LENGTH}),
 ]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Guess = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=5)]
 QualifiedStatementId = Annotated[str, Field(pattern=r"^[a-z0-9-]+:[a-z0-9-]+$")]
 
 
@@ -120,6 +122,13 @@ class _Model(BaseModel):
 class Partner(_Model):
     id: Id
     name: Name
+    sector: Sector | None = Field(
+        default=None,
+        description=(
+            "The partner's sector; absent in files written before sectors were asked, "
+            "where it is inferred from the partnership type or asked again."
+        ),
+    )
 
 
 class RespondentKind(StrEnum):
@@ -177,7 +186,22 @@ class Answer(_Model):
         le=5,
         description="How the respondent expects the other partner(s) to rate it.",
     )
+    predictions: dict[Id, Guess] | None = Field(
+        default=None,
+        description=(
+            "Guess per other partner (partner id -> 1..5), asked when there are several; "
+            "`prediction` stands for any other partner not listed."
+        ),
+    )
     comment: str | None = Field(default=None, max_length=COMMENT_MAX_LENGTH)
+
+    def prediction_about(self, partner: str) -> int | None:
+        """The respondent's guess of how `partner` rates the statement, if any."""
+        return (self.predictions or {}).get(partner, self.prediction)
+
+    @property
+    def has_prediction(self) -> bool:
+        return self.prediction is not None or bool(self.predictions)
 
     @model_validator(mode="after")
     def _rating_range(self) -> Answer:
@@ -241,6 +265,10 @@ class Assessment(_Model):
     respondents: list[Respondent] = Field(default_factory=list)
     answers: list[Answer] = Field(default_factory=list)
     workshop: WorkshopRecord | None = None
+    plan: SessionPlan | None = Field(
+        default=None,
+        description="What the session asked (levels or the core set); absent: everything.",
+    )
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @model_validator(mode="after")
@@ -259,9 +287,11 @@ class Assessment(_Model):
             if r.partner not in partner_ids:
                 raise ValueError(f"respondents.{i}.partner: unknown partner '{r.partner}'")
         seen: set[tuple[str, str]] = set()
+        partner_of = {r.id: r.partner for r in self.respondents}
         for i, a in enumerate(self.answers):
             if a.respondent not in known_respondents:
                 raise ValueError(f"answers.{i}.respondent: unknown respondent '{a.respondent}'")
+            _check_guesses(i, a, partner_of[a.respondent], partner_ids)
             key = (a.respondent, a.statement)
             if key in seen:
                 raise ValueError(
@@ -278,6 +308,15 @@ class Assessment(_Model):
     @property
     def uses_estimates(self) -> bool:
         return any(r.is_estimate for r in self.respondents)
+
+
+def _check_guesses(index: int, answer: Answer, own_partner: str, partner_ids: list[str]) -> None:
+    for about in answer.predictions or {}:
+        if about == own_partner or about not in partner_ids:
+            raise ValueError(
+                f"answers.{index}.predictions: '{about}' is not another partner of this "
+                "assessment; guesses are about the other partners"
+            )
 
 
 def partner_positions(

@@ -9,19 +9,34 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import QuestionBankError
 from .files import display_name, parse_bank_yaml, read_user_file
+from .text import PARTNER_PLACEHOLDERS, fill_partner_names, others_phrase, template_fields
+
+if TYPE_CHECKING:
+    from .assessment import Partner
+
+
+class HasPartners(Protocol):
+    """An assessment, or a workshop's details: anything that lists the partners."""
+
+    @property
+    def partners(self) -> Sequence[Partner]: ...
+
 
 __all__ = [
     "PartnershipType",
     "PARTNERSHIP_TYPE_LABELS",
+    "Sector",
+    "SECTOR_LABELS",
     "LevelId",
     "SPINE_BANK_ID",
     "SPINE_CHARACTERISTICS",
@@ -64,6 +79,23 @@ PARTNERSHIP_TYPE_LABELS: dict[PartnershipType, str] = {
     PartnershipType.GOVERNMENT_NONPROFIT: "Government – non-profit",
     PartnershipType.TRISECTOR: "Trisector (government, business and non-profit)",
     PartnershipType.OTHER: "Other",
+}
+
+
+class Sector(StrEnum):
+    """The sector a partner organisation belongs to."""
+
+    BUSINESS = "business"
+    GOVERNMENT = "government"
+    NONPROFIT = "nonprofit"
+    OTHER = "other"
+
+
+SECTOR_LABELS: dict[Sector, str] = {
+    Sector.BUSINESS: "Business",
+    Sector.GOVERNMENT: "Government",
+    Sector.NONPROFIT: "Non-profit",
+    Sector.OTHER: "Other",
 }
 
 
@@ -159,9 +191,38 @@ class Statement(_Frozen):
         default=(), description="Partnership types it applies to; empty means every type."
     )
     hint: str | None = Field(default=None, max_length=2000)
+    text_by_sector: dict[Sector, Text] = Field(
+        default_factory=dict,
+        description=(
+            "Wording for respondents of one sector (the same question from that side's view, "
+            "same pole); `text` for every other sector. Answers share the statement's id."
+        ),
+    )
+    core: bool = Field(
+        default=False,
+        description="Part of the short core set (at least one per characteristic).",
+    )
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> Statement:
+        for where, wording in (("text", self.text), *self.text_by_sector.items()):
+            try:
+                unknown = template_fields(wording) - PARTNER_PLACEHOLDERS
+            except ValueError:
+                unknown = {"a stray { or }"}
+            if unknown:
+                raise ValueError(
+                    f"{where}: unknown placeholder {', '.join(sorted(unknown))}; use "
+                    + " or ".join(f"{{{p}}}" for p in sorted(PARTNER_PLACEHOLDERS))
+                )
+        return self
 
     def applies(self, partnership_type: PartnershipType) -> bool:
         return not self.applies_to or partnership_type in self.applies_to
+
+    def wording_for(self, sector: Sector | None) -> str:
+        """The wording (placeholders unfilled) a respondent of `sector` is asked."""
+        return self.text_by_sector.get(sector, self.text) if sector else self.text
 
 
 class BankSource(_Frozen):
@@ -198,6 +259,7 @@ class QuestionBank(_Frozen):
                 raise ValueError(
                     f"levels: level '{level.id.value}' has no characteristics; add at least one"
                 )
+        self._check_core()
         if set(self.band_advice) != set(BandId):
             missing = sorted(b.value for b in set(BandId) - set(self.band_advice))
             raise ValueError(
@@ -246,6 +308,16 @@ class QuestionBank(_Frozen):
                 )
             if not used[ch.id]:
                 raise ValueError(f"characteristics.{i}: '{ch.id}' has no statements; add some")
+
+    def _check_core(self) -> None:
+        """A bank that marks a core set marks at least one statement per characteristic."""
+        core = {s.characteristic for s in self.statements if s.core}
+        missing = [c.id for c in self.characteristics if core and c.id not in core]
+        if missing:
+            raise ValueError(
+                f"statements: the core set has nothing on {', '.join(missing)}; mark at least "
+                "one statement of every characteristic `core: true`"
+            )
 
     @cached_property
     def characteristic_by_id(self) -> dict[str, Characteristic]:
@@ -337,6 +409,23 @@ class BankSet(BaseModel):
     def steps(self, statement_ids: list[str]) -> list[QuestionnaireStep]:
         """The questionnaire's steps for these statements (see `questionnaire_steps`)."""
         return questionnaire_steps(self, statement_ids)
+
+    def text_for(
+        self,
+        qualified_id: str,
+        answering_partner: str | None = None,
+        assessment: HasPartners | None = None,
+    ) -> str:
+        """A statement's text as shown: the answering partner's sector's wording, and the
+        other partners' names filled in (see `others_phrase`). Without an answering partner
+        (results, agenda, report) the general wording, naming "the other partner(s)"."""
+        _, statement = self.statements[qualified_id]
+        partners = list(assessment.partners) if assessment is not None else []
+        own = next((p for p in partners if p.id == answering_partner), None)
+        if own is None:
+            return fill_partner_names(statement.text, others_phrase(None, len(partners)))
+        others = [p.name for p in partners if p.id != own.id]
+        return fill_partner_names(statement.wording_for(own.sector), others_phrase(others))
 
     def scale_of(self, qualified_id: str) -> AnswerScale:
         """The answer scale (rating labels) of the bank a statement comes from."""

@@ -26,6 +26,7 @@ from .assessment import parse_assessment as _parse_assessment
 from .bank import QUESTIONS_DIR, BankSet, load_bank, load_bank_set, load_banks
 from .errors import AssessmentFileError, PartnershipFitError, QuestionBankError
 from .files import display_name
+from .frameworks import FrameworkView, framework_views, row_sentence
 from .results import AssessmentResult, Verdict
 from .text import format_score, plural
 
@@ -229,11 +230,13 @@ def _validate_one(file: Path, questions: Path) -> tuple[str, str | None]:
 def _cmd_score(args: argparse.Namespace) -> int:
     assessment = _read_assessment(args.file)
     source = "standard input" if args.file == "-" else display_name(args.file)
-    result = _score(assessment, _banks_for(assessment, args.questions, source))
+    banks = _banks_for(assessment, args.questions, source)
+    result = _score(assessment, banks)
     if args.json:
         print(result.model_dump_json(indent=2))
     else:
         format_result(result, sys.stdout)
+        format_frameworks(framework_views(assessment, banks, result), result, sys.stdout)
     return EXIT_OK
 
 
@@ -364,6 +367,18 @@ def format_result(result: AssessmentResult, out: TextIO) -> None:
     _write_levels(w, result)
     _write_agenda(w, result)
     _write_coverage(w, result)
+
+
+def format_frameworks(
+    views: tuple[FrameworkView, ...], result: AssessmentResult, out: TextIO
+) -> None:
+    """Each further framework by its own characteristics (scores 0-100 per partner)."""
+    w = _Writer(out)
+    for view in views:
+        w.line()
+        w.line(f"{view.title}, by its own characteristics (0-100 per partner)")
+        for row in view.rows:
+            w.para(row_sentence(row, dict(result.partner_names)), "  - ", "    ")
 
 
 def _write_why(w: _Writer, result: AssessmentResult) -> None:

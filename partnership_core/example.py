@@ -27,7 +27,7 @@ from .assessment import (
     Respondent,
     WorkshopRecord,
 )
-from .bank import SPINE_BANK_ID, BankSet, PartnershipType, load_bank_set
+from .bank import SPINE_BANK_ID, BankSet, PartnershipType, Sector, load_bank_set
 
 __all__ = ["EXAMPLE_NAME", "example_assessment", "example_workshop_assessment"]
 
@@ -35,8 +35,8 @@ EXAMPLE_NAME = "Northfield Food Bank × Harvest Market: surplus food programme"
 _FOOD_BANK = "food-bank"
 _GROCER = "grocer"
 _PARTNERS = (
-    Partner(id=_FOOD_BANK, name="Northfield Regional Food Bank"),
-    Partner(id=_GROCER, name="Harvest Market Grocers"),
+    Partner(id=_FOOD_BANK, name="Northfield Regional Food Bank", sector=Sector.NONPROFIT),
+    Partner(id=_GROCER, name="Harvest Market Grocers", sector=Sector.BUSINESS),
 )
 _RESPONDENTS = (
     Respondent(id="amara", name="Amara Okafor", partner=_FOOD_BANK),
@@ -52,19 +52,20 @@ _CREATED = datetime(2025, 3, 12, 9, 30, tzinfo=UTC)
 # raw rating is drawn): (food bank, grocer) on the 1-5 scale.
 _PROFILE: dict[str, tuple[float, float]] = {
     "cultural-compatibility": (4.2, 4.0),
-    "driving-force": (4.6, 2.4),  # the grocer cannot yet say why it wants this partnership
+    "driving-force": (4.6, 3.0),  # the grocer is lukewarm about why it wants this
     "mission-vision": (4.0, 3.8),
     "clear-expectations": (3.9, 3.7),
     "scope": (3.7, 3.9),
     "synergy": (4.5, 4.3),
     "risk-reward": (3.9, 4.0),
-    "decision-making": (3.3, 3.5),
+    "decision-making": (3.2, 3.0),
     "communication": (4.1, 3.7),
-    "learning": (4.2, 4.0),
+    "learning": (4.4, 4.3),
     "termination": (2.4, 2.6),  # neither side has thought about how it would end
 }
 # Single statements that depart from their characteristic's profile.
 _OVERRIDES: dict[str, tuple[float, float]] = {
+    "df-reason": (4.5, 2.2),  # the grocer cannot yet name a reason of its own
     "ce-goals": (4.4, 1.9),
     "sc-roles": (2.0, 4.6),
     "rr-sharing": (4.4, 1.8),
@@ -112,9 +113,9 @@ def _draw(rng: random.Random, target: float) -> int:
     low = int(target)
     value = low + (1 if rng.random() < target - low else 0)
     roll = rng.random()
-    if roll < 0.08:
+    if roll < 0.06:
         value -= 1
-    elif roll > 0.94:
+    elif roll > 0.96:
         value += 1
     return max(1, min(5, value))
 

@@ -3,16 +3,21 @@ respondent, and merge in a partner's exported file."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .assessment import (
     MAX_PARTNERS,
     MIN_PARTNERS,
+    Answer,
     Assessment,
     Partner,
     Respondent,
     RespondentKind,
 )
-from .bank import PartnershipType
+from .bank import PartnershipType, Sector
 from .errors import AssessmentFileError, PartnershipFitError
+from .plan import SessionPlan
+from .sectors import infer_sectors, partnership_type_for
 from .text import InvalidNameError, check_name, file_stem, name_key, normalise_name
 
 __all__ = [
@@ -70,8 +75,13 @@ def new_assessment(
     bank_ids: list[str],
     respondent_name: str,
     own_partner: int,
+    sectors: Sequence[Sector | None] = (),
+    plan: SessionPlan | None = None,
 ) -> Assessment:
     """The assessment a solo user starts: partners and one respondent (the user).
+
+    Partners get the sectors given (by position) and those the partnership type settles; when
+    every sector is known, the partnership type is the one they make.
 
     Raises:
         SetupError: a required field is missing or partner names repeat.
@@ -91,16 +101,19 @@ def new_assessment(
     )
     if not 0 <= own_partner < len(names):
         raise SetupError("Choose the partner you are answering for.")
-    partners = [Partner(id=f"p{i + 1}", name=n) for i, n in enumerate(names)]
-    return Assessment(
+    given = (list(sectors) + [None] * len(names))[: len(names)]
+    partners = [Partner(id=f"p{i + 1}", name=n, sector=given[i]) for i, n in enumerate(names)]
+    assessment = Assessment(
         name=name,
-        partnership_type=partnership_type,
+        partnership_type=partnership_type_for(given) or partnership_type,
         banks=list(bank_ids),
         partners=partners,
         respondents=[
             Respondent(id=OWN_RESPONDENT, name=respondent, partner=partners[own_partner].id)
         ],
+        plan=None if plan == SessionPlan() else plan,
     )
+    return infer_sectors(assessment)
 
 
 def add_estimate_respondent(
@@ -245,5 +258,13 @@ def carry_over(old: Assessment, new: Assessment) -> Assessment:
     data = new.model_dump(exclude={"respondents", "answers", "created_at"})
     data["created_at"] = old.created_at
     data["respondents"] = [r.model_dump() for r in respondents]
-    data["answers"] = [a.model_dump() for a in answers]
+    data["answers"] = [_guesses_within(a, partner_ids).model_dump() for a in answers]
     return Assessment.model_validate(data)
+
+
+def _guesses_within(answer: Answer, partner_ids: set[str]) -> Answer:
+    """The answer without guesses about partners the set-up no longer has."""
+    kept = {p: g for p, g in (answer.predictions or {}).items() if p in partner_ids}
+    if kept == (answer.predictions or {}):
+        return answer
+    return answer.model_copy(update={"predictions": kept or None})

@@ -160,6 +160,7 @@ partners = _keyed_in_workshop(
     Column("position", Integer, nullable=False),
     # How many people the facilitator expects; the automatic reveal waits for them.
     Column("expected_headcount", Integer, nullable=True),
+    Column("sector", String(16), nullable=True),
 )
 
 participants = Table(
@@ -194,6 +195,7 @@ answers = Table(
     Column("rating", String(8), nullable=False),  # "1".."5" or "not_sure"
     Column("importance", String(8), nullable=True),
     Column("prediction", SmallInteger, nullable=True),
+    Column("predictions", Text, nullable=True),  # JSON: other partner id -> guess
     Column("comment", Text, nullable=True),
     Column("updated_at", DateTime, nullable=False),
     Column("version", Integer, nullable=False, server_default=text("1")),
@@ -456,12 +458,20 @@ def _v5_draft_versions(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE drafts ADD COLUMN version INTEGER NOT NULL DEFAULT 0"))
 
 
+def _v6_sectors(conn: Connection) -> None:
+    # Each partner's sector (issue 10), NULL for workshops created before it was asked; a
+    # guess per other partner, NULL for answers that carry one guess for all of them.
+    conn.execute(text("ALTER TABLE partners ADD COLUMN sector VARCHAR(16)"))
+    conn.execute(text("ALTER TABLE answers ADD COLUMN predictions TEXT"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workshops, partners, participants, answers, agreements, actions", _v1_initial),
     Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
     Migration(3, "drafts: solo work in progress kept across reloads", _v3_drafts),
     Migration(4, "room: anonymity, discussion state, headcounts, versions, throttle", _v4_room),
     Migration(5, "drafts.version: sessions on one draft link merge", _v5_draft_versions),
+    Migration(6, "partners.sector, answers.predictions (a guess per partner)", _v6_sectors),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

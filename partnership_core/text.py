@@ -9,6 +9,7 @@ joining a workshop, importing a file and loading an assessment, so that "FreshMa
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 from .errors import PartnershipFitError
@@ -19,6 +20,10 @@ __all__ = [
     "check_name",
     "confusable_skeleton",
     "file_stem",
+    "fill_partner_names",
+    "others_phrase",
+    "PARTNER_PLACEHOLDERS",
+    "template_fields",
     "format_score",
     "join_names",
     "name_key",
@@ -126,6 +131,32 @@ def join_names(names: list[str] | tuple[str, ...], conjunction: str = "and") -> 
     if len(items) <= 2:
         return f" {conjunction} ".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+# The partner names a statement may carry, filled in for the partner who answers it.
+PARTNER_PLACEHOLDERS = frozenset({"others", "others_possessive"})
+
+
+def template_fields(template: str) -> set[str]:
+    """The `{placeholder}` names a text uses (ValueError on a stray brace)."""
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def others_phrase(other_names: list[str] | None, partner_count: int = 0) -> str:
+    """How a statement names the partners other than the one answering: the name of the one
+    other partner, or "the other partners". With no one partner answering (`other_names`
+    None: a text shown to everyone), "the other partner" in a partnership of two."""
+    if other_names is None:
+        return "the other partner" if partner_count == 2 else "the other partners"
+    return other_names[0] if len(other_names) == 1 else "the other partners"
+
+
+def fill_partner_names(template: str, others: str) -> str:
+    """A statement's text with `{others}` (and `{others_possessive}`) filled in by `others`
+    (see `others_phrase`)."""
+    if not template_fields(template):
+        return template
+    return template.format(others=others, others_possessive=possessive(others))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -65,7 +65,12 @@ def apply_setup(setup: SetupState) -> Assessment:
         bank_ids=setup.bank_ids,
         respondent_name=setup.respondent_name,
         own_partner=setup.own_partner,
+        sectors=setup.sectors,
+        plan=setup.plan(),
     )
+    # Sectors the type settled, and the type the sectors made, show when set-up is opened again.
+    setup.sectors = [p.sector for p in fresh.partners]
+    setup.partnership_type = fresh.partnership_type
     if solo.started:
         fresh = carry_over(solo.build(), fresh)
     finished = set(solo.finished)

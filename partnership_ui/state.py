@@ -22,7 +22,9 @@ from partnership_core.assessment import (
     Assessment,
     Respondent,
 )
-from partnership_core.bank import SPINE_BANK_ID, PartnershipType
+from partnership_core.bank import SPINE_BANK_ID, LevelId, PartnershipType, Sector
+from partnership_core.plan import SessionPlan
+from partnership_core.sectors import infer_sectors
 from partnership_core.workshop import WorkshopInfo
 
 __all__ = [
@@ -86,12 +88,27 @@ class SetupState:
     respondent_name: str = ""
     own_partner: int = 0
     predict: bool = False
+    # By position, like `partner_names`; None while a partner's sector is not yet said.
+    sectors: list[Sector | None] = field(default_factory=lambda: [None, None])
+    # The session's plan, apart from the guesses (`predict`).
+    levels: list[LevelId] = field(default_factory=lambda: list(LevelId))
+    core_only: bool = False
+    ask_importance: bool = True
+
+    def plan(self) -> SessionPlan:
+        return SessionPlan(
+            levels=tuple(self.levels) or tuple(LevelId),
+            core_only=self.core_only,
+            ask_importance=self.ask_importance,
+            ask_guesses=self.predict,
+        )
 
     @classmethod
     def from_assessment(cls, assessment: Assessment, own_partner: str | None) -> SetupState:
         """The set-up values that describe an opened assessment (so Set-up shows it)."""
         me = next((r for r in assessment.respondents if not r.is_estimate), None)
         ids = [p.id for p in assessment.partners]
+        plan = assessment.plan or SessionPlan()
         return cls(
             name=assessment.name,
             partnership_type=assessment.partnership_type,
@@ -99,7 +116,11 @@ class SetupState:
             bank_ids=list(assessment.banks),
             respondent_name=me.name if me else "",
             own_partner=ids.index(own_partner) if own_partner in ids else 0,
-            predict=any(a.prediction is not None for a in assessment.answers),
+            predict=any(a.has_prediction for a in assessment.answers),
+            sectors=[p.sector for p in assessment.partners],
+            levels=list(plan.levels),
+            core_only=plan.core_only,
+            ask_importance=plan.ask_importance,
         )
 
     def snapshot(self) -> dict[str, Any]:
@@ -112,6 +133,10 @@ class SetupState:
             "respondent_name": self.respondent_name,
             "own_partner": int(self.own_partner),
             "predict": bool(self.predict),
+            "sectors": [None if s is None else str(s) for s in self.sectors],
+            "levels": [str(level) for level in self.levels],
+            "core_only": bool(self.core_only),
+            "ask_importance": bool(self.ask_importance),
         }
 
     @classmethod
@@ -132,6 +157,10 @@ class SetupState:
                 respondent_name=str(data["respondent_name"]),
                 own_partner=own,
                 predict=bool(data["predict"]),
+                sectors=[None if s is None else Sector(s) for s in data.get("sectors", [])],
+                levels=[LevelId(level) for level in data.get("levels", list(LevelId))],
+                core_only=bool(data.get("core_only", False)),
+                ask_importance=bool(data.get("ask_importance", True)),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -196,8 +225,9 @@ class SoloState:
         return Assessment.model_validate(data)
 
     def load(self, assessment: Assessment) -> None:
-        """Replace the working copy with an assessment (opened or merged)."""
-        self.assessment = assessment.model_copy(update={"answers": []})
+        """Replace the working copy with an assessment (opened or merged); sectors the
+        partnership type settles are filled in (files from before sectors were asked)."""
+        self.assessment = infer_sectors(assessment).model_copy(update={"answers": []})
         self.answers = {}
         for a in assessment.answers:
             self.answers.setdefault(a.respondent, {})[a.statement] = a

@@ -55,6 +55,7 @@ def fill_setup(
     respondent: str = "Amara",
     predict: bool = False,
     ptype: str | None = None,
+    sectors: tuple[str, ...] = (),
 ) -> AppTest:
     """Fill the set-up form (on the set-up page) without pressing start."""
     at.text_input(key="setup_name").set_value(name)
@@ -67,6 +68,8 @@ def fill_setup(
         at.checkbox(key="setup_predict").check()
     if ptype is not None:
         at.selectbox(key="setup_type").set_value(ptype)
+    for i, sector in enumerate(sectors):
+        at.selectbox(key=f"setup_sector_{i}").set_value(sector)
     at.run()
     assert not at.exception, at.exception
     return at

@@ -693,7 +693,7 @@ def _comments(assessment: Assessment, banks: BankSet, look: _Lookups) -> tuple[C
     rows = []
     for a in answers:
         r = respondents[a.respondent]
-        text, char_id = _statement_text(banks, a.statement)
+        text, char_id = _statement_text(banks, a.statement, assessment, r.partner)
         rows.append(
             CommentRow(
                 partner_index=look.partner_order[r.partner],
@@ -716,16 +716,25 @@ def _shown_gaps(result: AssessmentResult) -> list:
     return shown or ranked[:MIN_PERCEPTION_ROWS]
 
 
-def _statement_text(banks: BankSet, qualified_id: str) -> tuple[str, str]:
-    """(statement text, spine characteristic id); the id itself if a bank lacks it."""
+def _statement_text(
+    banks: BankSet,
+    qualified_id: str,
+    assessment: Assessment | None = None,
+    partner: str | None = None,
+) -> tuple[str, str]:
+    """(statement text as `partner` was asked it, spine characteristic id); the id itself
+    if a bank lacks it."""
     if qualified_id not in banks.statements:
         return qualified_id, ""
-    _, statement = banks.statements[qualified_id]
-    return statement.text, banks.spine_characteristic(qualified_id).id
+    return banks.text_for(qualified_id, partner, assessment), banks.spine_characteristic(
+        qualified_id
+    ).id
 
 
-def _agreed_row(item: AgreedItem, banks: BankSet, look: _Lookups) -> AgreedRow:
-    text, char_id = _statement_text(banks, item.statement)
+def _agreed_row(
+    item: AgreedItem, banks: BankSet, look: _Lookups, assessment: Assessment
+) -> AgreedRow:
+    text, char_id = _statement_text(banks, item.statement, assessment)
     known = banks.statements.get(item.statement)
     scale = known[0].scale if known else banks.spine.scale
     return AgreedRow(
@@ -741,8 +750,10 @@ def _agreed_row(item: AgreedItem, banks: BankSet, look: _Lookups) -> AgreedRow:
     )
 
 
-def _action_row(action: Action, banks: BankSet) -> ActionRow:
-    text, char_id = _statement_text(banks, action.statement) if action.statement else ("", "")
+def _action_row(action: Action, banks: BankSet, assessment: Assessment) -> ActionRow:
+    text, char_id = (
+        _statement_text(banks, action.statement, assessment) if action.statement else ("", "")
+    )
     return ActionRow(
         title=action.title,
         owner=action.owner,
@@ -762,6 +773,6 @@ def _workshop(assessment: Assessment, banks: BankSet, look: _Lookups) -> Worksho
     revealed = record.revealed_at.date() if record.revealed_at else None
     return WorkshopSection(
         revealed_on=_fmt_date(revealed) if revealed else None,
-        agreed=tuple(_agreed_row(item, banks, look) for item in agreed),
-        actions=tuple(_action_row(action, banks) for action in actions),
+        agreed=tuple(_agreed_row(item, banks, look, assessment) for item in agreed),
+        actions=tuple(_action_row(action, banks, assessment) for action in actions),
     )

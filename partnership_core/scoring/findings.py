@@ -161,7 +161,7 @@ def _from_group(ctx: Context, group: _Group) -> Finding:
         rule=group.rule,
         severity=group.severity,
         statements=statements,
-        statement_texts=tuple(ctx.banks.statements[q][1].text for q in statements),
+        statement_texts=tuple(ctx.text(q) for q in statements),
         partners=partners,
         respondents=respondents,
         sentence=_group_sentence(ctx, group, partners),
@@ -293,7 +293,7 @@ def _misreadings(ctx: Context, perception: tuple[PerceptionGap, ...]) -> list[Fi
                 rule=FindingRule.MISREADING,
                 severity=Severity.DISCUSS,
                 statements=statements,
-                statement_texts=tuple(ctx.banks.statements[q][1].text for q in statements),
+                statement_texts=tuple(ctx.text(q) for q in statements),
                 partners=partner_order(ctx, partners),
                 respondents=tuple(sorted({n for g in gaps for n in g.predictors})),
                 sentence=(

@@ -17,31 +17,28 @@ def perception_gaps(
     """Every (statement, predicting partner, other partner) pair, widest first."""
     misreading = ctx.rules.perception_gap_notable
     gaps = []
-    for (qid, predictor), predictions in tally.predictions.items():
+    for (qid, predictor, other), predictions in tally.predictions.items():
         check = checks.get(qid)
-        if check is None:
+        actual = check.present().get(other) if check is not None else None
+        if check is None or actual is None:
             continue
         predicted = mean(p.score for p in predictions)
         assert predicted is not None
-        who = tuple(sorted({p.name for p in predictions}))
-        for other, actual in check.present().items():
-            if other == predictor:
-                continue
-            gap = abs(predicted - actual)
-            gaps.append(
-                PerceptionGap(
-                    statement=qid,
-                    text=check.item.text,
-                    characteristic=check.item.characteristic,
-                    predictor_partner=predictor,
-                    predicted=round(predicted, 2),
-                    other_partner=other,
-                    actual=actual,
-                    gap=round(gap, 2),
-                    predictors=who,
-                    misreading=gap + _EPS >= misreading,
-                )
+        gap = abs(predicted - actual)
+        gaps.append(
+            PerceptionGap(
+                statement=qid,
+                text=check.item.text,
+                characteristic=check.item.characteristic,
+                predictor_partner=predictor,
+                predicted=round(predicted, 2),
+                other_partner=other,
+                actual=actual,
+                gap=round(gap, 2),
+                predictors=tuple(sorted({p.name for p in predictions})),
+                misreading=gap + _EPS >= misreading,
             )
+        )
     position = {q: i for i, q in enumerate(ctx.statement_ids)}
 
     def key(g: PerceptionGap) -> tuple:

@@ -68,7 +68,7 @@ def check_statements(ctx: Context, tally: Tally) -> dict[str, StatementCheck]:
         present = [m for m in means.values() if m is not None]
         item = ItemResult(
             statement=qid,
-            text=statement.text,
+            text=ctx.text(qid),
             characteristic=characteristic.id,
             level=characteristic.level,
             scores={p: _round(m) for p, m in means.items()},
@@ -133,7 +133,7 @@ def _figures(ctx: Context, qid: str, present: dict[str, float], partners: tuple[
     _, statement = ctx.banks.statements[qid]
     values = ", ".join(f"{ctx.names[p]} {rating(present[p])}" for p in partners)
     flipped = " (worded the other way round: ratings flipped, 5 is still ready)"
-    return f"{quote(statement.text)}: {values}{flipped if statement.reverse else ''}"
+    return f"{quote(ctx.text(qid))}: {values}{flipped if statement.reverse else ''}"
 
 
 def _low(ctx: Context, qid: str, present: dict[str, float]) -> Hit | None:
@@ -169,10 +169,9 @@ def _splits(ctx: Context, qid: str, by_partner: dict[str, list[Rating]]) -> list
             continue
         high = sorted({r.name for r in ratings if r.score == max(x.score for x in ratings)})
         low = sorted({r.name for r in ratings if r.score == min(x.score for x in ratings)})
-        _, statement = ctx.banks.statements[qid]
         top, bottom = max(r.score for r in ratings), min(r.score for r in ratings)
         detail = (
-            f"{quote(statement.text)}: within {ctx.names[partner]}, {names_of(high)} at "
+            f"{quote(ctx.text(qid))}: within {ctx.names[partner]}, {names_of(high)} at "
             f"{rating(top)} against {names_of(low)} at {rating(bottom)}"
         )
         hits.append(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..assessment import NOT_SURE, Answer, Assessment, Respondent
 from ..bank import BankSet, Characteristic, Level, LevelId
+from ..plan import planned_statements
 from .rules import ScoringRules, normalise
 
 __all__ = ["Context", "Rating", "Tally", "build_context", "tally_answers", "mean"]
@@ -44,6 +45,10 @@ class Context:
     def characteristics(self) -> tuple[Characteristic, ...]:
         return self.banks.spine.characteristics
 
+    def text(self, qualified_id: str) -> str:
+        """A statement's text as shown to everyone (`BankSet.text_for`, no answering side)."""
+        return self.banks.text_for(qualified_id, None, self.assessment)
+
     def respondents_of(self, partner: str) -> int:
         return sum(1 for r in self.counted.values() if r.partner == partner)
 
@@ -66,7 +71,8 @@ class Tally:
     ratings: dict[str, dict[str, list[Rating]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
-    predictions: dict[tuple[str, str], list[Rating]] = field(
+    # (statement, predicting partner, partner the guess is about) -> the guesses.
+    predictions: dict[tuple[str, str, str], list[Rating]] = field(
         default_factory=lambda: defaultdict(list)
     )
     importance: dict[str, float] = field(default_factory=dict)
@@ -91,7 +97,7 @@ def build_context(assessment: Assessment, banks: BankSet, rules: ScoringRules) -
     }
     statement_ids = tuple(
         q
-        for q in banks.applicable(assessment.partnership_type)
+        for q in planned_statements(banks, assessment.partnership_type, assessment.plan)
         if q.split(":")[0] in assessment.banks
     )
     return Context(
@@ -138,8 +144,9 @@ def _record(tally: Tally, ctx: Context, answer: Answer, respondent: Respondent) 
         tally.importance[answer.statement] = max(tally.importance.get(answer.statement, 0), factor)
     if answer.comment and answer.comment.strip():
         tally.comments[answer.statement].append((partner, respondent.name, answer.comment.strip()))
-    if answer.prediction is not None:
-        predicted = normalise(answer.prediction, statement.reverse)
-        tally.predictions[(answer.statement, partner)].append(
-            Rating(respondent.id, respondent.name, predicted)
-        )
+    for other in ctx.partner_ids:
+        guess = answer.prediction_about(other) if other != partner else None
+        if guess is not None:
+            tally.predictions[(answer.statement, partner, other)].append(
+                Rating(respondent.id, respondent.name, normalise(guess, statement.reverse))
+            )

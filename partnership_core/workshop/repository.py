@@ -139,6 +139,7 @@ class WorkshopRepository:
                     "name": p.name,
                     "position": i,
                     "expected_headcount": headcounts.get(p.id),
+                    "sector": None if p.sector is None else p.sector.value,
                 }
                 for i, p in enumerate(listed)
             ],
@@ -195,11 +196,11 @@ class WorkshopRepository:
 
     def partners(self, workshop_id: str) -> list[Partner]:
         rows = self.conn.execute(
-            select(partners.c.partner_id, partners.c.name)
+            select(partners.c.partner_id, partners.c.name, partners.c.sector)
             .where(partners.c.workshop_id == workshop_id)
             .order_by(partners.c.position)
         ).all()
-        return [Partner(id=r.partner_id, name=r.name) for r in rows]
+        return [Partner(id=r.partner_id, name=r.name, sector=r.sector) for r in rows]
 
     def change_room(self, workshop_id: str, **values: Any) -> None:
         """Update workshop columns and move the room version on (waiting screens reload)."""
@@ -584,6 +585,7 @@ def _answer_from_row(answer: Row[Any], respondent_id: str) -> Answer:
         rating=int(answer.rating) if answer.rating.isdigit() else answer.rating,
         importance=Importance(answer.importance) if answer.importance else None,
         prediction=answer.prediction,
+        predictions=json.loads(answer.predictions) if answer.predictions else None,
         comment=answer.comment,
     )
 
@@ -594,6 +596,7 @@ def _answer_values(answer: Answer, stamp: datetime) -> dict[str, Any]:
         "rating": str(answer.rating),
         "importance": answer.importance.value if answer.importance else None,
         "prediction": answer.prediction,
+        "predictions": json.dumps(answer.predictions) if answer.predictions else None,
         "comment": answer.comment,
         "updated_at": stamp,
     }

@@ -16,8 +16,9 @@ from typing import TypeVar, Unpack
 from pydantic import ValidationError
 
 from ..assessment import Action, AgreedItem, Answer, Assessment, Partner, WorkshopRecord
-from ..bank import QUESTIONS_DIR, PartnershipType, load_bank_set
+from ..bank import QUESTIONS_DIR, PartnershipType, Sector, load_bank_set
 from ..errors import QuestionBankError, StorageError, WorkshopError
+from ..sectors import partnership_type_for, settle_sectors
 from ..storage import DatabaseService, ServiceOptions
 from ..text import name_key
 from . import rules
@@ -108,6 +109,7 @@ class WorkshopService(DatabaseService):
         *,
         expected_headcounts: Sequence[int] | None = None,
         anonymity: AnonymityOptions | Mapping[str, object] | None = None,
+        sectors: Sequence[Sector | None] = (),
     ) -> WorkshopCreated:
         """Create a workshop with its partners, in one transaction.
 
@@ -118,13 +120,17 @@ class WorkshopService(DatabaseService):
                 `partner_names` (can be set later with `set_expected_headcounts`).
             anonymity: what shared screens and exports show (default: names hidden,
                 comments attributed, groups of at least 3).
+            sectors: each partner's sector, in the order of `partner_names` (None or
+                missing: not said); when all are said they decide the partnership type.
 
         Returns:
             The id, the facilitator token (keep it: it is the only key to the workshop;
             only its hash is stored) and the join code for participants.
         """
         name = rules.valid_name(name, "The workshop name")
-        ptype = rules.parse_partnership_type(partnership_type)
+        names = rules.partner_names(partner_names)
+        given = (list(sectors) + [None] * len(names))[: len(names)]
+        ptype = partnership_type_for(given) or rules.parse_partnership_type(partnership_type)
         banks = rules.check_banks(banks)
         if not self._statements(banks, ptype):
             raise WorkshopError(
@@ -132,8 +138,8 @@ class WorkshopService(DatabaseService):
                 "choose another bank."
             )
         listed = [
-            Partner(id=rules.partner_id(i), name=n)
-            for i, n in enumerate(rules.partner_names(partner_names))
+            Partner(id=rules.partner_id(i), name=n, sector=sector)
+            for i, (n, sector) in enumerate(zip(names, settle_sectors(ptype, given), strict=True))
         ]
         headcounts = _headcounts_by_partner(listed, expected_headcounts)
         settings = {
@@ -679,6 +685,9 @@ class WorkshopService(DatabaseService):
             p, w = self._answering(repo, participant_token)
             self._check_statement(w, answer.statement, then="; reload the page.")
             rules.check_version(version, repo.answer_version(p.id, answer.statement), "answer")
+            others = {q.id for q in repo.partners(w.id)} - {p.partner_id}
+            if not set(answer.predictions or {}) <= others:
+                raise WorkshopError("A guess can only be about another partner of the workshop.")
             stored = _as_asked(answer.model_copy(update={"respondent": p.respondent_id}), w)
             if not repo.save_answer(p.id, stored, version):
                 raise rules.stale_copy("answer")  # another save of this copy came first
@@ -897,7 +906,9 @@ class WorkshopService(DatabaseService):
 
 def _as_asked(answer: Answer, w: StoredWorkshop) -> Answer:
     """The answer without its prediction when the workshop does not ask for predictions."""
-    return answer if w.ask_predictions else answer.model_copy(update={"prediction": None})
+    if w.ask_predictions:
+        return answer
+    return answer.model_copy(update={"prediction": None, "predictions": None})
 
 
 def _progress(

@@ -15,9 +15,16 @@ import streamlit as st
 
 from partnership_core import links
 from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, parse_assessment
-from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, SPINE_BANK_ID, PartnershipType
+from partnership_core.bank import (
+    PARTNERSHIP_TYPE_LABELS,
+    SPINE_BANK_ID,
+    PartnershipType,
+    QuestionBank,
+)
 from partnership_core.errors import PartnershipFitError, WorkshopError
+from partnership_core.plan import SessionPlan, planned_statements, session_minutes
 from partnership_core.results import AssessmentResult
+from partnership_core.sectors import partnership_type_for
 from partnership_core.text import name_key, normalise_name, plural
 from partnership_core.workshop import (
     Dashboard,
@@ -35,6 +42,7 @@ from ..privacy import render_expiry_warning
 from ..state import facilitator_state, forget_workshop_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from ..widgets.sector import sector_input
 from .discussion import render_discussion
 from .facilitator_room import (
     auto_reveal_caption,
@@ -186,6 +194,7 @@ def _create_form(svc: WorkshopService) -> None:
         cols = st.columns(2)
         for i in range(int(count)):
             cols[i % 2].text_input(f"Partner {i + 1}", max_chars=200, key=f"pf_ws_new_partner_{i}")
+        _sector_fields(int(count))
         st.toggle(
             "Also ask everyone to guess how the other side will answer",
             value=True,
@@ -198,10 +207,40 @@ def _create_form(svc: WorkshopService) -> None:
             key="pf_ws_new_auto",
         )
         render_create_options(int(count))
+        _session_estimate(banks, int(count))
         clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
     if clicked:
         _create(svc, int(count))
     _open_existing()
+
+
+def _sector_fields(count: int) -> None:
+    """Each partner's sector; once all are said, the partnership type follows from them."""
+    cols = st.columns(2)
+    for i in range(count):
+        with cols[i % 2]:
+            sector_input(f"Sector of partner {i + 1}", None, f"pf_ws_new_sector_{i}")
+    derived = partnership_type_for(
+        [st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)]
+    )
+    if derived is not None:
+        st.caption(
+            f"Type of partnership, from the sectors: {PARTNERSHIP_TYPE_LABELS[derived]} "
+            "(used whatever type is chosen above)."
+        )
+
+
+def _session_estimate(banks: dict[str, QuestionBank], count: int) -> None:
+    """How many statements each person answers, and about how long it takes."""
+    chosen = [b for b in st.session_state.get("pf_ws_new_banks") or [] if b in banks]
+    if not chosen:
+        return
+    sectors = [st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)]
+    ptype = partnership_type_for(sectors) or PartnershipType(st.session_state["pf_ws_new_type"])
+    plan = SessionPlan(ask_guesses=bool(st.session_state.get("pf_ws_new_predict", True)))
+    n = len(planned_statements(bank_set(tuple(chosen)), ptype, plan))
+    minutes = session_minutes(n, plan, count - 1)
+    st.caption(f"Each person answers {plural(n, 'statement')}, about {plural(minutes, 'minute')}.")
 
 
 def _open_existing() -> None:
@@ -256,6 +295,7 @@ def _create(svc: WorkshopService, count: int) -> None:
             ask_predictions=bool(st.session_state.get("pf_ws_new_predict")),
             auto_reveal=bool(st.session_state.get("pf_ws_new_auto")),
             **create_options(count),
+            sectors=[st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)],
         )
     except PartnershipFitError as exc:
         show_error(exc)

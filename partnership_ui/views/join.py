@@ -285,8 +285,9 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
     if not locked and not view.own_answers and not state.answers:
         _switch_partner(svc, token, view)
     others = [p.name for p in info.partners if p.id != view.respondent.partner]
+    banks = bank_set(tuple(info.banks))
     outcome = render_questionnaire(
-        banks=bank_set(tuple(info.banks)),
+        banks=banks,
         statement_ids=list(info.statements),
         answers=state.answers,
         respondent_id=view.respondent.id,
@@ -297,6 +298,8 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
         on_finish=lambda: _on_finish(svc, token),
         finish_label="Finish and hand in",
         other_partner_label=" / ".join(others) or "the other partner",
+        statement_text=lambda qid: banks.text_for(qid, view.respondent.partner, info),
+        other_partners=[(p.id, p.name) for p in info.partners if p.id != view.respondent.partner],
     )
     _remember_step(outcome.step)
     if not locked and view.own_answers:

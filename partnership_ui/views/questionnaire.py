@@ -9,6 +9,7 @@ import streamlit as st
 from partnership_core.assessment import Assessment, Respondent, RespondentKind, dump_assessment
 from partnership_core.bank import BankSet
 from partnership_core.errors import PartnershipFitError
+from partnership_core.plan import planned_statements
 from partnership_core.solo import estimated_partners
 from partnership_core.text import file_stem, join_names, plural, possessive
 
@@ -36,7 +37,7 @@ def render_questionnaire_page() -> None:
     except PartnershipFitError as exc:
         st.error(literal(exc))
         return
-    statement_ids = banks.applicable(assessment.partnership_type)
+    statement_ids = planned_statements(banks, assessment.partnership_type, assessment.plan)
     active = solo.active_respondent
     if active is not None and any(r.id == active for r in assessment.respondents):
         _answer(solo, banks, statement_ids, solo.respondent(active))
@@ -78,10 +79,13 @@ def _answer(
         respondent_id=respondent.id,
         key_prefix=f"{SOLO_NAV_PREFIX}{respondent.id}_",
         ask_prediction=solo.ask_prediction and not estimate,
+        ask_importance=assessment.plan is None or assessment.plan.ask_importance,
         on_change=partial(answer_changed, respondent.id),
         on_finish=partial(finish_respondent, respondent.id),
         finish_label="Finish the estimate" if estimate else "Finish my answers",
         other_partner_label=join_names(others) if len(others) < 3 else "the other partners",
+        statement_text=lambda qid: banks.text_for(qid, respondent.partner, assessment),
+        other_partners=[(p.id, p.name) for p in assessment.partners if p.id != respondent.partner],
     )
     st.button(
         "Overview of all partners",

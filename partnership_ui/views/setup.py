@@ -5,15 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS
-from partnership_core.bank import PARTNERSHIP_TYPE_LABELS, PartnershipType, QuestionBank
+from partnership_core.bank import (
+    PARTNERSHIP_TYPE_LABELS,
+    LevelId,
+    PartnershipType,
+    QuestionBank,
+)
 from partnership_core.errors import PartnershipFitError
-from partnership_core.text import NAME_MAX_LENGTH, normalise_name
+from partnership_core.plan import planned_statements, session_minutes
+from partnership_core.sectors import partnership_type_for
+from partnership_core.text import NAME_MAX_LENGTH, normalise_name, plural
 
 from ..autosave import save_draft
 from ..data import available_banks, bank_set
 from ..literal import literal
 from ..session import apply_setup
 from ..state import SetupState, setup_state, solo_state
+from ..widgets.sector import sector_input
 
 __all__ = ["render_setup_page"]
 
@@ -35,6 +43,7 @@ def render_setup_page() -> None:
         st.stop()
     _partnership_fields(setup, banks_available)
     _respondent_fields(setup)
+    _session_fields(setup)
     _statement_count(setup)
     label = "Save and continue" if started else "Start the questionnaire"
     if st.button(label, key="setup_start", type="primary", icon=":material/arrow_forward:"):
@@ -55,17 +64,8 @@ def _partnership_fields(setup: SetupState, banks_available: dict[str, QuestionBa
         "setup_name",
         "e.g. Food bank and grocer: surplus food",
     )
-    types = list(PartnershipType)
-    setup.partnership_type = st.selectbox(
-        "Type of partnership",
-        options=types,
-        index=types.index(PartnershipType(setup.partnership_type)),
-        format_func=lambda t: PARTNERSHIP_TYPE_LABELS[t],
-        key="setup_type",
-        help="Some statements only apply to some types, e.g. power balance for government and "
-        "non-profit partners.",
-    )
     _partner_fields(setup)
+    _partnership_type_field(setup)
     setup.bank_ids = st.multiselect(
         "Question banks",
         options=list(banks_available),
@@ -78,6 +78,27 @@ def _partnership_fields(setup: SetupState, banks_available: dict[str, QuestionBa
     with st.expander("About the question banks"):
         for bank in banks_available.values():
             st.markdown(f"**{bank.title}** — {bank.description}")
+
+
+def _partnership_type_field(setup: SetupState) -> None:
+    """The type follows from the sectors once all are said; until then it is chosen."""
+    derived = partnership_type_for(setup.sectors)
+    if derived is not None:
+        setup.partnership_type = derived
+        st.caption(
+            f"Type of partnership, from the sectors: {PARTNERSHIP_TYPE_LABELS[derived]}.",
+        )
+        return
+    types = list(PartnershipType)
+    setup.partnership_type = st.selectbox(
+        "Type of partnership",
+        options=types,
+        index=types.index(PartnershipType(setup.partnership_type)),
+        format_func=lambda t: PARTNERSHIP_TYPE_LABELS[t],
+        key="setup_type",
+        help="Some statements only apply to some types, e.g. power balance for government and "
+        "non-profit partners. Say every partner's sector and the type follows from them.",
+    )
 
 
 def _name_input(label: str, value: str, key: str, placeholder: str) -> str:
@@ -98,6 +119,7 @@ def _partner_fields(setup: SetupState) -> None:
         )
     )
     names = (setup.partner_names + [""] * MAX_PARTNERS)[:count]
+    sectors = (list(setup.sectors) + [None] * MAX_PARTNERS)[:count]
     for i in range(count):
         if i % 2 == 0:  # a row per pair, so reading and tab order stay 1, 2, 3... on a phone
             cols = st.columns(2)
@@ -105,7 +127,14 @@ def _partner_fields(setup: SetupState) -> None:
             names[i] = _name_input(
                 f"Partner {i + 1}", names[i], f"setup_partner_{i}", "Organisation name"
             )
+            sectors[i] = sector_input(f"Sector of partner {i + 1}", sectors[i], f"setup_sector_{i}")
     setup.partner_names = names
+    setup.sectors = sectors
+    if None in sectors:
+        st.caption(
+            "Say each partner's sector: statements are then worded for the side that answers, "
+            "and the type of partnership follows from the sectors."
+        )
 
 
 def _respondent_fields(setup: SetupState) -> None:
@@ -136,6 +165,29 @@ def _respondent_fields(setup: SetupState) -> None:
     )
 
 
+def _session_fields(setup: SetupState) -> None:
+    """A shorter session: fewer levels or the core set, importance switched off."""
+    with st.expander("Length of the session"):
+        setup.core_only = st.toggle(
+            "Core set only (at least one statement per characteristic)",
+            value=setup.core_only,
+            key="setup_core",
+        )
+        chosen = st.multiselect(
+            "Levels to assess",
+            options=list(LevelId),
+            default=setup.levels,
+            format_func=lambda level: level.value.capitalize(),
+            key="setup_levels",
+        )
+        setup.levels = chosen or list(LevelId)
+        setup.ask_importance = st.checkbox(
+            "Ask how much each statement matters",
+            value=setup.ask_importance,
+            key="setup_importance",
+        )
+
+
 def _statement_count(setup: SetupState) -> None:
     if not setup.bank_ids:
         return
@@ -144,5 +196,7 @@ def _statement_count(setup: SetupState) -> None:
     except PartnershipFitError as exc:
         st.error(literal(exc))
         return
-    n = len(banks.applicable(PartnershipType(setup.partnership_type)))
-    st.caption(f"{n} statements to rate for this type of partnership (about {max(1, n // 4)} min).")
+    plan = setup.plan()
+    n = len(planned_statements(banks, PartnershipType(setup.partnership_type), plan))
+    minutes = session_minutes(n, plan, len(setup.partner_names) - 1)
+    st.caption(f"{plural(n, 'statement')} to answer, about {plural(minutes, 'minute')}.")

@@ -20,7 +20,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -70,11 +70,14 @@ def render_questionnaire(
     respondent_id: str,
     key_prefix: str,
     ask_prediction: bool = False,
+    ask_importance: bool = True,
     on_change: Callable[[Answer | None, str], None] | None = None,
     read_only: bool = False,
     on_finish: Callable[[], None] | None = None,
     finish_label: str = "Finish",
     other_partner_label: str = "the other partner",
+    statement_text: Callable[[str], str] | None = None,
+    other_partners: Sequence[tuple[str, str]] = (),
 ) -> QuestionnaireOutcome:
     """Draw the questionnaire step the respondent is on, with navigation and progress.
 
@@ -85,6 +88,7 @@ def render_questionnaire(
         respondent_id: written into new answers; also part of every widget key.
         key_prefix: makes widget keys unique; also names the navigation state.
         ask_prediction: also ask how the other partner(s) would rate each statement.
+        ask_importance: also ask how much each statement matters.
         on_change: called with (new answer or None, qualified id) as soon as an answer
             changes (rating, importance, prediction or comment).
         read_only: show the answers without letting them change.
@@ -92,6 +96,10 @@ def render_questionnaire(
             after confirming if some statements are unanswered.
         finish_label: text of the button on the last step.
         other_partner_label: how predictions name the other side ("Acme", "your partner").
+        statement_text: a statement's text as this respondent is asked it, from its qualified
+            id (`BankSet.text_for` with the answering partner); the bank's text without it.
+        other_partners: (id, name) of each other partner; with two or more, a guess is
+            asked about each of them (`Answer.predictions`), else one guess.
 
     Returns:
         Counts of answered and total statements and the current step.
@@ -116,6 +124,9 @@ def render_questionnaire(
         on_change,
         read_only,
         other_partner_label,
+        statement_text or (lambda qid: banks.text_for(qid)),
+        tuple(other_partners) if len(other_partners) >= 2 else (),
+        ask_importance,
     )
     for qid in step.statement_ids:
         _render_statement(context, qid)
@@ -135,6 +146,10 @@ class _Statements:
     on_change: Callable[[Answer | None, str], None] | None
     read_only: bool
     other_label: str
+    text_of: Callable[[str], str]
+    # (id, name) of each other partner to guess about one by one; empty: one guess for all.
+    guess_each: tuple[tuple[str, str], ...]
+    ask_importance: bool
 
 
 def _progress_and_jump(
@@ -195,15 +210,18 @@ def _render_statement(context: _Statements, qid: str) -> None:
     bank, statement = context.banks.statements[qid]
     scale = bank.scale
     answer = context.answers.get(qid)
-    keys = {p: widget_key(context.key_prefix, context.respondent_id, qid, p) for p in _PARTS}
+    parts = (*_PARTS, *(_guess_part(pid) for pid, _ in context.guess_each))
+    keys = {p: widget_key(context.key_prefix, context.respondent_id, qid, p) for p in parts}
     _push(keys["rating"], answer.rating if answer else None)
     _push(keys["importance"], answer.importance if answer else None)
     _push(keys["prediction"], answer.prediction if answer else None)
+    for pid, _ in context.guess_each:
+        _push(keys[_guess_part(pid)], answer.prediction_about(pid) if answer else None)
     _push(keys["comment"], (answer.comment or "") if answer else "")
     cb_args = (context, qid, keys)
     with st.container(border=True):
         st.radio(
-            f"**{statement.text}**",
+            f"**{literal(context.text_of(qid))}**",
             options=_RATINGS,
             index=None,
             format_func=lambda r: scale.not_sure if r == NOT_SURE else scale.option(r),
@@ -227,27 +245,31 @@ def _render_details(
 ) -> None:
     """Importance, the guess about the other side and a comment: once a rating is given."""
     locked = context.read_only or no_rating
-    cols = st.columns(2 if context.ask_prediction else 1)
-    cols[0].radio(
-        "How much does this matter to you?",
-        options=list(Importance),
-        index=None,
-        format_func=lambda i: _IMPORTANCE_LABELS[i],
-        horizontal=True,
-        key=keys["importance"],
-        disabled=locked,
-        help="Rate the statement first." if no_rating else None,
-        on_change=_on_answer,
-        args=cb_args,
-    )
-    if context.ask_prediction:
-        cols[1].selectbox(
-            f"Your guess: how would {literal(context.other_label)} rate this?",
+    cols = st.columns(2 if context.ask_prediction and context.ask_importance else 1)
+    if context.ask_importance:
+        cols[0].radio(
+            "How much does this matter to you?",
+            options=list(Importance),
+            index=None,
+            format_func=lambda i: _IMPORTANCE_LABELS[i],
+            horizontal=True,
+            key=keys["importance"],
+            disabled=locked,
+            help="Rate the statement first." if no_rating else None,
+            on_change=_on_answer,
+            args=cb_args,
+        )
+    guesses = [(keys["prediction"], context.other_label)]
+    if context.guess_each:
+        guesses = [(keys[_guess_part(pid)], name) for pid, name in context.guess_each]
+    for key, about in guesses if context.ask_prediction else ():
+        cols[-1].selectbox(
+            f"Your guess: how would {literal(about)} rate this?",
             options=[1, 2, 3, 4, 5],
             index=None,
             placeholder="No guess",
             format_func=scale.option,
-            key=keys["prediction"],
+            key=key,
             disabled=locked,
             on_change=_on_answer,
             args=cb_args,
@@ -277,12 +299,27 @@ def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
             statement=qid,
             rating=rating,
             importance=st.session_state.get(keys["importance"]),
-            prediction=st.session_state.get(keys["prediction"]),
+            prediction=None if context.guess_each else st.session_state.get(keys["prediction"]),
+            predictions=_guesses(context, keys),
             comment=comment,
         )
         context.answers[qid] = new
     if context.on_change is not None:
         context.on_change(new, qid)
+
+
+def _guess_part(partner_id: str) -> str:
+    return f"prediction:{partner_id}"
+
+
+def _guesses(context: _Statements, keys: dict[str, str]) -> dict[str, int] | None:
+    """The guess about each other partner, when they are asked one by one."""
+    given = {
+        pid: guess
+        for pid, _ in context.guess_each
+        if (guess := st.session_state.get(keys[_guess_part(pid)])) is not None
+    }
+    return given or None
 
 
 def _unanswered(

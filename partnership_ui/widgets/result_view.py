@@ -17,6 +17,7 @@ import streamlit as st
 from partnership_core import figures
 from partnership_core.assessment import Assessment
 from partnership_core.bank import BandId
+from partnership_core.frameworks import framework_views, row_sentence
 from partnership_core.palette import partner_glyph
 from partnership_core.results import (
     AgendaItem,
@@ -32,6 +33,7 @@ from partnership_core.scoring import DEFAULT_RULES
 from partnership_core.solo import estimated_partners
 from partnership_core.text import format_score, join_names, plural
 
+from ..data import bank_set
 from ..literal import literal
 
 __all__ = [
@@ -55,6 +57,7 @@ class Section(StrEnum):
     SPLITS = "splits"  # where the people of one partner differ among themselves
     PERCEPTION = "perception"  # how well partners predicted each other, misreadings
     COVERAGE = "coverage"  # warnings and answers per partner
+    FRAMEWORKS = "frameworks"  # each further bank by its own characteristics
     METHOD = "method"  # how the scores work
 
 
@@ -67,6 +70,7 @@ SOLO_SECTIONS = (
     Section.SPLITS,
     Section.PERCEPTION,
     Section.COVERAGE,
+    Section.FRAMEWORKS,
     Section.METHOD,
 )
 WORKSHOP_SECTIONS = (
@@ -78,6 +82,7 @@ WORKSHOP_SECTIONS = (
     Section.SPLITS,
     Section.PERCEPTION,
     Section.COVERAGE,
+    Section.FRAMEWORKS,
 )
 
 _VERDICT_ICONS: dict[Verdict, str] = {
@@ -445,6 +450,19 @@ def _coverage(result: AssessmentResult, _assessment: Assessment, _key_prefix: st
             st.caption(f"Not assessed with the chosen question banks: {names}.")
 
 
+def _frameworks(result: AssessmentResult, assessment: Assessment, _key_prefix: str) -> None:
+    """Each further framework as itself: its own characteristics, scored per partner."""
+    views = framework_views(assessment, bank_set(tuple(assessment.banks)), result)
+    if not views:
+        return
+    st.subheader("Each framework as itself")
+    names = dict(result.partner_names)
+    for view in views:
+        with st.expander(literal(view.title)):
+            for row in view.rows:
+                st.markdown(f"- {literal(row_sentence(row, names))}")
+
+
 def _method(_result: AssessmentResult, _assessment: Assessment, _key_prefix: str) -> None:
     with st.expander("How these scores work", icon=":material/calculate:"):
         st.markdown(
@@ -477,5 +495,6 @@ _DRAW = {
     Section.SPLITS: _splits,
     Section.PERCEPTION: _perception,
     Section.COVERAGE: _coverage,
+    Section.FRAMEWORKS: _frameworks,
     Section.METHOD: _method,
 }

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from partnership_core.assessment import NOT_SURE, Assessment, dump_assessment, parse_assessment
-from partnership_core.bank import BandId, BankSet, LevelId, PartnershipType
+from partnership_core.bank import BandId, BankSet, LevelId, PartnershipType, Sector
 from partnership_core.example import example_assessment, example_workshop_assessment
 from partnership_core.results import AgendaCause, Verdict
 from partnership_core.scoring import score_assessment
@@ -106,3 +106,11 @@ def test_story_shows_a_realistic_mix_of_verdicts(banks: BankSet) -> None:
         AgendaCause.INTERNAL_SPLIT,
         AgendaCause.MISREADING,
     } <= causes
+
+
+def test_each_side_is_asked_the_reputation_question_in_its_own_words(banks: BankSet) -> None:
+    example = example_assessment(7, banks)
+    sectors = {p.id: p.sector for p in example.partners}
+    assert sectors == {"food-bank": Sector.NONPROFIT, "grocer": Sector.BUSINESS}
+    asked = {p: banks.text_for("three-levels:rr-reputation", p, example) for p in sectors}
+    assert "supporters" in asked["food-bank"] and "our firm" in asked["grocer"]

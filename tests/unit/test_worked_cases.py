@@ -145,7 +145,7 @@ def skips_operational(r: str, s: str) -> int | None:
 
 def synergy_mostly_neither(r: str, s: str) -> int:
     synergy = of(SPINE, "synergy")
-    return 3 if s in synergy[:3] else 4
+    return 3 if s in synergy[:-1] else 4
 
 
 def entry_split(r: str, s: str) -> int:
@@ -260,7 +260,7 @@ CASES = [
         "Partner 1 at 2 on “we know how decisions will be made”",
         "Operational differences are procedural: a serious one is cause for pause (issue 9: "
         "was Ready)",
-        lambda: build(except_for("p1", [q("dm-process")], 2)),
+        lambda: build(except_for("p1", [q("dm-joint-decisions")], 2)),
         PAUSE,
         OPERATIONAL,
         OPERATIONAL,
@@ -407,7 +407,7 @@ CASES = [
         "same-gap-at-operational-pauses",
         "Partner 1 at 2 against 5 on agreed communication channels",
         "Operational differences are achievable with work and goodwill: 5 against 2",
-        lambda: build(except_for("p1", [q("cm-channels")], 2)),
+        lambda: build(except_for("p1", [q("cm-set-meetings")], 2)),
         PAUSE,
         OPERATIONAL,
         OPERATIONAL,
@@ -500,7 +500,7 @@ CASES = [
     ),
     Case(
         "workable-synergy",
-        "Everyone at 4, but 3 on three of the four synergy statements",
+        "Everyone at 4, but 3 on all synergy statements but one",
         "Proceed, with work to do: synergy on average between neither and agree",
         lambda: build(synergy_mostly_neither),
         CONDITIONS,

@@ -34,7 +34,7 @@ from partnership_core.assessment import (
     dump_assessment,
     parse_assessment,
 )
-from partnership_core.bank import PartnershipType, load_bank_set
+from partnership_core.bank import PartnershipType, Sector, load_bank_set
 from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
 from partnership_core.results import AssessmentResult
 from partnership_core.scoring import score_assessment
@@ -1183,3 +1183,41 @@ def test_failed_upgrade_leaves_database_as_it_was(
     assert again.store.version() == LATEST_VERSION
     assert [p.name for p in again.dashboard(created.facilitator_token).participants] == ["Ann"]
     again.close()
+
+
+def test_sectors_are_kept_and_decide_the_partnership_type(svc: WorkshopService) -> None:
+    created = _create(
+        svc,
+        partners=("City Council", "Shelter Now", "FreshMart"),
+        partnership_type=PartnershipType.OTHER,
+        sectors=[Sector.GOVERNMENT, Sector.NONPROFIT, Sector.BUSINESS],
+    )
+    workshop = svc.dashboard(created.facilitator_token).workshop
+    assert workshop.partnership_type is PartnershipType.TRISECTOR
+    assert [p.sector for p in workshop.partners] == [
+        Sector.GOVERNMENT,
+        Sector.NONPROFIT,
+        Sector.BUSINESS,
+    ]
+    # One sector said under a two-sector type settles the other; none said stays unsaid.
+    settled = _create(svc, sectors=[Sector.NONPROFIT])
+    partners = svc.dashboard(settled.facilitator_token).workshop.partners
+    assert [p.sector for p in partners] == [Sector.NONPROFIT, Sector.BUSINESS]
+    unsaid = _create(svc, partnership_type=PartnershipType.OTHER)
+    assert [p.sector for p in svc.dashboard(unsaid.facilitator_token).workshop.partners] == [
+        None,
+        None,
+    ]
+
+
+def test_a_guess_per_other_partner_is_stored(svc: WorkshopService) -> None:
+    created = _create(svc, partners=("City Council", "Shelter Now", "FreshMart"))
+    info = svc.lookup_code(created.join_code, client_key="laptop-1")
+    council, shelter, fresh = (p.id for p in info.partners)
+    s = svc.join(created.join_code, council, "Ann", "phone-1")
+    q = info.statements[0]
+    stored = svc.save_answer(s.participant_token, _answer(q, 4, predictions={shelter: 5, fresh: 2}))
+    assert stored.predictions == {shelter: 5, fresh: 2}
+    assert svc.participant(s.participant_token).own_answers[q].predictions == {shelter: 5, fresh: 2}
+    with pytest.raises(WorkshopError, match="another partner"):
+        svc.save_answer(s.participant_token, _answer(q, 4, predictions={council: 5}))
