@@ -76,6 +76,7 @@ PARTNERS = ["Northfield Food Bank", "Harvest Market Grocers"]
 ORGANISATION = "Which organisation do you answer for?"
 NAME = "Your name (as the others will see it)"
 IMPORTANCE = "How much does this matter to you?"
+SWITCH = "Answer for"  # the wrong-organisation switch, offered before the first answer
 JUMP = "Jump to a step"
 FINISH = "Finish and hand in"
 THANKS = "your answers are in"
@@ -173,7 +174,7 @@ def rating_radios(session: ProtocolSession) -> list:  # noqa: ANN401 - radio pro
     return [
         e.radio
         for e in session.shown("radio")
-        if e.radio.label not in (IMPORTANCE, ORGANISATION) and not e.radio.disabled
+        if e.radio.label not in (IMPORTANCE, ORGANISATION, SWITCH) and not e.radio.disabled
     ]
 
 

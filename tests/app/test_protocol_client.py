@@ -13,6 +13,7 @@ import contextlib
 import random
 import time
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -21,6 +22,7 @@ from benchmarks.bench_capacity import Person, Plan, join, rate_one, rating_radio
 from benchmarks.st_protocol import ProtocolSession
 from partnership_core.bank import PartnershipType, load_bank_set, questionnaire_steps
 from partnership_core.workshop import WorkshopService
+from partnership_ui.literal import literal
 
 pytestmark = pytest.mark.slow  # also set by its folder; a real server takes seconds
 
@@ -50,7 +52,7 @@ def test_protocol_client_joins_and_answers_one_statement(tmp_path: Path):
 
         query, label, option = asyncio.run(scenario())
         dash = svc.dashboard(created.facilitator_token)
-        view = svc.participant(query.removeprefix("p="))
+        view = svc.participant(parse_qs(query)["p"][0])
 
     assert who.error is None and who.saved == 1
     assert [(p.name, p.partner_name, p.answered) for p in dash.participants] == [
@@ -61,4 +63,8 @@ def test_protocol_client_joins_and_answers_one_statement(tmp_path: Path):
     first_id = steps[0].statement_ids[0]
     assert stored.statement == first_id
     assert stored.rating == int(option.split(" ", 1)[0])
-    assert label == f"**{load_bank_set(view.workshop.banks).statements[first_id][1].text}**"
+    # The statement as its reader sees it: the other partner named, shown as literal text.
+    banks = load_bank_set(view.workshop.banks)
+    shown = banks.text_for(first_id, view.respondent.partner, view.workshop)
+    assert PARTNERS[0] in shown
+    assert label == f"**{literal(shown)}**"
