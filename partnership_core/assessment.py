@@ -23,7 +23,7 @@ from .bank import SPINE_BANK_ID, PartnershipType, Sector
 from .errors import AssessmentFileError
 from .files import display_name, parse_json, read_user_file
 from .plan import SessionPlan
-from .text import NAME_MAX_LENGTH, check_name, name_key
+from .text import NAME_MAX_LENGTH, check_name, free_text, name_key
 
 __all__ = [
     "ACTION_TITLE_MAX_LENGTH",
@@ -193,7 +193,9 @@ class Answer(_Model):
             "`prediction` stands for any other partner not listed."
         ),
     )
-    comment: str | None = Field(default=None, max_length=COMMENT_MAX_LENGTH)
+    comment: Annotated[str | None, BeforeValidator(free_text)] = Field(
+        default=None, max_length=COMMENT_MAX_LENGTH
+    )
 
     def prediction_about(self, partner: str) -> int | None:
         """The respondent's guess of how `partner` rates the statement, if any."""
@@ -222,7 +224,9 @@ class AgreedItem(_Model):
             "one, or the higher one on a reverse-scored statement (lower readiness either way)."
         ),
     )
-    notes: str = Field(default="", max_length=NOTES_MAX_LENGTH)
+    notes: Annotated[str, BeforeValidator(free_text)] = Field(
+        default="", max_length=NOTES_MAX_LENGTH
+    )
 
 
 def cautious_agreed_rating(

@@ -510,8 +510,11 @@ def from_db(moment: datetime | None) -> datetime | None:
 
 
 def hash_secret(secret: str) -> str:
-    """sha256 hex of a token or client key: the database never holds the raw value."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    """sha256 hex of a token or client key: the database never holds the raw value.
+
+    A link can carry any text, lone surrogates included: those are hashed as they are (and
+    then match nothing) instead of failing to encode."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def database_url_from_environment(data_dir: Path | str | None = None) -> str:

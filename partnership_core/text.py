@@ -25,6 +25,7 @@ __all__ = [
     "PARTNER_PLACEHOLDERS",
     "template_fields",
     "format_score",
+    "free_text",
     "join_names",
     "name_key",
     "normalise_name",
@@ -163,3 +164,15 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 statement', '3 statements' (or the given plural form)."""
     word = singular if count == 1 else (plural_form or f"{singular}s")
     return f"{count} {word}"
+
+
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def free_text(value: object) -> object:
+    """A typed comment or note without the control characters nobody can see and
+    PostgreSQL cannot store (NUL and the rest of C0 but tab and line breaks); line breaks
+    as \\n. Files that carry such characters are refused earlier, by `files.parse_json`."""
+    if not isinstance(value, str):
+        return value
+    return _UNSTORABLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
