@@ -219,7 +219,7 @@ def _sector_fields(count: int) -> None:
     cols = st.columns(2)
     for i in range(count):
         with cols[i % 2]:
-            sector_input(f"Sector of partner {i + 1}", None, f"pf_ws_new_sector_{i}")
+            sector_input(f"Sector, organisation {i + 1}", None, f"pf_ws_new_sector_{i}")
     derived = partnership_type_for(
         [st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)]
     )

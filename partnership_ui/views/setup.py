@@ -127,7 +127,9 @@ def _partner_fields(setup: SetupState) -> None:
             names[i] = _name_input(
                 f"Partner {i + 1}", names[i], f"setup_partner_{i}", "Organisation name"
             )
-            sectors[i] = sector_input(f"Sector of partner {i + 1}", sectors[i], f"setup_sector_{i}")
+            sectors[i] = sector_input(
+                f"Sector, organisation {i + 1}", sectors[i], f"setup_sector_{i}"
+            )
     setup.partner_names = names
     setup.sectors = sectors
     if None in sectors:
