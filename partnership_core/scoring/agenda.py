@@ -127,14 +127,24 @@ def _reason(ctx: Context, c: _Candidate, cause: AgendaCause) -> str:
     figures = ", ".join(f"{ctx.names[p]} {rating(present[p])}" for p in partners if p in present)
     if cause == AgendaCause.PARTNERS_DIFFER:
         return f"The partners are {steps(c.check.item.gap or 0.0)} steps apart ({figures})."
+    mark = _low_mark(ctx, [present[p] for p in partners if p in present])
     if cause == AgendaCause.EVERYONE_LOW:
-        return f"Every partner is at “disagree” or below ({figures})."
+        return f"Every partner is at {mark} ({figures})."
     if cause == AgendaCause.LOW_RATING:
         low = [f"{ctx.names[p]} ({rating(present[p])})" for p in partners]
-        return f"{join_names(low)} {verb(len(low), 'is', 'are')} at “disagree” or below."
+        return f"{join_names(low)} {verb(len(low), 'is', 'are')} at {mark}."
     if cause == AgendaCause.INTERNAL_SPLIT:
         return " ".join(f"{_capital(h.detail.split(': ', 1)[1])}." for h in hits)
     return f"No partner is above “neither” yet ({figures})."
+
+
+def _low_mark(ctx: Context, scores: list[float]) -> str:
+    """How the low partners are described: as the finding says, "strongly disagree" only
+    when every one of them is that low."""
+    serious = ctx.rules.rating_points(ctx.rules.low_serious_rating)
+    if scores and all(score <= serious for score in scores):
+        return "“strongly disagree”"
+    return "“disagree” or below"
 
 
 def _misread_reason(ctx: Context, g: PerceptionGap) -> str:

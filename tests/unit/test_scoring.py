@@ -525,3 +525,18 @@ def test_rules_refuse_inconsistent_thresholds_and_unknown_placeholders():
     with pytest.raises(ValueError, match="prompts.misreading"):
         type(DEFAULT_RULES).model_validate({**data, "prompts": prompts})
     assert DEFAULT_RULES.split_agenda_points == 50
+
+
+def test_an_agenda_reason_names_strongly_disagree_only_when_every_low_partner_is_there():
+    first, second = [q for q in STATEMENTS if not REVERSE[q]][:2]
+
+    def rate(r: str, q: str) -> int:
+        if q == first:
+            return 1  # both partners strongly disagree
+        if q == second:
+            return 2 if r.startswith("p0") else 1  # one at disagree, one below
+        return ready(q)
+
+    reasons = {item.statement: item.reason for item in score_assessment(make(rate), BANKS).agenda}
+    assert "at “strongly disagree”" in reasons[first]
+    assert "“disagree” or below" in reasons[second]
