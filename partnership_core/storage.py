@@ -150,6 +150,8 @@ workshops = Table(
     Column("room_token_hash", String(64), nullable=True, unique=True),
     # The QR code's join link: a long key that joins without the throttle a typed code meets.
     Column("join_key_hash", String(64), nullable=True, unique=True),
+    # The session plan (JSON `SessionPlan`); NULL: every statement, importance asked.
+    Column("session_plan", Text, nullable=True),
 )
 
 # The partner organisations of a workshop, in the order the facilitator listed them.
@@ -465,6 +467,11 @@ def _v6_sectors(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE answers ADD COLUMN predictions TEXT"))
 
 
+def _v7_session_plan(conn: Connection) -> None:
+    # A workshop's short session (issue 10); NULL for workshops that ask everything.
+    conn.execute(text("ALTER TABLE workshops ADD COLUMN session_plan TEXT"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workshops, partners, participants, answers, agreements, actions", _v1_initial),
     Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
@@ -472,6 +479,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "room: anonymity, discussion state, headcounts, versions, throttle", _v4_room),
     Migration(5, "drafts.version: sessions on one draft link merge", _v5_draft_versions),
     Migration(6, "partners.sector, answers.predictions (a guess per partner)", _v6_sectors),
+    Migration(7, "workshops.session_plan: a short session", _v7_session_plan),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..assessment import Action, AgreedItem, Answer, Partner, Respondent
 from ..bank import PartnershipType
+from ..plan import SessionPlan
 
 __all__ = [
     "ActionItem",
@@ -70,7 +71,8 @@ class RoomState(_Frozen):
 class WorkshopInfo(_Frozen):
     """What anyone holding the join code may know about a workshop (no answers).
 
-    `statements` are the applicable qualified statement ids, in bank order;
+    `statements` are the qualified statement ids the session asks (its `plan`; None: every
+    applicable one), in bank order;
     `expected_headcounts`: partner id -> people expected (empty: none set).
     """
 
@@ -87,6 +89,7 @@ class WorkshopInfo(_Frozen):
     revealed_at: datetime | None = None
     anonymity: AnonymityOptions = AnonymityOptions()
     expected_headcounts: dict[str, int] = {}
+    plan: SessionPlan | None = None
 
 
 class WorkshopCreated(_Frozen):
@@ -220,6 +223,7 @@ class StoredWorkshop:
     anonymity: AnonymityOptions
     room: RoomState
     has_links: bool  # room view and join link keys stored (older workshops: not yet)
+    plan: SessionPlan | None = None  # None: every statement, importance asked
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ..assessment import Action, AgreedItem, Answer, Importance, Partner
 from ..bank import PartnershipType
 from ..errors import StorageError
+from ..plan import SessionPlan
 from ..storage import (
     Store,
     actions,
@@ -106,6 +107,7 @@ class WorkshopRepository:
         ask_predictions: bool,
         auto_reveal: bool,
         anonymity: AnonymityOptions,
+        plan: SessionPlan | None = None,
     ) -> None:
         self.conn.execute(
             insert(workshops).values(
@@ -123,6 +125,7 @@ class WorkshopRepository:
                 join_code=join_code,
                 created_at=self.stamp,
                 revealed_at=None,
+                session_plan=None if plan is None else plan.model_dump_json(),
             )
         )
 
@@ -560,7 +563,12 @@ def _workshop_from_row(m: Mapping[str, Any]) -> StoredWorkshop:
             timer_seconds=m["timer_seconds"],
         ),
         has_links=m["room_token_hash"] is not None and m["join_key_hash"] is not None,
+        plan=_plan(m["session_plan"]),
     )
+
+
+def _plan(stored: str | None) -> SessionPlan | None:
+    return None if stored is None else SessionPlan.model_validate_json(stored)
 
 
 def _participant_from_row(row: Row[Any]) -> StoredParticipant:

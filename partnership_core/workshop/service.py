@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from ..assessment import Action, AgreedItem, Answer, Assessment, Partner, WorkshopRecord
 from ..bank import QUESTIONS_DIR, PartnershipType, Sector, load_bank_set
 from ..errors import QuestionBankError, StorageError, WorkshopError
+from ..plan import SessionPlan, planned_statements
 from ..sectors import partnership_type_for, settle_sectors
 from ..storage import DatabaseService, ServiceOptions
 from ..text import name_key
@@ -50,15 +51,20 @@ _JOIN_CODE_ATTEMPTS = 5  # a join code collision (about 1 in 10^13) just draws a
 
 
 class _Statements:
-    """Applicable qualified statement ids of a bank choice, in bank order (cached: banks
-    do not change while the app runs)."""
+    """Qualified statement ids a session of a bank choice asks (every applicable one without
+    a plan), in bank order (cached: banks do not change while the app runs)."""
 
     def __init__(self, questions_dir: Path) -> None:
         self.questions_dir = questions_dir
-        self._cache: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
+        self._cache: dict[tuple[tuple[str, ...], str, str], tuple[str, ...]] = {}
 
-    def __call__(self, banks: Sequence[str], ptype: PartnershipType | str) -> tuple[str, ...]:
-        key = (tuple(banks), str(ptype))
+    def __call__(
+        self,
+        banks: Sequence[str],
+        ptype: PartnershipType | str,
+        plan: SessionPlan | None = None,
+    ) -> tuple[str, ...]:
+        key = (tuple(banks), str(ptype), "" if plan is None else plan.model_dump_json())
         cached = self._cache.get(key)
         if cached is None:
             try:
@@ -67,7 +73,7 @@ class _Statements:
                 raise WorkshopError(
                     f"The workshop's question banks cannot be used: {exc}"
                 ) from None
-            cached = tuple(bank_set.applicable(PartnershipType(ptype)))
+            cached = tuple(planned_statements(bank_set, PartnershipType(ptype), plan))
             self._cache[key] = cached
         return cached
 
@@ -110,6 +116,7 @@ class WorkshopService(DatabaseService):
         expected_headcounts: Sequence[int] | None = None,
         anonymity: AnonymityOptions | Mapping[str, object] | None = None,
         sectors: Sequence[Sector | None] = (),
+        plan: SessionPlan | None = None,
     ) -> WorkshopCreated:
         """Create a workshop with its partners, in one transaction.
 
@@ -122,6 +129,8 @@ class WorkshopService(DatabaseService):
                 comments attributed, groups of at least 3).
             sectors: each partner's sector, in the order of `partner_names` (None or
                 missing: not said); when all are said they decide the partnership type.
+            plan: a short session (levels, core set, importance); its guesses follow
+                `ask_predictions`. None, or a plan that asks everything: the whole session.
 
         Returns:
             The id, the facilitator token (keep it: it is the only key to the workshop;
@@ -132,10 +141,11 @@ class WorkshopService(DatabaseService):
         given = (list(sectors) + [None] * len(names))[: len(names)]
         ptype = partnership_type_for(given) or rules.parse_partnership_type(partnership_type)
         banks = rules.check_banks(banks)
-        if not self._statements(banks, ptype):
+        plan = _stored_plan(plan, bool(ask_predictions))
+        if not self._statements(banks, ptype, plan):
             raise WorkshopError(
-                "The chosen question banks have no statements for this partnership type; "
-                "choose another bank."
+                "The chosen question banks and session plan have no statements for this "
+                "partnership type; choose another bank or more levels."
             )
         listed = [
             Partner(id=rules.partner_id(i), name=n, sector=sector)
@@ -149,6 +159,7 @@ class WorkshopService(DatabaseService):
             "ask_predictions": bool(ask_predictions),
             "auto_reveal": bool(auto_reveal),
             "anonymity": _anonymity(anonymity),
+            "plan": plan,
         }
         return self._insert_workshop(settings, listed, headcounts)
 
@@ -844,15 +855,16 @@ class WorkshopService(DatabaseService):
             state=w.state,
             ask_predictions=w.ask_predictions,
             auto_reveal=w.auto_reveal,
-            statements=list(self._statements(w.banks, w.partnership_type)),
+            statements=list(self._statements(w.banks, w.partnership_type, w.plan)),
             created_at=w.created_at,
             revealed_at=w.revealed_at,
             anonymity=w.anonymity,
             expected_headcounts=repo.expected_headcounts(w.id),
+            plan=w.plan,
         )
 
     def _check_statement(self, w: StoredWorkshop, statement: str, then: str = ".") -> None:
-        if statement not in self._statements(w.banks, w.partnership_type):
+        if statement not in self._statements(w.banks, w.partnership_type, w.plan):
             raise WorkshopError(f"'{statement}' is not a question of this workshop{then}")
 
     @staticmethod
@@ -901,14 +913,29 @@ class WorkshopService(DatabaseService):
                 revealed_at=info.revealed_at,
             ),
             created_at=info.created_at,
+            plan=info.plan,
         )
 
 
 def _as_asked(answer: Answer, w: StoredWorkshop) -> Answer:
-    """The answer without its prediction when the workshop does not ask for predictions."""
-    if w.ask_predictions:
-        return answer
-    return answer.model_copy(update={"prediction": None, "predictions": None})
+    """The answer without what the workshop does not ask: predictions, importance."""
+    dropped: dict[str, object] = {}
+    if not w.ask_predictions:
+        dropped.update(prediction=None, predictions=None)
+    if w.plan is not None and not w.plan.ask_importance:
+        dropped["importance"] = None
+    return answer.model_copy(update=dropped) if dropped else answer
+
+
+def _stored_plan(plan: SessionPlan | None, ask_predictions: bool) -> SessionPlan | None:
+    """The plan to store: its guesses are the workshop's predictions; None when it asks
+    everything, so such a workshop is stored (and exported) as before plans existed."""
+    if plan is None:
+        return None
+    plan = SessionPlan.model_validate(plan)
+    if plan.model_copy(update={"ask_guesses": True}) == SessionPlan():
+        return None
+    return plan.model_copy(update={"ask_guesses": ask_predictions})
 
 
 def _progress(

@@ -18,6 +18,7 @@ from partnership_core.assessment import MAX_PARTNERS, MIN_PARTNERS, Assessment, 
 from partnership_core.bank import (
     PARTNERSHIP_TYPE_LABELS,
     SPINE_BANK_ID,
+    LevelId,
     PartnershipType,
     QuestionBank,
 )
@@ -207,6 +208,7 @@ def _create_form(svc: WorkshopService) -> None:
             key="pf_ws_new_auto",
         )
         render_create_options(int(count))
+        _session_plan_fields()
         _session_estimate(banks, int(count))
         clicked = st.button("Create the workshop", type="primary", key="pf_ws_create")
     if clicked:
@@ -230,6 +232,34 @@ def _sector_fields(count: int) -> None:
         )
 
 
+def _session_plan_fields() -> None:
+    """A shorter session: fewer levels or the core set, importance switched off."""
+    with st.expander("Length of the session"):
+        st.toggle(
+            "Core set only (at least one statement per characteristic)",
+            value=False,
+            key="pf_ws_new_core",
+        )
+        st.multiselect(
+            "Levels to assess",
+            options=list(LevelId),
+            default=list(LevelId),
+            format_func=lambda level: level.value.capitalize(),
+            key="pf_ws_new_levels",
+        )
+        st.checkbox("Ask how much each statement matters", value=True, key="pf_ws_new_importance")
+
+
+def _chosen_plan() -> SessionPlan:
+    """The session plan the create form shows; guesses follow the guessing toggle."""
+    return SessionPlan(
+        levels=tuple(st.session_state.get("pf_ws_new_levels") or LevelId),
+        core_only=bool(st.session_state.get("pf_ws_new_core", False)),
+        ask_importance=bool(st.session_state.get("pf_ws_new_importance", True)),
+        ask_guesses=bool(st.session_state.get("pf_ws_new_predict", True)),
+    )
+
+
 def _session_estimate(banks: dict[str, QuestionBank], count: int) -> None:
     """How many statements each person answers, and about how long it takes."""
     chosen = [b for b in st.session_state.get("pf_ws_new_banks") or [] if b in banks]
@@ -237,7 +267,7 @@ def _session_estimate(banks: dict[str, QuestionBank], count: int) -> None:
         return
     sectors = [st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)]
     ptype = partnership_type_for(sectors) or PartnershipType(st.session_state["pf_ws_new_type"])
-    plan = SessionPlan(ask_guesses=bool(st.session_state.get("pf_ws_new_predict", True)))
+    plan = _chosen_plan()
     n = len(planned_statements(bank_set(tuple(chosen)), ptype, plan))
     minutes = session_minutes(n, plan, count - 1)
     st.caption(f"Each person answers {plural(n, 'statement')}, about {plural(minutes, 'minute')}.")
@@ -296,6 +326,7 @@ def _create(svc: WorkshopService, count: int) -> None:
             auto_reveal=bool(st.session_state.get("pf_ws_new_auto")),
             **create_options(count),
             sectors=[st.session_state.get(f"pf_ws_new_sector_{i}") for i in range(count)],
+            plan=_chosen_plan(),
         )
     except PartnershipFitError as exc:
         show_error(exc)

@@ -293,6 +293,7 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
         respondent_id=view.respondent.id,
         key_prefix=_Q_PREFIX,
         ask_prediction=info.ask_predictions,
+        ask_importance=info.plan is None or info.plan.ask_importance,
         on_change=lambda answer, qid: _on_change(svc, token, answer, qid),
         read_only=locked,
         on_finish=lambda: _on_finish(svc, token),

@@ -1,0 +1,74 @@
+"""The facilitator's create form chooses a short session; the count shown follows the
+choice, and the workshop created asks only those statements, without importance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from partnership_core.bank import LevelId, PartnershipType, load_bank_set
+from partnership_core.plan import SessionPlan, planned_statements
+from partnership_core.workshop import WorkshopService
+
+ROOT = Path(__file__).resolve().parents[2]
+FACILITATOR = str(ROOT / "pages" / "facilitator.py")
+JOIN = str(ROOT / "pages" / "join.py")
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PARTNERSHIP_FIT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PARTNERSHIP_FIT_PUBLIC_URL", raising=False)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _estimate(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("Each person answers"))
+
+
+def test_the_create_form_chooses_a_short_session(data_dir: Path) -> None:
+    at = _ok(AppTest.from_file(FACILITATOR, default_timeout=60).run())
+    full = _estimate(at)
+    at.text_input(key="pf_ws_new_name").set_value("Surplus food programme")
+    at.text_input(key="pf_ws_new_partner_0").set_value("Northfield Food Bank")
+    at.text_input(key="pf_ws_new_partner_1").set_value("Harvest Market")
+    at.toggle(key="pf_ws_new_core").set_value(True)
+    at.multiselect(key="pf_ws_new_levels").set_value([LevelId.ENTRY])
+    at.checkbox(key="pf_ws_new_importance").uncheck()
+    _ok(at.run())
+    banks = load_bank_set(["three-levels"])
+    plan = SessionPlan(levels=(LevelId.ENTRY,), core_only=True, ask_importance=False)
+    asked = planned_statements(banks, PartnershipType.OTHER, plan)
+    short = _estimate(at)
+    assert short != full and short.startswith(f"Each person answers {len(asked)} statement")
+
+    _ok(at.button(key="pf_ws_create").click().run())
+    token = at.query_params.get("t")
+    token = token[0] if isinstance(token, list) else token
+    assert token
+    svc = WorkshopService.from_environment()
+    try:
+        board = svc.dashboard(token)
+        assert board.workshop.statements == asked
+        assert board.workshop.plan == plan
+        partner = board.workshop.partners[0].id
+        session = svc.join(board.join_code, partner, "Ana", "phone")
+    finally:
+        svc.close()
+    joined = AppTest.from_file(JOIN, default_timeout=60)
+    joined.query_params["p"] = session.participant_token
+    _ok(joined.run())
+    assert [r for r in joined.radio if r.key and r.key.endswith("|rating")]
+    assert not [r for r in joined.radio if r.key and r.key.endswith("|importance")]
