@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any, NamedTuple, Unpack
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from .assessment import Answer, Assessment, dump_assessment, parse_assessment
 from .errors import AssessmentFileError
 from .retention import retention_from_environment
-from .storage import DatabaseService, hash_secret, utc_now
+from .storage import DatabaseService, ServiceOptions, hash_secret
 from .storage import drafts as _drafts
 
 __all__ = [
@@ -135,7 +135,7 @@ class DraftStore(DatabaseService):
     """Solo drafts in the workshop database: create, save, load, delete.
 
     Args:
-        database_url, clock, busy_timeout_ms, retry_attempts, retry_base_delay: see
+        database_url: and the other keywords (clock, Store options): see
             `storage.DatabaseService`.
         retention: drafts untouched for longer are removed when a new draft is created
             (and by `retention.RetentionService.purge`); default from
@@ -149,21 +149,12 @@ class DraftStore(DatabaseService):
         self,
         database_url: str,
         *,
-        clock: Callable[[], datetime] = utc_now,
         retention: timedelta | None = None,
-        busy_timeout_ms: int = 5000,
-        retry_attempts: int = 4,
-        retry_base_delay: float = 0.05,
+        **options: Unpack[ServiceOptions],
     ) -> None:
         # The table holds work in progress, not an archive (people download the file).
         self.retention = retention if retention is not None else retention_from_environment()
-        super().__init__(
-            database_url,
-            clock=clock,
-            busy_timeout_ms=busy_timeout_ms,
-            retry_attempts=retry_attempts,
-            retry_base_delay=retry_base_delay,
-        )
+        super().__init__(database_url, **options)
 
     def _not_found(self) -> DraftNotFoundError:
         return DraftNotFoundError(_NOT_FOUND.format(days=self.retention.days))
