@@ -19,17 +19,16 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
-from typing import Any, NamedTuple, Unpack
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from .assessment import Answer, Assessment, dump_assessment, parse_assessment
 from .errors import AssessmentFileError
-from .retention import retention_from_environment
-from .storage import DatabaseService, ServiceOptions, hash_secret
+from .retention import RetainingService
 from .storage import drafts as _drafts
+from .storage import hash_secret
 
 __all__ = [
     "AnswerChange",
@@ -131,30 +130,16 @@ def _assessment_json(assessment: Assessment) -> str:
     return dump_assessment(assessment)
 
 
-class DraftStore(DatabaseService):
+class DraftStore(RetainingService):
     """Solo drafts in the workshop database: create, save, load, delete.
 
-    Args:
-        database_url: and the other keywords (clock, Store options): see
-            `storage.DatabaseService`.
-        retention: drafts untouched for longer are removed when a new draft is created
-            (and by `retention.RetentionService.purge`); default from
-            `PARTNERSHIP_FIT_RETENTION_DAYS`, see `retention.retention_from_environment`.
+    Its arguments are those of `retention.RetainingService`: drafts untouched for longer
+    than `retention` are removed when a new draft is created (and by
+    `retention.RetentionService.purge`).
 
     Raises:
         StorageError: the database cannot be reached or is newer than this app.
     """
-
-    def __init__(
-        self,
-        database_url: str,
-        *,
-        retention: timedelta | None = None,
-        **options: Unpack[ServiceOptions],
-    ) -> None:
-        # The table holds work in progress, not an archive (people download the file).
-        self.retention = retention if retention is not None else retention_from_environment()
-        super().__init__(database_url, **options)
 
     def _not_found(self) -> DraftNotFoundError:
         return DraftNotFoundError(_NOT_FOUND.format(days=self.retention.days))
