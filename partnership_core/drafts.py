@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert, select, update
@@ -27,9 +26,9 @@ from sqlalchemy.engine import Connection
 
 from .assessment import Answer, Assessment, dump_assessment, parse_assessment
 from .errors import AssessmentFileError
-from .retention import retention_from_environment
-from .storage import DatabaseService, hash_secret, utc_now
+from .retention import RetainingService
 from .storage import drafts as _drafts
+from .storage import hash_secret
 
 __all__ = [
     "AnswerChange",
@@ -131,39 +130,16 @@ def _assessment_json(assessment: Assessment) -> str:
     return dump_assessment(assessment)
 
 
-class DraftStore(DatabaseService):
+class DraftStore(RetainingService):
     """Solo drafts in the workshop database: create, save, load, delete.
 
-    Args:
-        database_url, clock, busy_timeout_ms, retry_attempts, retry_base_delay: see
-            `storage.DatabaseService`.
-        retention: drafts untouched for longer are removed when a new draft is created
-            (and by `retention.RetentionService.purge`); default from
-            `PARTNERSHIP_FIT_RETENTION_DAYS`, see `retention.retention_from_environment`.
+    Its arguments are those of `retention.RetainingService`: drafts untouched for longer
+    than `retention` are removed when a new draft is created (and by
+    `retention.RetentionService.purge`).
 
     Raises:
         StorageError: the database cannot be reached or is newer than this app.
     """
-
-    def __init__(
-        self,
-        database_url: str,
-        *,
-        clock: Callable[[], datetime] = utc_now,
-        retention: timedelta | None = None,
-        busy_timeout_ms: int = 5000,
-        retry_attempts: int = 4,
-        retry_base_delay: float = 0.05,
-    ) -> None:
-        # The table holds work in progress, not an archive (people download the file).
-        self.retention = retention if retention is not None else retention_from_environment()
-        super().__init__(
-            database_url,
-            clock=clock,
-            busy_timeout_ms=busy_timeout_ms,
-            retry_attempts=retry_attempts,
-            retry_base_delay=retry_base_delay,
-        )
 
     def _not_found(self) -> DraftNotFoundError:
         return DraftNotFoundError(_NOT_FOUND.format(days=self.retention.days))

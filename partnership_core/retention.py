@@ -38,6 +38,7 @@ __all__ = [
     "Expiry",
     "Purged",
     "RetentionError",
+    "RetainingService",
     "RetentionService",
     "retention_from_environment",
 ]
@@ -99,13 +100,13 @@ def _last_activity(conn: Connection) -> dict[str, datetime]:
     return {w: t for w, t in rows}
 
 
-class RetentionService(DatabaseService):
-    """Removes what has been idle too long; lets a participant erase their own answers.
+class RetainingService(DatabaseService):
+    """A database service whose data is kept for `retention` after its last activity.
 
     Args:
-        retention: how long an idle workshop or draft is kept (default: from the
-            environment, see `retention_from_environment`). The other arguments are those
-            of `storage.DatabaseService`.
+        retention: how long idle data is kept (default: from the environment, see
+            `retention_from_environment`). The other arguments are those of
+            `storage.DatabaseService`.
     """
 
     def __init__(
@@ -115,8 +116,13 @@ class RetentionService(DatabaseService):
         retention: timedelta | None = None,
         **options: Unpack[ServiceOptions],
     ) -> None:
+        # The database holds work in progress, not an archive (people download the file).
         self.retention = retention if retention is not None else retention_from_environment()
         super().__init__(database_url, **options)
+
+
+class RetentionService(RetainingService):
+    """Removes what has been idle too long; lets a participant erase their own answers."""
 
     def purge(self) -> Purged:
         """Remove every workshop and draft idle for longer than the retention period.
