@@ -56,6 +56,10 @@ def test_two_devices_on_one_draft_link_keep_both_answers(merge_app: str, browser
     first.get_by_text("changed in another tab or on another device").wait_for()
     _rate(second, 3, "5 · Strongly agree")
     third = _open(browser, link)
+    # On a busy machine the step's statements may still be arriving after the page is
+    # idle: wait for the fourth rating group before reading what is chosen.
+    third.locator('[data-testid="stRadio"]').filter(has_text="Strongly disagree").nth(3).wait_for()
+    wait_idle(third)
     assert _checked(third)[:4] == [
         "1 · Strongly disagree",
         "2 · Disagree",
