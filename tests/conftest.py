@@ -113,7 +113,18 @@ def browser(browser_required: None):  # noqa: ANN201 - a Playwright Browser
 _TIER_MARKS = {"app": ("slow",), "browser": ("browser", "slow")}
 # Unit modules that write real databases, render real PDFs or fuzz: seconds, not milliseconds.
 _SLOW_UNIT_MODULES = frozenset(
-    {"test_drafts", "test_fuzz", "test_report", "test_workshop_room", "test_workshop_service"}
+    {
+        "test_draft_merge",
+        "test_drafts",
+        "test_fuzz",
+        "test_report",
+        "test_report_limits",
+        "test_report_pdf_speed",
+        "test_retention",
+        "test_workshop_plan",
+        "test_workshop_room",
+        "test_workshop_service",
+    }
 )
 
 
