@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from app_helpers import all_text, fill_setup, goto, start_app, start_solo
 from streamlit.testing.v1 import AppTest
 
@@ -50,16 +48,6 @@ def test_setup_fills_the_sectors_the_type_settles() -> None:
     assert at.selectbox(key="setup_sector_1").value == Sector.NONPROFIT
     data = json.loads(assessment.model_dump_json())
     assert data["partners"][1]["sector"] == "nonprofit"
-
-
-@pytest.fixture()
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PARTNERSHIP_FIT_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PARTNERSHIP_FIT_PUBLIC_URL", raising=False)
-    st.cache_resource.clear()
-    yield tmp_path
-    st.cache_resource.clear()
 
 
 def test_workshop_create_form_asks_sectors(data_dir: Path) -> None:

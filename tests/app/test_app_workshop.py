@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 from app_helpers import shown
 from streamlit.testing.v1 import AppTest
 
@@ -38,17 +37,6 @@ Q_PREFIX = "pf_ws_q_"
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture()
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PARTNERSHIP_FIT_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PARTNERSHIP_FIT_PUBLIC_URL", raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield tmp_path
-    st.cache_resource.clear()
 
 
 @pytest.fixture()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from partnership_core.bank import LevelId, PartnershipType, load_bank_set
@@ -16,17 +14,6 @@ from partnership_core.workshop import WorkshopService
 ROOT = Path(__file__).resolve().parents[2]
 FACILITATOR = str(ROOT / "pages" / "facilitator.py")
 JOIN = str(ROOT / "pages" / "join.py")
-
-
-@pytest.fixture()
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PARTNERSHIP_FIT_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PARTNERSHIP_FIT_PUBLIC_URL", raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield tmp_path
-    st.cache_resource.clear()
 
 
 def _ok(at: AppTest) -> AppTest:

@@ -27,18 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BAD_BANKS = Path(__file__).resolve().parent / "fixtures" / "bad_banks"
 
 
-@pytest.fixture(scope="module")
-def example_text() -> str:
-    return dump_assessment(example_assessment())
-
-
-@pytest.fixture
-def example_file(tmp_path: Path, example_text: str) -> Path:
-    path = tmp_path / "example.json"
-    path.write_text(example_text, encoding="utf-8")
-    return path
-
-
 def _fails_cleanly(capsys: pytest.CaptureFixture[str], argv: list[str], *needles: str) -> str:
     """Run a command that must fail: exit 2, one message on stderr naming `needles`."""
     assert main(argv) == 2

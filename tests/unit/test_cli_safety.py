@@ -13,23 +13,9 @@ from pathlib import Path
 import pytest
 
 from partnership_core import cli
-from partnership_core.assessment import dump_assessment
 from partnership_core.cli import main
-from partnership_core.example import example_assessment
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def example_text() -> str:
-    return dump_assessment(example_assessment())
-
-
-@pytest.fixture
-def example_file(tmp_path: Path, example_text: str) -> Path:
-    path = tmp_path / "example.json"
-    path.write_text(example_text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

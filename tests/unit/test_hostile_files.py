@@ -27,18 +27,12 @@ from partnership_core.assessment import (
 )
 from partnership_core.bank import MAX_BANK_BYTES, load_bank, load_bank_set, load_banks, parse_bank
 from partnership_core.errors import AssessmentFileError, PartnershipFitError, QuestionBankError
-from partnership_core.example import example_assessment
 from partnership_core.files import MAX_NESTING, MAX_NUMBER_LENGTH, MAX_YAML_NODES, display_name
 
 VALID_BANK = Path(__file__).parent / "fixtures" / "bad_banks" / "valid_reference.yaml"
 # A refusal takes milliseconds; anything near this (on two busy cores) means the reader did
 # the work it should have refused.
 QUICK_SECONDS = 2.0
-
-
-@pytest.fixture(scope="module")
-def example_text() -> str:
-    return dump_assessment(example_assessment())
 
 
 @pytest.fixture
