@@ -5,9 +5,10 @@ the URL (`?p=`), with the questionnaire step they are on (`&step=`), so a reload
 or another device resumes where they were; the answers live in the database, written the
 moment they change, each against the version this page showed.
 
-A fragment asks every `WAIT_POLL` for the room's version (one small read) and redraws the
-page only when it changed: a lock, an unlock, the reveal, the item under discussion, an
-agreement or an action reach the phone within a few seconds.
+A fragment asks every `WAIT_POLL` for the room's version (one small read, shared by the
+screens of a workshop) and redraws the page only when it changed: a lock, an unlock, the
+reveal, the item under discussion, an agreement or an action reach the phone within a few
+seconds; a participant who has handed in asks every `HANDED_IN_POLL`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from partnership_core.workshop import (
 )
 
 from ..context import base_url, client_key
-from ..data import bank_set, workshop_service
+from ..data import bank_set, room_state, workshop_service
 from ..literal import literal
 from ..privacy import render_erase_own_answers
 from ..state import JoinState, join_state, set_questionnaire_step
@@ -43,10 +44,13 @@ from .workshop_common import (
     show_invalid_link,
 )
 
-__all__ = ["render_join_page", "WAIT_POLL"]
+__all__ = ["render_join_page", "WAIT_POLL", "HANDED_IN_POLL"]
 
 _Q_PREFIX = "pf_ws_q_"
 WAIT_POLL = ROOM_POLL
+# Handed in, a participant waits for the reveal and nothing else: half as many polls keeps
+# 200 waiting screens within a tenth of a core (benchmarks/bench_capacity.py).
+HANDED_IN_POLL = "4s"
 
 
 def render_join_page() -> None:
@@ -226,7 +230,9 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
     else:
         _answering(svc, state, token, view)
     if view.room is not None:
-        _poll(token, view.room.version)
+        waiting = view.finished and view.state != WorkshopState.REVEALED
+        poll = _poll_handed_in if waiting else _poll
+        poll(token, view.workshop.workshop_id, view.room.version)
 
 
 def _resume_step() -> None:
@@ -411,13 +417,24 @@ def _reopen(svc: WorkshopService, token: str) -> None:
 
 
 @st.fragment(run_every=WAIT_POLL)
-def _poll(token: str, shown_version: int) -> None:
+def _poll(token: str, workshop_id: str, shown_version: int) -> None:
     """Redraw the whole page when the room changed (lock, reveal, discussion)."""
+    _redraw_if_room_changed(token, workshop_id, shown_version)
+
+
+@st.fragment(run_every=HANDED_IN_POLL)
+def _poll_handed_in(token: str, workshop_id: str, shown_version: int) -> None:
+    """`_poll` for a participant who has handed in and waits for the reveal."""
+    _redraw_if_room_changed(token, workshop_id, shown_version)
+
+
+def _redraw_if_room_changed(token: str, workshop_id: str, shown_version: int) -> None:
     try:
-        room = workshop_service().room_state(token)
+        room = room_state(workshop_id, token)
     except PartnershipFitError:
         return  # keep the page as it is; the next poll tries again
-    if room.version != shown_version:
+    # Versions only grow; the room shared with the other screens may be older than this page.
+    if room.version > shown_version:
         st.rerun(scope="app")
 
 
