@@ -66,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 from benchmarks.app_server import AppServer, free_port  # noqa: E402
-from benchmarks.serve_app import FREEZE_ENV  # noqa: E402
+from benchmarks.serve_app import FREEZE_ENV, THRESHOLDS_ENV  # noqa: E402
 from benchmarks.st_protocol import ProtocolSession, ScriptError  # noqa: E402
 from partnership_core.bank import PartnershipType  # noqa: E402
 from partnership_core.workshop import WorkshopService  # noqa: E402
@@ -90,6 +90,10 @@ VARIANTS = {
     "stock": {FREEZE_ENV: "0"},
     "freeze": {FREEZE_ENV: "1"},
     "freeze-no-post-gc": {FREEZE_ENV: "1", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"},
+    # The collector's default thresholds, against what gc_tuning sets.
+    "default-thresholds": {THRESHOLDS_ENV: "700,10,10"},
+    "thresholds-10k": {THRESHOLDS_ENV: "10000,10,10"},
+    "thresholds-50k": {THRESHOLDS_ENV: "50000,20,10"},
 }
 
 

@@ -33,13 +33,21 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["GC_STATS_ENV", "MAX_FREEZES", "freeze_after_warm_up", "record_gc_times_if_asked"]
+__all__ = [
+    "GC_STATS_ENV",
+    "MAX_FREEZES",
+    "THRESHOLDS",
+    "freeze_after_warm_up",
+    "record_gc_times_if_asked",
+]
 
 GC_STATS_ENV = "PARTNERSHIP_FIT_GC_STATS"
 # A page imported for the first time later on (plotly for the results, fpdf2 for the
 # report) brings many long-lived objects: freeze again then. Each freeze also pins whatever
 # sessions are alive at that moment, so the number of freezes is bounded.
 MAX_FREEZES = 6
+# The collector's thresholds from the first freeze on: None keeps Python's (700, 10, 10).
+THRESHOLDS: tuple[int, ...] | None = None
 
 _lock = threading.Lock()
 _frozen_at_modules = 0
@@ -68,6 +76,8 @@ def freeze_after_warm_up() -> bool:
         # Collect first, so that garbage is freed rather than frozen for good.
         gc.collect()
         gc.freeze()
+        if _freezes == 0 and THRESHOLDS is not None:
+            gc.set_threshold(*THRESHOLDS)
         _frozen_at_modules = len(sys.modules)
         _freezes += 1
         # Counted here, once: gc.get_freeze_count() walks the whole permanent generation.
