@@ -90,10 +90,8 @@ VARIANTS = {
     "stock": {FREEZE_ENV: "0"},
     "freeze": {FREEZE_ENV: "1"},
     "freeze-no-post-gc": {FREEZE_ENV: "1", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"},
-    # The collector's default thresholds, against what gc_tuning sets.
+    # Python's own collector thresholds, against what gc_tuning.THRESHOLDS sets.
     "default-thresholds": {THRESHOLDS_ENV: "700,10,10"},
-    "thresholds-10k": {THRESHOLDS_ENV: "10000,10,10"},
-    "thresholds-50k": {THRESHOLDS_ENV: "50000,20,10"},
 }
 
 
