@@ -11,14 +11,14 @@ from partnership_core.bank import BankSet
 from partnership_core.errors import PartnershipFitError
 from partnership_core.plan import planned_statements
 from partnership_core.solo import estimated_partners
-from partnership_core.text import file_stem, join_names, plural, possessive
+from partnership_core.text import file_stem, join_names, plural
 
-from .. import notify
 from ..autosave import SOLO_NAV_PREFIX, answer_changed, render_draft_status
 from ..data import bank_set
 from ..literal import literal
-from ..session import answer_count, finish_respondent, import_partner_file, start_estimate
+from ..session import answer_count, finish_respondent, start_estimate
 from ..state import SoloState, solo_state
+from ..widgets.partner_import import render_partner_import
 from ..widgets.questionnaire import render_questionnaire
 
 __all__ = ["render_questionnaire_page"]
@@ -154,23 +154,7 @@ def _respondent_rows(assessment: Assessment, partner_id: str, statement_ids: lis
 
 
 def _import_or_estimate(partner_id: str, name: str, guessed: bool) -> None:
-    upload = st.file_uploader(
-        f"Import {literal(possessive(name))} exported assessment (.json)",
-        type=["json"],
-        key=f"q_import_{partner_id}",
-        help=f"Ask {literal(name)} to set up the same partnership, answer for their "
-        "organisation and download the assessment.",
-    )
-    if upload is not None:
-        try:
-            added = import_partner_file(upload.getvalue(), upload.name)
-        except PartnershipFitError as exc:
-            st.error(literal(exc), icon=":material/error:")
-            st.caption("Nothing was changed; your answers are kept.")
-        else:
-            notify(f"Imported the answers of {literal(join_names(added))}.")
-            del st.session_state[f"q_import_{partner_id}"]
-            st.rerun()
+    render_partner_import(partner_id, name)
     if not guessed:
         st.button(
             f"Or answer as you expect {literal(name)} would (estimate)",
