@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+import streamlit as st
+
 from partnership_core.assessment import Answer, Assessment, RespondentKind, parse_assessment
 from partnership_core.bank import PartnershipType
+from partnership_core.drafts import DraftNotFoundError
+from partnership_core.errors import PartnershipFitError
+from partnership_core.links import DRAFT_PARAM
 from partnership_core.matching import PartnerMatch, needs_confirmation, propose_matches
 from partnership_core.plan import planned_statements
 from partnership_core.solo import (
@@ -23,10 +28,19 @@ from partnership_core.solo import (
 )
 from partnership_core.text import plural
 
-from . import notify
+from . import draft_cookie, notify
 from .autosave import SOLO_NAV_PREFIX, forget_draft, save_draft
-from .data import bank_set
-from .state import SetupState, replace_setup, reset_solo, set_questionnaire_step, solo_state
+from .data import bank_set, draft_store
+from .draft_cookie import keep_in_browser
+from .state import (
+    SetupState,
+    draft_state,
+    replace_setup,
+    reset_solo,
+    set_questionnaire_step,
+    solo_state,
+    ui_state,
+)
 
 __all__ = [
     "work_in_progress",
@@ -40,6 +54,8 @@ __all__ = [
     "import_partner_file",
     "answer_count",
     "start_over",
+    "remembered_draft",
+    "continue_draft",
 ]
 
 
@@ -233,11 +249,36 @@ def answer_count(respondent_id: str, statement_ids: list[str]) -> int:
 
 
 def start_over() -> str | None:
-    """Forget the solo assessment: delete its draft, empty answers, set-up and steps.
+    """Forget the solo assessment: delete its draft (and the browser's note of it), empty
+    answers, set-up and steps.
 
     Returns:
         A problem to show when the saved copy could not be deleted, else None.
     """
     problem = forget_draft()
     reset_solo()
+    keep_in_browser(None)
     return problem
+
+
+def remembered_draft() -> tuple[str, str, int] | None:
+    """The draft this browser last worked on: (token, assessment name, answers given), or
+    None when there is none or it is gone (then the browser forgets it)."""
+    ui = ui_state()
+    token = draft_cookie.remembered_token() if not ui.cookie_chosen else ui.cookie_token
+    if token is None:
+        return None
+    try:
+        assessment, _ = draft_store().load(token)
+    except DraftNotFoundError:
+        keep_in_browser(None)
+        return None
+    except PartnershipFitError:
+        return None  # the database is down or the draft damaged: the link says more
+    return token, assessment.name, len(assessment.answers)
+
+
+def continue_draft(token: str) -> None:
+    """Open the remembered draft as its `?draft=` link would (on the next run's bootstrap)."""
+    st.query_params[DRAFT_PARAM] = token
+    draft_state().link_checked = False

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from partnership_core.errors import PartnershipFitError
+from partnership_core.example import example_assessment
 from partnership_core.scoring import score_assessment
 
 from ..data import bank_set
 from ..literal import literal
-from ..state import solo_state
+from ..state import solo_state, ui_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import SOLO_SECTIONS, render_result_view
 
@@ -22,6 +23,9 @@ _DOWNLOAD_KEYS = DownloadKeys(
 
 def render_results_page() -> None:
     solo = solo_state()
+    if ui_state().example_open:
+        _worked_example()
+        return
     if not solo.started:
         st.title("Results")
         st.info(
@@ -48,3 +52,32 @@ def render_results_page() -> None:
         json_help="Keep this file: open it again from Home, or send it to your partner.",
     )
     st.page_link("pages/questionnaire.py", label="Back to the answers", icon=":material/edit:")
+
+
+def _close_example() -> None:
+    ui_state().example_open = False
+
+
+def _worked_example() -> None:
+    """The worked example beside the person's own assessment, which it leaves untouched."""
+    try:
+        example = example_assessment()
+        banks = bank_set(tuple(example.banks))
+        result = score_assessment(example, banks)
+    except PartnershipFitError as exc:
+        st.error(f"The example could not be loaded: {literal(exc)}", icon=":material/error:")
+        return
+    st.title(literal(example.name))
+    st.info(
+        "This is the worked example. Your own assessment is kept as it is: go back to it "
+        "whenever you like.",
+        icon=":material/science:",
+    )
+    st.button(
+        "Back to my assessment",
+        key="res_close_example",
+        type="primary",
+        icon=":material/arrow_back:",
+        on_click=_close_example,
+    )
+    render_result_view(result, example, sections=SOLO_SECTIONS, key_prefix="ex_")
