@@ -2,9 +2,9 @@
 
 The token of the `?draft=` link is kept in a first-party cookie of this app, so that Home
 can offer "Continue your assessment" without the long link. The server reads it from the
-request that opened the session (`st.context.cookies`); the browser writes it from a tiny
-script in a zero-height component frame (same origin), which is how the maintained cookie
-components for Streamlit do it. The long link still works on another device.
+request that opened the session (`st.context.cookies`); the browser writes it from a
+one-line script (`st.html` with JavaScript allowed), as the maintained cookie components
+for Streamlit do from their frame. The long link still works on another device.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import re
 from datetime import timedelta
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from partnership_core.errors import PartnershipFitError
 
@@ -64,8 +63,10 @@ def sync_browser_cookie() -> None:
     else:
         seconds = int(_keep_for().total_seconds())
         cookie = f"{COOKIE_NAME}={ui.cookie_token}; path=/; max-age={seconds}; SameSite=Lax"
-    script = f"<script>window.parent.document.cookie = {json.dumps(cookie)};</script>"
-    components.html(script, height=0)
+    # The script is ours alone: the token was checked to be URL-safe base64 above.
+    st.html(
+        f"<script>document.cookie = {json.dumps(cookie)};</script>", unsafe_allow_javascript=True
+    )
 
 
 def _keep_for() -> timedelta:

@@ -17,6 +17,7 @@ from ..state import solo_state
 __all__ = ["render_partner_import"]
 
 _KEEP, _REPLACE = "keep", "replace"
+_SKIP = ""  # no partner id is empty
 
 
 def render_partner_import(partner_id: str, name: str) -> None:
@@ -69,7 +70,7 @@ def _confirmation(key: str, preview: ImportPreview) -> tuple[dict[str, str], boo
     assessment = solo_state().build()
     own = solo_state().own_partner
     names = {p.id: p.name for p in assessment.partners if p.id != own}
-    options: list[str | None] = [None, *names]
+    options = [_SKIP, *names]
     st.info(
         "Check who is who before importing: nothing is imported until you confirm.",
         icon=":material/fact_check:",
@@ -79,13 +80,11 @@ def _confirmation(key: str, preview: ImportPreview) -> tuple[dict[str, str], boo
         chosen = st.selectbox(
             f"In the file, '{literal(match.file_name)}' ({plural(match.answers, 'answer')}) is",
             options=options,
-            index=options.index(match.proposed),
-            format_func=lambda pid: (
-                "not a partner of this assessment (skip)" if pid is None else names[pid]
-            ),
+            index=options.index(match.proposed or _SKIP),
+            format_func=lambda pid: names.get(pid, "not a partner of this assessment (skip)"),
             key=f"{key}_map_{match.file_partner}",
         )
-        if chosen is not None:
+        if chosen != _SKIP:
             mapping[match.file_partner] = chosen
     at_stake = estimates_at_stake(assessment, mapping.values())
     if not at_stake:
