@@ -40,21 +40,22 @@ def render_home_page() -> None:
         "For partnership leads, boards and facilitators of non-profits, businesses and public "
         "bodies."
     )
-    _continue_box()
-    _solo_box()
+    remembered = _continue_box()
+    _solo_box(remembered)
     _workshop_box()
     _open_file_box()
     _example_box()
     render_privacy_note()
 
 
-def _continue_box() -> None:
-    """The draft this browser worked on last, found without its link (see `draft_cookie`)."""
+def _continue_box() -> bool:
+    """The draft this browser worked on last, found without its link (see `draft_cookie`);
+    True when it is offered."""
     if solo_state().started:
-        return
+        return False
     found = remembered_draft()
     if found is None:
-        return
+        return False
     token, name, answers = found
     with st.container(border=True):
         st.markdown("##### :material/history: Continue your assessment")
@@ -69,30 +70,38 @@ def _continue_box() -> None:
             on_click=continue_draft,
             args=(token,),
         )
+    return True
 
 
 def _go(page: str) -> None:
     st.switch_page(f"pages/{page}.py")
 
 
-def _solo_box() -> None:
+def _solo_box(remembered: bool) -> None:
+    """Set up (or change the set-up of) the solo assessment; `remembered`: Home offers to
+    continue a draft, which is then the main action."""
     with st.container(border=True):
         st.markdown("##### :material/person: Assess on my own")
         st.markdown(
             "Answer for your organisation, then import your partner's answers or estimate them."
         )
         started = solo_state().started
-        if work_in_progress() and st.button(
+        in_progress = work_in_progress()
+        if in_progress and st.button(
             "Continue the assessment in progress",
             key="home_resume",
             type="primary",
             icon=":material/arrow_forward:",
         ):
             _go("questionnaire")
+        if started:
+            label = "Change the set-up"
+        else:
+            label = "Set up a new assessment" if remembered else "Set up an assessment"
         if st.button(
-            "Change the set-up" if started else "Set up an assessment",
+            label,
             key="home_setup",
-            type="secondary" if work_in_progress() else "primary",
+            type="secondary" if in_progress or remembered else "primary",
             icon=":material/tune:",
         ):
             _go("setup")
