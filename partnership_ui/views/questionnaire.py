@@ -10,7 +10,7 @@ from partnership_core.assessment import Assessment, Respondent, RespondentKind, 
 from partnership_core.bank import BankSet
 from partnership_core.errors import PartnershipFitError
 from partnership_core.plan import planned_statements
-from partnership_core.solo import estimated_partners
+from partnership_core.solo import estimated_partners, is_own_role
 from partnership_core.text import file_stem, join_names, plural
 
 from ..autosave import SOLO_NAV_PREFIX, answer_changed, render_draft_status
@@ -142,7 +142,10 @@ def _respondent_rows(assessment: Assessment, partner_id: str, statement_ids: lis
         estimate = r.kind is RespondentKind.ESTIMATE
         kind = "estimate" if estimate else "answers"
         st.markdown(f"{literal(r.name)}: {n} of {plural(len(statement_ids), 'statement')} ({kind})")
-        if r.kind is not RespondentKind.IMPORTED:
+        if is_own_role(r) and r.id != solo_state().own_respondent:
+            # The person's answers for another organisation: open them by changing roles.
+            st.caption("To change these answers, choose this organisation in set-up again.")
+        elif r.kind is not RespondentKind.IMPORTED:
             st.button(
                 "Edit the estimate" if estimate else "Edit my answers",
                 key=f"q_edit_{r.id}",

@@ -60,6 +60,10 @@ def test_changing_who_you_answer_for_moves_no_answer() -> None:
     assert progress_text(at).startswith("0 of")  # Harvest's questionnaire shows no answer
     assert all(at.radio(key=k).value is None for k in rating_keys(at))
     assert _answers_by_partner(at) == {"p1": n}
+    # The overview opens only the current role's answers; the other role is set-up's.
+    _overview(at)
+    assert [b.key for b in at.button if b.key.startswith("q_edit_")] == ["q_edit_me-p2"]
+    assert "choose this organisation in set-up again" in all_text(at)
 
     # Back to the food bank: its answers are there again, still its own.
     goto(at, "setup")
