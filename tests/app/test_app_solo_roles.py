@@ -17,8 +17,8 @@ from app_helpers import (
     start_app,
     start_solo,
 )
+from test_app_solo_flow import _partner_export
 
-from partnership_core.assessment import Answer, Assessment, Partner, Respondent, dump_assessment
 from partnership_core.bank import PartnershipType, load_bank_set
 from partnership_core.example import example_assessment
 from partnership_ui import draft_cookie
@@ -77,17 +77,6 @@ def test_changing_who_you_answer_for_moves_no_answer() -> None:
     assert _answers_by_partner(at) == {"p1": n}
 
 
-def _their_file(partner_names: tuple[str, str], rating: int = 2) -> bytes:
-    ids = BANKS.applicable(PartnershipType.OTHER)
-    assessment = Assessment(
-        name="Their copy",
-        partners=[Partner(id="x", name=partner_names[0]), Partner(id="y", name=partner_names[1])],
-        respondents=[Respondent(id="dan", name="Daniel", partner="y")],
-        answers=[Answer(respondent="dan", statement=q, rating=rating) for q in ids],
-    )
-    return dump_assessment(assessment).encode()
-
-
 def _overview(at):
     at.button(key="q_overview").click().run()
     assert not at.exception, at.exception
@@ -98,7 +87,7 @@ def test_a_partner_named_differently_is_imported_once_the_person_confirms() -> N
     at = _overview(start_solo(start_app()))
     before = _answers_by_partner(at)
     at.file_uploader(key="q_import_p2").upload(
-        "harvest.json", _their_file(("northfield food bank", "Harvest Grocers Ltd"))
+        "harvest.json", _partner_export(("northfield food bank", "Harvest Grocers Ltd"))
     ).run()
     assert not at.exception, at.exception
     assert "nothing is imported until you confirm" in " ".join(i.value for i in at.info)
@@ -115,7 +104,7 @@ def test_a_partner_named_differently_is_imported_once_the_person_confirms() -> N
 def test_a_partner_left_out_of_the_mapping_is_not_imported() -> None:
     at = _overview(start_solo(start_app()))
     at.file_uploader(key="q_import_p2").upload(
-        "harvest.json", _their_file(("Northfield", "Harvest Grocers Ltd"))
+        "harvest.json", _partner_export(("Northfield", "Harvest Grocers Ltd"))
     ).run()
     at.selectbox(key="q_import_p2_map_y").set_value("").run()
     at.button(key="q_import_p2_confirm").click().run()
@@ -130,7 +119,7 @@ def test_importing_real_answers_asks_about_the_estimate(choice: str, estimate_ke
     at.button(key="q_estimate_p2").click().run()
     estimated = answer_step(at, 5)
     _overview(at)
-    at.file_uploader(key="q_import_p2").upload("harvest.json", _their_file(PARTNERS)).run()
+    at.file_uploader(key="q_import_p2").upload("harvest.json", _partner_export(PARTNERS)).run()
     assert not at.exception, at.exception
     ids = {r.id for r in at.session_state[SOLO_KEY].build().respondents}
     assert "est-p2" in ids and not any(i.startswith("imp-") for i in ids)  # asked first

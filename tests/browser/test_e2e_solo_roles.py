@@ -12,28 +12,16 @@ at 1280×800 and 390×844.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 from test_e2e_solo import PARTNERS, _answer_step, _fill_setup, _shoot
 from test_e2e_solo_reload import _checked
 
-from benchmarks.app_server import AppServer, free_port, wait_idle
+from benchmarks.app_server import wait_idle
 
 pytestmark = pytest.mark.browser
 
 _SIZES = ((1280, 800), (390, 844))
-
-
-@pytest.fixture(scope="module")
-def roles_app(browser_required: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("roles-data")
-    env = {
-        "PARTNERSHIP_FIT_DATABASE_URL": f"sqlite:///{data / 'app.sqlite3'}",
-        "PARTNERSHIP_FIT_DATA_DIR": str(data),
-    }
-    with AppServer(free_port(), env=env, log_path=data / "server.log").running(timeout=30) as s:
-        yield s.base
 
 
 def _shoot_sizes(page, name: str, show=None) -> None:  # noqa: ANN001 - Playwright objects
@@ -52,11 +40,11 @@ def _shoot_sizes(page, name: str, show=None) -> None:  # noqa: ANN001 - Playwrig
 
 
 def test_switching_roles_moves_no_answer_and_the_plain_address_continues(
-    roles_app: str, browser
+    own_db_app: str, browser
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 1400})
     page = context.new_page()
-    page.goto(roles_app)
+    page.goto(own_db_app)
     page.get_by_role("button", name="Set up an assessment").click()
     _fill_setup(page)
     _shoot_sizes(page, "setup")
@@ -88,7 +76,7 @@ def test_switching_roles_moves_no_answer_and_the_plain_address_continues(
 
     # The plain address in a new tab of the same browser: Home offers to continue.
     again = context.new_page()
-    again.goto(roles_app)
+    again.goto(own_db_app)
     button = again.get_by_role("button", name="Continue your assessment", exact=True)
     button.wait_for()
     wait_idle(again)
@@ -104,7 +92,7 @@ def test_switching_roles_moves_no_answer_and_the_plain_address_continues(
     # Another browser has no cookie: nothing to continue.
     other = browser.new_context(viewport={"width": 1280, "height": 1400})
     fresh = other.new_page()
-    fresh.goto(roles_app)
+    fresh.goto(own_db_app)
     fresh.get_by_role("button", name="Set up an assessment").wait_for()
     wait_idle(fresh)
     assert fresh.get_by_text("Continue your assessment").count() == 0
