@@ -182,12 +182,7 @@ def merge_partner_file(
         AssessmentFileError: the file uses other question banks, names none of this
             assessment's partners, has no answers for them, or `mapping` does not fit.
     """
-    if set(other.banks) != set(base.banks):
-        raise AssessmentFileError(
-            f"That file uses the question bank(s) {', '.join(other.banks)}, but this "
-            f"assessment uses {', '.join(base.banks)}. Both sides must answer the same "
-            "banks: ask your partner to export again with the same set-up."
-        )
+    _require_same_banks(base, other)
     if mapping is None:
         mapping = _partner_mapping(base, other, own_partner)
     else:
@@ -221,6 +216,15 @@ def merge_partner_file(
     except ValueError as exc:  # pragma: no cover - guarded by the checks above
         raise AssessmentFileError(f"The two files could not be combined: {exc}") from None
     return merged, [p.name for p in base.partners if p.id in imported_partners]
+
+
+def _require_same_banks(base: Assessment, other: Assessment) -> None:
+    if set(other.banks) != set(base.banks):
+        raise AssessmentFileError(
+            f"That file uses the question bank(s) {', '.join(other.banks)}, but this "
+            f"assessment uses {', '.join(base.banks)}. Both sides must answer the same "
+            "banks: ask your partner to export again with the same set-up."
+        )
 
 
 def estimates_at_stake(assessment: Assessment, partner_ids: Iterable[str]) -> list[str]:
