@@ -48,16 +48,18 @@ def sync_browser_cookie() -> None:
     """Every run of a solo page: the current draft's token is the one to keep, and the
     browser is told whenever that differs from the cookie it sent.
 
-    The frame is drawn on every run until the session ends, because the server only sees
-    the cookie sent when the session opened; the browser does not run an unchanged frame
-    again.
+    Once told, the script is drawn on every run until the session ends, because the
+    server only sees the cookie sent when the session opened; the browser does not run an
+    unchanged script again, and runs a changed one (a new draft, or Start over) at once.
     """
     token = draft_state().token
     if token is not None:
         keep_in_browser(token)
     ui = ui_state()
-    if not ui.cookie_chosen or ui.cookie_token == remembered_token():
+    if not ui.cookie_chosen:
         return
+    if not ui.cookie_told and ui.cookie_token == remembered_token():
+        return  # the browser holds it already, and nothing was told since
     if ui.cookie_token is None:
         cookie = f"{COOKIE_NAME}=; path=/; max-age=0; SameSite=Lax"
     else:
@@ -67,6 +69,7 @@ def sync_browser_cookie() -> None:
     st.html(
         f"<script>document.cookie = {json.dumps(cookie)};</script>", unsafe_allow_javascript=True
     )
+    ui.cookie_told = True
 
 
 def _keep_for() -> timedelta:

@@ -249,7 +249,8 @@ class UiState:
     once app.py has registered the navigation (see `routing`); `confirm_start_over` and
     `start_over_problem` belong to Home's "Start over"; `example_open` shows the worked
     example on Results beside the person's own work; `cookie_token` is the draft token the
-    browser is to keep once `cookie_chosen` (see `draft_cookie`).
+    browser is to keep once `cookie_chosen`, `cookie_told` whether this session has told
+    the browser anything yet (see `draft_cookie`).
     """
 
     notice: str | None = None
@@ -259,6 +260,7 @@ class UiState:
     example_open: bool = False
     cookie_token: str | None = None
     cookie_chosen: bool = False
+    cookie_told: bool = False
 
 
 @dataclass

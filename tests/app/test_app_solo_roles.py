@@ -186,6 +186,7 @@ def test_home_offers_to_continue_the_draft_this_browser_kept(
     n = answer_step(at, 3)
     token = at.session_state[DRAFT_KEY].token
     assert at.session_state[UI_KEY].cookie_token == token  # the browser is told to keep it
+    assert any(f"pf_draft={token}; path=/" in h.proto.body for h in at.get("html"))
 
     # Another day, the plain address in the same browser: the cookie names the draft.
     monkeypatch.setattr(draft_cookie, "remembered_token", lambda: token)
@@ -218,6 +219,8 @@ def test_start_over_tells_the_browser_to_forget_the_draft() -> None:
     assert not at.exception
     ui = at.session_state[UI_KEY]
     assert ui.cookie_chosen and ui.cookie_token is None
+    scripts = [h.proto.body for h in at.get("html")]
+    assert any("pf_draft=; path=/; max-age=0" in body for body in scripts), scripts
 
 
 def test_the_worked_example_opens_beside_work_in_progress() -> None:
