@@ -4,7 +4,8 @@ browser finds its assessment again from the plain address.
 One app server with a database of its own. The person answers the first step for the food
 bank, switches to answering for the grocer in set-up (the page says what happens first),
 finds the grocer's questionnaire empty, then opens the plain address in a new tab of the
-same browser and continues from Home; a browser without the cookie is offered nothing.
+same browser and continues from Home; after Start over, and in a browser without the
+cookie, Home offers nothing to continue.
 Set PF_SCREENSHOTS=<dir> to keep screenshots of Home (with and without a draft) and set-up
 at 1280×800 and 390×844.
 """
@@ -87,6 +88,19 @@ def test_switching_roles_moves_no_answer_and_the_plain_address_continues(
     assert "draft=" in again.url
     again.get_by_role("button", name="Overview of all partners").click()
     again.get_by_text(f"Amara: {answered} of ").wait_for()  # still the food bank's
+
+    # Start over forgets the draft in this browser too.
+    again.get_by_text("Assess", exact=True).click()
+    again.get_by_role("menuitem", name="Home").click()
+    again.get_by_role("button", name="Start over").click()
+    again.get_by_role("button", name="Delete my answers and start over").click()
+    again.get_by_text("Started over").wait_for()
+    wait_idle(again)
+    last = context.new_page()
+    last.goto(own_db_app)
+    last.get_by_role("button", name="Set up an assessment").wait_for()
+    wait_idle(last)
+    assert last.get_by_text("Continue your assessment").count() == 0
     context.close()
 
     # Another browser has no cookie: nothing to continue.
