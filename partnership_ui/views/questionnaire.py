@@ -65,8 +65,8 @@ def _answer(
     if estimate:
         st.warning(
             f"**Estimate for {literal(partner)}.** Answer as you expect {literal(partner)} "
-            "would. The results "
-            "label these answers as an estimate.",
+            f"would: each statement is worded from their side, so 'we' and 'our' mean "
+            f"{literal(partner)}. The results label these answers as an estimate.",
             icon=":material/psychology:",
         )
     else:

@@ -156,6 +156,8 @@ def test_an_estimate_starts_from_the_guesses_and_speaks_for_the_partner() -> Non
     notice = " ".join(s.value for s in at.success)
     assert f"Your {guessed} guesses about Harvest Grocers are filled in" in notice
     assert not at.subheader[0].value.endswith("Cultural compatibility")  # opens at the gap
+    banner = shown(next(w.value for w in at.warning if "Estimate for" in w.value))
+    assert "'we' and 'our' mean Harvest Grocers" in banner
     at.selectbox(key="q_est-p2_jump").set_value(0).run()
     assert [at.radio(key=k).value for k in rating_keys(at)] == [2] * guessed
     labels = [shown(r.label) for r in at.radio if r.key.endswith("|rating")]

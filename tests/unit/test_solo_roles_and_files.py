@@ -136,6 +136,38 @@ def test_a_name_is_similar_to_itself_with_words_added_and_spaced_or_cased(
     assert similar_names(name, " ".join([*words, *extra]))
 
 
+_PARTNER_NAMES = st.lists(
+    st.sampled_from(["FreshMart", "Fresh Mart", "FreshMart Supermarkets", "Northfield", "Acme"]),
+    min_size=2,
+    max_size=4,
+    unique_by=lambda n: n.replace(" ", "").casefold()[:9],
+)
+
+
+@given(ours=_PARTNER_NAMES, theirs=_PARTNER_NAMES, own=st.integers(0, 3))
+def test_proposals_never_take_our_own_partner_nor_one_partner_twice(
+    ours: list[str], theirs: list[str], own: int
+) -> None:
+    base = _setup(own=own % len(ours), names=tuple(ours))
+    own_id = base.respondents[0].partner
+    partners = [Partner(id=f"x{i}", name=n) for i, n in enumerate(theirs)]
+    respondents = [
+        Respondent(id=f"r{i}", name=f"R{i}", partner=p.id) for i, p in enumerate(partners)
+    ]
+    answers = [Answer(respondent=r.id, statement=IDS[0], rating=3) for r in respondents]
+    other = Assessment(name="T", partners=partners, respondents=respondents, answers=answers)
+    matches = propose_matches(base, other, own_id)
+    proposed = [m.proposed for m in matches if m.proposed is not None]
+    assert own_id not in proposed
+    assert len(proposed) == len(set(proposed))
+    assert [m.file_partner for m in matches] == [p.id for p in partners]
+    for m in matches:
+        if m.exact:
+            ours_by_id = {p.id: p.name for p in base.partners}
+            assert ours_by_id[m.proposed].casefold() == m.file_name.casefold()
+    check_mapping(base, other, own_id, {m.file_partner: m.proposed for m in matches if m.proposed})
+
+
 def _their_file(names: tuple[str, ...], answering: int, n: int = 5) -> Assessment:
     partners = [Partner(id=f"x{i}", name=name) for i, name in enumerate(names)]
     return Assessment(
