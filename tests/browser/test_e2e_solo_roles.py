@@ -92,6 +92,8 @@ def test_switching_roles_moves_no_answer_and_the_plain_address_continues(
     # Start over forgets the draft in this browser too.
     again.get_by_text("Assess", exact=True).click()
     again.get_by_role("menuitem", name="Home").click()
+    again.get_by_role("button", name="Continue the assessment in progress").wait_for()
+    _shoot_sizes(again, "home_in_progress")
     again.get_by_role("button", name="Start over").click()
     again.get_by_role("button", name="Delete my answers and start over").click()
     again.get_by_text("Started over").wait_for()
