@@ -18,8 +18,8 @@ from ..data import bank_set
 from ..literal import literal
 from ..session import answer_count, finish_respondent, start_estimate
 from ..state import SoloState, solo_state
-from ..widgets.partner_import import render_partner_import
 from ..widgets.questionnaire import render_questionnaire
+from .partner_import import render_partner_import
 
 __all__ = ["render_questionnaire_page"]
 

@@ -1,5 +1,5 @@
-"""Importing a partner's exported file: which partner is which, and what becomes of an
-estimate, are confirmed by the person before anything is imported."""
+"""Importing a partner's exported file, a part of the questionnaire overview: which partner
+is which, and what becomes of an estimate, are confirmed before anything is imported."""
 
 from __future__ import annotations
 
