@@ -124,10 +124,10 @@ def apply_setup(setup: SetupState) -> Assessment:
 def pending_role_change(setup: SetupState) -> RoleChange | None:
     """What applying the set-up would change in who the person answers for (None: nothing)."""
     solo = solo_state()
-    if not solo.started or not 0 <= setup.own_partner < len(solo.build().partners):
+    if solo.assessment is None or not 0 <= setup.own_partner < len(solo.assessment.partners):
         return None
-    current = solo.build()
-    return role_change(current, solo.own_respondent, current.partners[setup.own_partner].id)
+    chosen = solo.assessment.partners[setup.own_partner].id
+    return role_change(solo.build(), solo.own_respondent, chosen)
 
 
 def start_estimate(partner_id: str) -> str:

@@ -60,7 +60,8 @@ def _continue_box() -> bool:
     with st.container(border=True):
         st.markdown("##### :material/history: Continue your assessment")
         st.markdown(
-            f"**{literal(name)}**: {plural(answers, 'answer')} so far, saved in this browser."
+            f"**{literal(name)}**: {plural(answers, 'answer')} so far. This browser keeps its "
+            "link, so you can carry on where you left off."
         )
         st.button(
             "Continue your assessment",

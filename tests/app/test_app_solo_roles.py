@@ -21,6 +21,7 @@ from test_app_solo_flow import _partner_export
 
 from partnership_core.bank import PartnershipType, load_bank_set
 from partnership_core.example import example_assessment
+from partnership_core.scoring import score_assessment
 from partnership_ui import draft_cookie
 from partnership_ui.state import DRAFT_KEY, SOLO_KEY, UI_KEY
 
@@ -133,6 +134,10 @@ def test_importing_real_answers_asks_about_the_estimate(choice: str, estimate_ke
     kept = [a for a in built.answers if a.respondent == "est-p2"]
     assert (len(kept) == estimated) is estimate_kept
     assert any(r.id.startswith("imp-") for r in built.respondents)
+    # The results use the real answers; a kept estimate is not counted.
+    goto(at, "results")
+    assert not score_assessment(built, BANKS).uses_estimates
+    assert "Harvest Grocers (estimate)" not in all_text(at)
 
 
 def _answer_with_guesses(at, guess: int) -> int:
