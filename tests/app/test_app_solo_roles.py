@@ -249,3 +249,20 @@ def test_the_worked_example_opens_beside_work_in_progress() -> None:
     assert at.title[0].value == "Food bank and grocer"
     goto(at, "questionnaire")
     assert progress_text(at).startswith(f"{n} of")
+
+
+def _cookie_script(token: str) -> None:
+    from partnership_ui.draft_cookie import keep_in_browser, sync_browser_cookie
+
+    keep_in_browser(token)
+    sync_browser_cookie()
+
+
+def test_only_a_draft_token_reaches_the_cookie_script() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    bad = AppTest.from_function(_cookie_script, args=('x"; alert(1); "' * 2,)).run()
+    assert not bad.exception
+    assert not bad.get("html")  # not a token of ours: nothing is written
+    good = AppTest.from_function(_cookie_script, args=("A" * 32,)).run()
+    assert any(f"pf_draft={'A' * 32}; path=/; max-age=" in h.proto.body for h in good.get("html"))
