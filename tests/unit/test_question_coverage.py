@@ -47,7 +47,12 @@ CONJUNCTION = re.compile(r"\b(and|or|nor)\b", re.IGNORECASE)
 ELEMENT_ROW = re.compile(r"^\| `(s\d{3}-[a-z0-9]+(?:-[a-z0-9]+)*)` \|(.*)$")
 STATEMENT_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| ([^|]+?) \|")
 # Notes on one statement: why its "and"/"or" is one question, why it counts at another level.
-NOTE_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| (joined|level) \|")
+NOTE_ROW = re.compile(
+    r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| (joined|level|business|government|nonprofit|other) \|"
+)
+SECTOR_ROW = re.compile(
+    r"^\| `([a-z0-9-]+:[a-z0-9-]+)` \| (business|government|nonprofit|other) \| ([^|]+?) \|"
+)
 LEVEL_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| level \| [^|]+ \| (.+) \|$")
 RETIRED_ROW = re.compile(r"^\| ([a-z0-9-]+:[a-z0-9-]+) \| `([a-z0-9-]+:[a-z0-9-]+)` \|")
 QUALIFIED = re.compile(r"`([a-z0-9-]+:[a-z0-9-]+)`")
@@ -246,6 +251,19 @@ def test_the_level_table_repeats_the_reasons_in_the_banks(
     for qid, reason in in_doc.items():
         assert reason == in_banks[qid], f"{qid}: {DOC.name} gives another reason than its bank"
     assert {q for q, r in in_banks.items() if r} == set(in_doc)
+
+
+def test_the_sector_wording_table_repeats_the_banks(
+    doc_lines: list[str], banks: dict[str, QuestionBank]
+) -> None:
+    in_banks = {
+        (b.qualified_id(s), sector.value): wording
+        for b in banks.values()
+        for s in b.statements
+        for sector, wording in s.text_by_sector.items()
+    }
+    in_doc = {(m.group(1), m.group(2)): m.group(3) for m in map(SECTOR_ROW.match, doc_lines) if m}
+    assert in_doc == in_banks
 
 
 def test_retired_ids_are_gone_and_point_at_statements_that_exist(
