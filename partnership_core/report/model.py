@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..assessment import Action, AgreedItem, Assessment
 from ..bank import PARTNERSHIP_TYPE_LABELS, BandId, BankSet, QuestionBank
+from ..frameworks import FrameworkView, framework_views
 from ..palette import (
     BAND_COLOURS,
     VERDICT_COLOURS,
@@ -31,6 +32,7 @@ from ..results import (
     Verdict,
 )
 from ..text import format_score, join_names, plural
+from . import wording
 from .coverage import CoverageSection, coverage_section, not_assessed_sentence
 from .method import MethodSummary, method_summary
 from .mou import MouSection, mou_outline
@@ -58,6 +60,8 @@ __all__ = [
     "ActionRow",
     "WorkshopSection",
     "CommentRow",
+    "FrameworkTableRow",
+    "FrameworkSection",
     "TocEntry",
     "ReportData",
     "build_report_model",
@@ -342,6 +346,35 @@ class CommentRow:
 
 
 @dataclass(frozen=True)
+class FrameworkTableRow:
+    """One of a framework's own characteristics: each partner's mean score and the gap."""
+
+    name: str
+    statements: int
+    scores: tuple[float | None, ...]  # partner order
+    gap: float | None  # widest difference between two partners' scores
+
+
+@dataclass(frozen=True)
+class FrameworkSection:
+    """A further framework (bank) reported by its own characteristics."""
+
+    bank: str
+    title: str
+    rows: tuple[FrameworkTableRow, ...]
+
+    @classmethod
+    def of(cls, view: FrameworkView, partner_ids: tuple[str, ...]) -> FrameworkSection:
+        rows = tuple(
+            FrameworkTableRow(
+                r.name, r.statements, tuple(r.scores.get(p) for p in partner_ids), r.gap
+            )
+            for r in view.rows
+        )
+        return cls(view.bank, view.title, rows)
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything the summary report shows, in order. Built by `build_report_model`."""
 
@@ -361,6 +394,8 @@ class ReportData:
     # The verdict and the levels behind it
     verdict: VerdictInfo
     levels: tuple[LevelSection, ...]
+    # Each further framework by its own characteristics (empty with the spine bank alone)
+    frameworks: tuple[FrameworkSection, ...]
     # How well the partners read each other
     perception_gaps: tuple[GapRow, ...]
     perception_total: int
@@ -428,6 +463,8 @@ class ReportData:
         """Sections in order (anchors double as HTML ids)."""
         entries = [TocEntry("verdict", "The verdict"), TocEntry("why", "Why this verdict")]
         entries += [TocEntry(lv.anchor, f"{lv.name}: {lv.verdict_label}") for lv in self.levels]
+        if self.frameworks:
+            entries.append(TocEntry("frameworks", wording.FRAMEWORKS_HEADING))
         entries.append(TocEntry("splits", "Where a partner’s own people differ"))
         if self.perception_gaps:
             entries.append(TocEntry("perception", "How well the partners read each other"))
@@ -527,6 +564,7 @@ def build_report_model(
         warnings=result.warnings,
         verdict=_verdict_info(result, look),
         levels=levels,
+        frameworks=_framework_sections(assessment, banks, result),
         perception_gaps=_gap_rows(result, look),
         perception_total=len(result.perception_gaps),
         misreading_steps=rules.misreading_steps,
@@ -543,6 +581,14 @@ def build_report_model(
         method=method_summary(banks, rules),
         comments=_comments(assessment, banks, look),
     )
+
+
+def _framework_sections(
+    assessment: Assessment, banks: BankSet, result: AssessmentResult
+) -> tuple[FrameworkSection, ...]:
+    partner_ids = tuple(p.id for p in assessment.partners)
+    views = framework_views(assessment, banks, result)
+    return tuple(FrameworkSection.of(v, partner_ids) for v in views)
 
 
 def _partners(assessment: Assessment, result: AssessmentResult) -> tuple[PartnerInfo, ...]:

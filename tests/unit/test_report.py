@@ -19,8 +19,9 @@ from partnership_core.assessment import (
     Respondent,
     WorkshopRecord,
 )
-from partnership_core.bank import SPINE_BANK_ID, BankSet, PartnershipType
+from partnership_core.bank import SPINE_BANK_ID, BankSet, PartnershipType, load_bank_set
 from partnership_core.errors import ReportError
+from partnership_core.example import example_assessment
 from partnership_core.palette import partner_colour
 from partnership_core.report import (
     build_report_model,
@@ -676,3 +677,57 @@ def test_a_long_finding_shows_its_first_statements_and_counts_the_rest():
     assert long.evidence_more == "… and 3 more, all on the discussion agenda."
     assert long.effect_note == "at least “Cause for pause”"
     assert long.who == "A and B"
+
+
+def _all_frameworks_case():
+    """The worked example answered on all four banks: the food bank agrees (4), the grocer
+    disagrees (2) on every statement outside the spine."""
+    every = ["three-levels", "ten-characteristics", "nonprofit-elements", "cross-sector"]
+    banks = load_bank_set(every)
+    base = example_assessment(7)
+    extra = [
+        Answer(respondent=r.id, statement=q, rating=4 if r.partner == "food-bank" else 2)
+        for r in base.respondents
+        for q in banks.applicable(base.partnership_type)
+        if not q.startswith(f"{SPINE_BANK_ID}:")
+    ]
+    assessment = base.model_copy(update={"banks": every, "answers": base.answers + extra})
+    return assessment, banks
+
+
+def test_each_framework_is_reported_as_itself_in_the_pdf_and_the_html():
+    assessment, banks = _all_frameworks_case()
+    data = build_report_model(assessment, banks)
+    titles = [f.title for f in data.frameworks]
+    assert titles == [b.title for b in banks.banks[1:]]
+    ten, six, cross = data.frameworks
+    assert len(ten.rows) == 10 and len(six.rows) == 6
+    assert six.rows[0].scores == (75.0, 25.0) and six.rows[0].gap == 50.0
+    applicable = {
+        s.characteristic
+        for s in banks.banks[3].statements
+        if s.applies(assessment.partnership_type)
+    }
+    assert len(cross.rows) == len(applicable)
+    assert "Each framework as itself" in [t.title for t in data.toc]
+
+    text, _ = _pdf_text(render_pdf(data))
+    flat = _flat(text)
+    # After the last level's band advice, before the splits (the contents list it too).
+    section = flat.index("Each framework as itself The levels above")
+    assert flat.rfind("What the bands mean for you") < section
+    assert section < flat.index("Where a partner’s own people differ", section)
+    for f in data.frameworks:
+        assert f.title in flat[section:]
+    assert "Shared vision and purpose 6 75 25 50" in flat
+    page = render_html(data)
+    block = page[page.index('id="frameworks"') :]
+    assert "Elements of strong nonprofit partnerships" in block
+    assert ">Shared vision and purpose</td>" in block
+
+
+def test_the_spine_alone_reports_no_further_framework(banks):
+    data = build_report_model(example_assessment(7, banks), banks)
+    assert data.frameworks == ()
+    assert 'id="frameworks"' not in render_html(data)
+    assert "Each framework as itself" not in _flat(_pdf_text(render_pdf(data))[0])
