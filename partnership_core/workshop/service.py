@@ -487,6 +487,9 @@ class WorkshopService(DatabaseService):
     ) -> int:
         """Add an offline participant's file: all its respondents and answers, or nothing.
 
+        In a short session only the answers to the planned statements are added; the others
+        are left out (`rules.planned_answers` counts them, `rules.left_out_note` says so).
+
         Args:
             assessment: the parsed file (`parse_assessment`).
             partner_map: file partner id -> workshop partner id; by default partners are
@@ -496,7 +499,7 @@ class WorkshopService(DatabaseService):
             The number of respondents added.
 
         Raises:
-            WorkshopError: other banks, a statement this workshop does not ask, an unknown
+            WorkshopError: other banks, a statement its banks do not ask, an unknown
                 partner, or a respondent name already in the workshop. Nothing is stored.
         """
         assessment = Assessment.model_validate(assessment)
@@ -506,7 +509,8 @@ class WorkshopService(DatabaseService):
         def write(repo: WorkshopRepository) -> int:
             w = self._facilitated(repo, token, lock=True)
             info = self._info(repo, w)
-            rules.fits_file(info, assessment)
+            rules.fits_file(info, assessment, self._statements(w.banks, w.partnership_type))
+            answers, _ = rules.planned_answers(info, assessment)
             mapping = rules.match_partners(assessment, info.partners, partner_map)
             named = rules.new_participant_names(assessment.respondents, repo.name_keys(w.id))
             partner_names = {p.id: p.name for p in info.partners}
@@ -525,7 +529,7 @@ class WorkshopService(DatabaseService):
                     finished=True,
                     is_estimate=r.is_estimate,
                 )
-            repo.add_answers([(new_ids[a.respondent], _as_asked(a, w)) for a in assessment.answers])
+            repo.add_answers([(new_ids[a.respondent], _as_asked(a, w)) for a in answers])
             self._reveal_if_due(repo, w)
             return len(new_ids)
 

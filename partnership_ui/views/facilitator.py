@@ -34,6 +34,7 @@ from partnership_core.workshop import (
     WorkshopState,
     normalise_join_code,
 )
+from partnership_core.workshop.rules import left_out_note, plan_summary, planned_answers
 
 from .. import notify
 from ..context import base_url
@@ -128,6 +129,7 @@ def render_facilitator_page() -> None:
     if state.message:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
+    st.caption(plan_summary(dash.workshop))
     render_private_link(token)
     state.just_created = False
     join_key = render_room_link(svc, token)
@@ -513,9 +515,10 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     workshop_partners = {p.id: p.name for p in dash.workshop.partners}
     by_name = {name_key(n): pid for pid, n in workshop_partners.items()}
     partner_map: dict[str, str] = {}
+    _, left_out = planned_answers(dash.workshop, offline)
     st.markdown(
         f"**{literal(upload.name)}**: {plural(len(offline.respondents), 'respondent')}, "
-        f"{plural(len(offline.answers), 'answer')}."
+        f"{plural(len(offline.answers), 'answer')}. {left_out_note(left_out, imported=False)}"
     )
     for partner in offline.partners:
         people = [r.name for r in offline.respondents if r.partner == partner.id]
@@ -544,7 +547,8 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
             show_error(exc)
             return
         state.import_round += 1
-        state.message = f"Added {added} respondent(s) from {literal(upload.name)}."
+        note = left_out_note(left_out)
+        state.message = f"Added {added} respondent(s) from {literal(upload.name)}. {note}".strip()
         st.rerun()
 
 
