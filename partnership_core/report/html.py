@@ -432,7 +432,11 @@ def _frameworks(d: ReportData) -> str:
         + _table(
             ["Characteristic", "Statements", *(p.name for p in d.partners), "Gap"],
             [
-                [_e(r.name), str(r.statements), *(format_score(v) for v in r.scores)]
+                [
+                    _e(r.name),
+                    str(r.statements),
+                    *(format_score(r.scores.get(p.id)) for p in d.partners),
+                ]
                 + [format_score(r.gap)]
                 for r in f.rows
             ],

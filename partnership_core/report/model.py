@@ -60,8 +60,6 @@ __all__ = [
     "ActionRow",
     "WorkshopSection",
     "CommentRow",
-    "FrameworkTableRow",
-    "FrameworkSection",
     "TocEntry",
     "ReportData",
     "build_report_model",
@@ -346,35 +344,6 @@ class CommentRow:
 
 
 @dataclass(frozen=True)
-class FrameworkTableRow:
-    """One of a framework's own characteristics: each partner's mean score and the gap."""
-
-    name: str
-    statements: int
-    scores: tuple[float | None, ...]  # partner order
-    gap: float | None  # widest difference between two partners' scores
-
-
-@dataclass(frozen=True)
-class FrameworkSection:
-    """A further framework (bank) reported by its own characteristics."""
-
-    bank: str
-    title: str
-    rows: tuple[FrameworkTableRow, ...]
-
-    @classmethod
-    def of(cls, view: FrameworkView, partner_ids: tuple[str, ...]) -> FrameworkSection:
-        rows = tuple(
-            FrameworkTableRow(
-                r.name, r.statements, tuple(r.scores.get(p) for p in partner_ids), r.gap
-            )
-            for r in view.rows
-        )
-        return cls(view.bank, view.title, rows)
-
-
-@dataclass(frozen=True)
 class ReportData:
     """Everything the summary report shows, in order. Built by `build_report_model`."""
 
@@ -395,7 +364,7 @@ class ReportData:
     verdict: VerdictInfo
     levels: tuple[LevelSection, ...]
     # Each further framework by its own characteristics (empty with the spine bank alone)
-    frameworks: tuple[FrameworkSection, ...]
+    frameworks: tuple[FrameworkView, ...]
     # How well the partners read each other
     perception_gaps: tuple[GapRow, ...]
     perception_total: int
@@ -564,7 +533,7 @@ def build_report_model(
         warnings=result.warnings,
         verdict=_verdict_info(result, look),
         levels=levels,
-        frameworks=_framework_sections(assessment, banks, result),
+        frameworks=framework_views(assessment, banks, result),
         perception_gaps=_gap_rows(result, look),
         perception_total=len(result.perception_gaps),
         misreading_steps=rules.misreading_steps,
@@ -581,14 +550,6 @@ def build_report_model(
         method=method_summary(banks, rules),
         comments=_comments(assessment, banks, look),
     )
-
-
-def _framework_sections(
-    assessment: Assessment, banks: BankSet, result: AssessmentResult
-) -> tuple[FrameworkSection, ...]:
-    partner_ids = tuple(p.id for p in assessment.partners)
-    views = framework_views(assessment, banks, result)
-    return tuple(FrameworkSection.of(v, partner_ids) for v in views)
 
 
 def _partners(assessment: Assessment, result: AssessmentResult) -> tuple[PartnerInfo, ...]:

@@ -343,7 +343,12 @@ def _frameworks(pdf: ReportCanvas, d: ReportData) -> None:
         pdf.table_(
             ["Characteristic", "Statements", *codes, "Gap"],
             [
-                [r.name, r.statements, *(format_score(v) for v in r.scores), format_score(r.gap)]
+                [
+                    r.name,
+                    r.statements,
+                    *(format_score(r.scores.get(p.id)) for p in d.partners),
+                    format_score(r.gap),
+                ]
                 for r in f.rows
             ],
             [pdf.epw - sum(fixed) - pw * n, fixed[0], *([pw] * n), fixed[1]],

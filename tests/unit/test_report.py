@@ -566,7 +566,6 @@ def test_without_splits_the_section_says_why_there_are_none(banks):
 
 
 def test_coverage_is_shown_per_partner_and_not_assessed_characteristics_named(banks):
-    from partnership_core.bank import load_bank_set
 
     nonprofit = load_bank_set(["nonprofit-elements"])
     qids = nonprofit.applicable(PartnershipType.BUSINESS_NONPROFIT)
@@ -679,30 +678,14 @@ def test_a_long_finding_shows_its_first_statements_and_counts_the_rest():
     assert long.who == "A and B"
 
 
-def _all_frameworks_case():
-    """The worked example answered on all four banks: the food bank agrees (4), the grocer
-    disagrees (2) on every statement outside the spine."""
-    every = ["three-levels", "ten-characteristics", "nonprofit-elements", "cross-sector"]
-    banks = load_bank_set(every)
-    base = example_assessment(7)
-    extra = [
-        Answer(respondent=r.id, statement=q, rating=4 if r.partner == "food-bank" else 2)
-        for r in base.respondents
-        for q in banks.applicable(base.partnership_type)
-        if not q.startswith(f"{SPINE_BANK_ID}:")
-    ]
-    assessment = base.model_copy(update={"banks": every, "answers": base.answers + extra})
-    return assessment, banks
-
-
-def test_each_framework_is_reported_as_itself_in_the_pdf_and_the_html():
-    assessment, banks = _all_frameworks_case()
+def test_each_framework_is_reported_as_itself_in_the_pdf_and_the_html(all_banks_example):
+    assessment, banks = all_banks_example
     data = build_report_model(assessment, banks)
     titles = [f.title for f in data.frameworks]
     assert titles == [b.title for b in banks.banks[1:]]
     ten, six, cross = data.frameworks
     assert len(ten.rows) == 10 and len(six.rows) == 6
-    assert six.rows[0].scores == (75.0, 25.0) and six.rows[0].gap == 50.0
+    assert six.rows[0].scores == {"food-bank": 75.0, "grocer": 25.0} and six.rows[0].gap == 50.0
     applicable = {
         s.characteristic
         for s in banks.banks[3].statements

@@ -97,6 +97,18 @@ def test_a_workshop_without_a_plan_asks_everything_as_before(
     assert stored == [None, None]
 
 
+def _offline_file(statements: list[str]) -> Assessment:
+    """Olga's file, answered offline for Harbour Trust: a 4 on each of `statements`."""
+    return Assessment(
+        name="Offline answers",
+        partnership_type=PTYPE,
+        banks=BANKS,
+        partners=[Partner(id="x0", name="Harbour Trust"), Partner(id="x1", name="Northwind Ltd")],
+        respondents=[Respondent(id="olga", name="Olga", partner="x0")],
+        answers=[Answer(respondent="olga", statement=q, rating=4) for q in statements],
+    )
+
+
 def test_an_offline_file_answered_in_full_adds_only_the_planned_answers(
     svc: WorkshopService, db_url: str
 ) -> None:
@@ -106,14 +118,7 @@ def test_an_offline_file_answered_in_full_adds_only_the_planned_answers(
     everything = banks.applicable(PTYPE)
     created = _create(svc, ENTRY_CORE)
     info = svc.dashboard(created.facilitator_token).workshop
-    offline = Assessment(
-        name="Offline answers",
-        partnership_type=PTYPE,
-        banks=BANKS,
-        partners=[Partner(id="x0", name="Harbour Trust"), Partner(id="x1", name="Northwind Ltd")],
-        respondents=[Respondent(id="olga", name="Olga", partner="x0")],
-        answers=[Answer(respondent="olga", statement=q, rating=4) for q in everything],
-    )
+    offline = _offline_file(everything)
     kept, left_out = rules.planned_answers(info, offline)
     assert [a.statement for a in kept] == asked
     assert left_out == len(everything) - len(asked) > 1
@@ -137,14 +142,7 @@ def test_an_offline_file_with_a_statement_no_bank_asks_is_still_refused(
     svc: WorkshopService,
 ) -> None:
     created = _create(svc, ENTRY_CORE)
-    offline = Assessment(
-        name="Offline answers",
-        partnership_type=PTYPE,
-        banks=BANKS,
-        partners=[Partner(id="x0", name="Harbour Trust"), Partner(id="x1", name="Northwind Ltd")],
-        respondents=[Respondent(id="olga", name="Olga", partner="x0")],
-        answers=[Answer(respondent="olga", statement="three-levels:nope", rating=4)],
-    )
+    offline = _offline_file(["three-levels:nope"])
     with pytest.raises(WorkshopError, match="does not ask .*nothing was imported"):
         svc.import_assessment(created.facilitator_token, offline)
 
