@@ -318,8 +318,8 @@ class QuestionBank(_Frozen):
                 own = self.characteristic_by_id[st.characteristic].level
                 counts = SPINE_CHARACTERISTICS[st.crosswalk or st.characteristic]
                 raise ValueError(
-                    f"statements.{i}.level_reason: '{st.id}' belongs to a {own.value}-level "
-                    f"characteristic here but counts at {counts.value} level through its "
+                    f"statements.{i}.level_reason: '{st.id}' belongs to a characteristic at "
+                    f"{own.value} level here but counts at {counts.value} level through its "
                     f"crosswalk '{st.crosswalk}'; add a level_reason saying why"
                 )
             if not moved and st.level_reason:

@@ -50,7 +50,7 @@ CASES: dict[str, tuple[str, ...]] = {
     "level_without_reason": (
         "line 56:",
         "statements.0.level_reason:",
-        "entry-level characteristic here but counts at operational level",
+        "characteristic at entry level here but counts at operational level",
         "add a level_reason",
     ),
 }
