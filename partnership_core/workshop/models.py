@@ -74,6 +74,8 @@ class WorkshopInfo(_Frozen):
     `statements` are the qualified statement ids the session asks (its `plan`; None: every
     applicable one), in bank order;
     `expected_headcounts`: partner id -> people expected (empty: none set).
+    `has_room`: False for an invitation by link (people answer on their own time; no
+    projector, no discussion in a room).
     """
 
     workshop_id: str
@@ -90,6 +92,7 @@ class WorkshopInfo(_Frozen):
     anonymity: AnonymityOptions = AnonymityOptions()
     expected_headcounts: dict[str, int] = {}
     plan: SessionPlan | None = None
+    has_room: bool = True
 
 
 class WorkshopCreated(_Frozen):
@@ -224,6 +227,7 @@ class StoredWorkshop:
     room: RoomState
     has_links: bool  # room view and join link keys stored (older workshops: not yet)
     plan: SessionPlan | None = None  # None: every statement, importance asked
+    has_room: bool = True  # False: an invitation by link
 
 
 @dataclass(frozen=True)
