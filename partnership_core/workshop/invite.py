@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,9 +21,11 @@ from ..assessment import Answer, Assessment, Respondent
 from ..bank import PartnershipType, Sector
 from ..errors import WorkshopError
 from ..plan import SessionPlan
+from ..text import join_names, plural
+from .models import PartnerProgress
 from .rules import partner_id
 
-__all__ = ["NO_OWNER", "Invitation", "invitation_of", "owner_token"]
+__all__ = ["NO_OWNER", "Invitation", "invitation_of", "opening_rule", "owner_token", "waiting_for"]
 
 NO_OWNER = (
     "Only your own answers go into an invitation, and this assessment has nobody answering "
@@ -93,3 +95,24 @@ def _renumbered(answer: Answer, ids: Mapping[str, str], own: str) -> Answer:
         return answer
     guesses = {ids[p]: g for p, g in answer.predictions.items() if p in ids and ids[p] != own}
     return answer.model_copy(update={"predictions": guesses or None})
+
+
+def waiting_for(progress: Sequence[PartnerProgress]) -> list[str]:
+    """The partners the automatic opening still waits for: fewer people finished than the
+    owner expects (one, when no number is set), in set-up order."""
+    return [p.name for p in progress if p.finished < (p.expected or 1)]
+
+
+def opening_rule(progress: Sequence[PartnerProgress]) -> str:
+    """When the results open by themselves, said for the owner's page."""
+    wanted = [(p.expected or 1, p.name) for p in progress]
+    counts = join_names(
+        [
+            f"{'someone' if n == 1 else plural(n, 'person', 'people')} from {name}"
+            for n, name in wanted
+        ]
+    )
+    return (
+        f"The results open to everyone invited by themselves once {counts} "
+        f"{'has' if len(wanted) == 1 else 'have'} finished, or as soon as you open them."
+    )

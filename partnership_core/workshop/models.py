@@ -127,6 +127,7 @@ class Dashboard(_Frozen):
 
     `join_code` is grouped for display, "ABCDE-FGHJK". `failed_saves`: participants'
     saves this server process could not store in the last `FAILED_SAVES_WINDOW`.
+    `partners`: the same progress summed per partner, in set-up order.
     """
 
     workshop: WorkshopInfo
@@ -135,6 +136,7 @@ class Dashboard(_Frozen):
     join_code: str
     room: RoomState
     failed_saves: int = 0
+    partners: list[PartnerProgress] = []
 
 
 class PartnerProgress(_Frozen):

@@ -219,12 +219,13 @@ class WorkshopService(DatabaseService):
             info = self._info(repo, w)
             counts = repo.answer_counts(w.id, info.statements)
             names = {p.id: p.name for p in info.partners}
+            people = repo.participants(w.id)
             return Dashboard(
                 workshop=info,
                 participants=[
-                    _progress(p, names, counts.get(p.id, 0), len(info.statements))
-                    for p in repo.participants(w.id)
+                    _progress(p, names, counts.get(p.id, 0), len(info.statements)) for p in people
                 ],
+                partners=rules.partner_progress(info, people, counts),
                 state=info.state,
                 join_code=rules.format_join_code(w.join_code),
                 room=w.room,

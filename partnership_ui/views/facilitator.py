@@ -56,6 +56,7 @@ from .facilitator_room import (
     render_reachability,
     render_room_link,
 )
+from .invitation import render_invitation
 from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
 
 __all__ = [
@@ -130,9 +131,11 @@ def render_facilitator_page() -> None:
         state.message = None
     render_private_link(token)
     state.just_created = False
-    join_key = render_room_link(svc, token)
+    join_key = render_room_link(svc, token) if dash.workshop.has_room else None
     if dash.state == WorkshopState.REVEALED:
         _revealed(svc, token, dash)
+    elif not dash.workshop.has_room:
+        render_invitation(svc, token, dash)
     else:
         render_reachability()
         _invite(dash, join_key)

@@ -34,6 +34,7 @@ from ..privacy import render_erase_own_answers
 from ..state import JoinState, join_state, set_questionnaire_step
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from .invitation import render_shared_downloads, waiting_note
 from .workshop_common import (
     ROOM_POLL,
     render_current_item,
@@ -121,11 +122,12 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
         )
     partner_ids = [p.id for p in info.partners]
     names = {p.id: p.name for p in info.partners}
+    invited_as = st.query_params.get(links.PARTNER_PARAM)  # an invitation's link picks it
     with st.form("pf_ws_join_form", border=True):
         st.radio(
             "Which organisation do you answer for?",
             options=partner_ids,
-            index=None,
+            index=partner_ids.index(invited_as) if invited_as in partner_ids else None,
             format_func=lambda pid: literal(names[pid]),
             key="pf_ws_partner",
         )
@@ -220,9 +222,9 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
 
     _greeting(view, token)
     if view.state == WorkshopState.REVEALED:
-        _revealed(svc, token)
+        _revealed(svc, token, view.workshop.has_room)
     elif view.finished:
-        _handed_in(svc, token, view.state)
+        _handed_in(svc, token, view.state, view.workshop.has_room)
     else:
         _answering(svc, state, token, view)
     if view.room is not None:
@@ -257,12 +259,8 @@ def _greeting(view: ParticipantView, token: str) -> None:
         st.code(links.resume_link(base_url(), token), language=None, wrap_lines=True)
 
 
-def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState) -> None:
-    st.success(
-        "Thank you — your answers are in. The results appear here when the facilitator "
-        "reveals them.",
-        icon=":material/check_circle:",
-    )
+def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState, has_room: bool) -> None:
+    st.success(waiting_note(has_room), icon=":material/check_circle:")
     if shown == WorkshopState.OPEN:
         st.button(
             "Change my answers",
@@ -421,12 +419,13 @@ def _poll(token: str, shown_version: int) -> None:
         st.rerun(scope="app")
 
 
-def _revealed(svc: WorkshopService, token: str) -> None:
+def _revealed(svc: WorkshopService, token: str, has_room: bool) -> None:
     scored = scored_or_error(lambda: svc.revealed_assessment_for_participant(token))
     if scored is None:
         return
     assessment, result = scored
-    st.success("The facilitator has revealed the results.", icon=":material/celebration:")
+    opened = "The facilitator has revealed" if has_room else "Everyone invited can now see"
+    st.success(f"{opened} the results.", icon=":material/celebration:")
     try:
         discussion = svc.participant_discussion(token)
     except PartnershipFitError as exc:
@@ -436,3 +435,5 @@ def _revealed(svc: WorkshopService, token: str) -> None:
         render_current_item(discussion.room, result, tuple(assessment.banks))
         render_discussion_record(discussion, tuple(assessment.banks))
     render_result_view(result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_join_res_")
+    if not has_room:
+        render_shared_downloads(assessment, result)
