@@ -173,9 +173,10 @@ def test_owner_opens_the_results_before_the_partner_finished(svc: WorkshopServic
     assert owner.button(key="pf_invite_open").disabled
     owner.checkbox(key="pf_invite_anyway").check()
     ok(owner.run())
-    assert "Open although Harvest Grocers has not finished" in owner.checkbox(
-        key="pf_invite_anyway"
-    ).label
+    assert (
+        "Open although Harvest Grocers has not finished"
+        in owner.checkbox(key="pf_invite_anyway").label
+    )
     ok(owner.button(key="pf_invite_open").click().run())
     assert svc.dashboard(token).state is WorkshopState.REVEALED
     assert "The results are open to everyone invited." in all_text(owner)
