@@ -56,7 +56,7 @@ from .facilitator_room import (
     render_reachability,
     render_room_link,
 )
-from .invitation import render_invitation
+from .invitation import render_invitation, render_owner_link
 from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
 
 __all__ = [
@@ -129,7 +129,7 @@ def render_facilitator_page() -> None:
     if state.message:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
-    render_private_link(token)
+    (render_private_link if dash.workshop.has_room else render_owner_link)(token)
     state.just_created = False
     join_key = render_room_link(svc, token) if dash.workshop.has_room else None
     if dash.state == WorkshopState.REVEALED:

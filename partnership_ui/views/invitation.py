@@ -38,6 +38,7 @@ __all__ = [
     "INVITE_POLL",
     "render_invitation",
     "render_invite_entry",
+    "render_owner_link",
     "render_shared_downloads",
     "waiting_note",
 ]
@@ -120,6 +121,18 @@ def render_invitation(svc: WorkshopService, token: str, dash: Dashboard) -> None
         render_headcounts(svc, token, dash)
     with st.expander("Manage people: remove or move someone"):
         render_people(svc, token, dash)
+
+
+def render_owner_link(token: str) -> None:
+    """The owner's own link, in a box that starts closed: it is not the one to send."""
+    with st.expander(":material/key: Your private link (not the one to send)"):
+        st.warning(
+            "This link opens the shared assessment's controls and, once the results open, "
+            "every answer. Bookmark it and keep it to yourself: it is the only way back in. "
+            "Send each partner their own link, below.",
+            icon=":material/lock:",
+        )
+        st.code(links.facilitator_link(base_url(), token), language=None, wrap_lines=True)
 
 
 def _partner_invite(dash: Dashboard, join_key: str, partner_id: str, name: str) -> None:

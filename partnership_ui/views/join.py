@@ -432,7 +432,8 @@ def _revealed(svc: WorkshopService, token: str, has_room: bool) -> None:
         show_error(exc)
         discussion = None
     if discussion is not None:
-        render_current_item(discussion.room, result, tuple(assessment.banks))
+        if has_room:  # an invitation by link has nobody picking items in a room
+            render_current_item(discussion.room, result, tuple(assessment.banks))
         render_discussion_record(discussion, tuple(assessment.banks))
     render_result_view(result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_join_res_")
     if not has_room:

@@ -100,6 +100,7 @@ def test_owner_page_shares_the_partner_link_not_the_private_one(svc: WorkshopSer
     # The private link appears once, in its closed box; no room view for a shared assessment.
     assert [c for c in _codes(at) if token in c] == [c for c in _codes(at) if "?t=" in c]
     assert len([c for c in _codes(at) if token in c]) == 1
+    assert any(e.label.endswith("Your private link (not the one to send)") for e in at.expander)
     assert not [b for b in at.get("link_button") if "room view" in b.proto.label]
     assert at.get("imgs") or at.get("image")
     assert "Your answers for Northfield Food Bank" in text
