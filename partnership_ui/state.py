@@ -328,6 +328,7 @@ class FacilitatorState:
     message: str | None = None
     import_round: int = 0  # bumping it empties the file uploader after a successful import
     partner_names: list[str] = field(default_factory=lambda: ["", ""])
+    invited: str | None = None  # the key of the invitation this session's solo work sent
 
 
 @dataclass

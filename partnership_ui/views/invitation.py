@@ -65,6 +65,15 @@ def render_invite_entry() -> None:
             "answers. You see who has answered and how far; the results open to everyone "
             "invited once every partner has finished, or when you open them."
         )
+        invited = facilitator_state().invited
+        if invited:
+            st.markdown(
+                "You have sent an invitation from this assessment: follow who has answered, "
+                "and see the shared results, on its page."
+            )
+            if st.button("Open the shared assessment", type="primary", key="pf_invite_open_own"):
+                _open_owner_page(invited)
+            return
         st.caption(
             "Your own answers go with the invitation. Your estimates of the partners stay "
             "in this assessment: the shared one compares their real answers."
@@ -85,14 +94,17 @@ def _invite() -> None:
         show_error(exc)
         return
     forget_workshop_state()  # nothing of another workshop this session opened
-    facilitator_state().message = (
+    state = facilitator_state()
+    state.invited = created.facilitator_token
+    state.message = (
         "Your invitation is ready. Send each partner their link below, and bookmark this "
         "page: its address is your private key to the shared assessment."
     )
-    st.switch_page(
-        "pages/facilitator.py",
-        query_params={links.FACILITATOR_PARAM: created.facilitator_token},
-    )
+    _open_owner_page(created.facilitator_token)
+
+
+def _open_owner_page(token: str) -> None:
+    st.switch_page("pages/facilitator.py", query_params={links.FACILITATOR_PARAM: token})
 
 
 # ---------------------------------------------------------------------------- owner's page

@@ -193,3 +193,18 @@ def test_inviting_without_own_answers_says_what_to_do(svc: WorkshopService) -> N
     ok(at.button(key="pf_invite_start").click().run())
     assert any("Say who you are" in e.value for e in at.error)
     assert not at.query_params.get("t")
+
+
+def test_back_on_the_solo_results_the_invitation_is_reopened_not_sent_again(
+    svc: WorkshopService,
+) -> None:
+    at, token = _invite()
+    goto(at, "results")
+    assert not [b for b in at.button if b.key == "pf_invite_start"]
+    assert "You have sent an invitation from this assessment" in all_text(at)
+    ok(at.button(key="pf_invite_open_own").click().run())
+    again = at.query_params.get("t")
+    assert (again[0] if isinstance(again, list) else again) == token
+    goto(at, "facilitator")
+    assert "Invite Harvest Grocers" in all_text(at)
+    assert len(svc.dashboard(token).participants) == 1
