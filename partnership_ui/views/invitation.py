@@ -32,13 +32,12 @@ from ..literal import literal
 from ..state import facilitator_state, forget_workshop_state, solo_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from .facilitator_room import render_headcounts, render_people
-from .workshop_common import qr_png, show_error
+from .workshop_common import fresh_dashboard, qr_png, show_error
 
 __all__ = [
     "INVITE_POLL",
     "render_invitation",
     "render_invite_entry",
-    "render_owner_link",
     "render_shared_downloads",
     "waiting_note",
 ]
@@ -135,18 +134,6 @@ def render_invitation(svc: WorkshopService, token: str, dash: Dashboard) -> None
         render_people(svc, token, dash)
 
 
-def render_owner_link(token: str) -> None:
-    """The owner's own link, in a box that starts closed: it is not the one to send."""
-    with st.expander(":material/key: Your private link (not the one to send)"):
-        st.warning(
-            "This link opens the shared assessment's controls and, once the results open, "
-            "every answer. Bookmark it and keep it to yourself: it is the only way back in. "
-            "Send each partner their own link, below.",
-            icon=":material/lock:",
-        )
-        st.code(links.facilitator_link(base_url(), token), language=None, wrap_lines=True)
-
-
 def _partner_invite(dash: Dashboard, join_key: str, partner_id: str, name: str) -> None:
     """One partner's link (it picks their organisation), the code and the QR code."""
     link = links.partner_join_link(base_url(), dash.join_code, join_key, partner_id)
@@ -185,13 +172,9 @@ def _progress_fragment(token: str, shown_state: str) -> None:
     """Progress per partner, redrawn every few seconds; the page reloads once the results
     open by themselves."""
     svc = workshop_service()
-    try:
-        dash = svc.dashboard(token)
-    except PartnershipFitError as exc:
-        show_error(exc)
+    dash = fresh_dashboard(svc, token, shown_state)
+    if dash is None:
         return
-    if dash.state.value != shown_state:
-        st.rerun(scope="app")
     for partner in dash.partners:
         _partner_progress(partner)
     st.caption(literal(opening_rule(dash.partners)))
