@@ -14,10 +14,17 @@ from sqlalchemy import text
 from partnership_core.assessment import Answer, Respondent, RespondentKind
 from partnership_core.bank import PartnershipType, load_bank_set
 from partnership_core.errors import WorkshopError
+from partnership_core.links import partner_join_link
 from partnership_core.plan import SessionPlan, planned_statements
 from partnership_core.solo import OWN_RESPONDENT, add_estimate_respondent, new_assessment
-from partnership_core.workshop import WorkshopService, WorkshopState
-from partnership_core.workshop.invite import NO_OWNER, invitation_of, owner_token
+from partnership_core.workshop import PartnerProgress, WorkshopService, WorkshopState
+from partnership_core.workshop.invite import (
+    NO_OWNER,
+    invitation_of,
+    opening_rule,
+    owner_token,
+    waiting_for,
+)
 from partnership_core.workshop.repository import WorkshopRepository
 
 pytestmark = pytest.mark.slow
@@ -121,6 +128,33 @@ def test_owner_token_is_stable_and_tells_nothing_of_the_facilitator_key() -> Non
     assert owner_token("abc") == owner_token("abc")
     assert owner_token("abc") != owner_token("abd")
     assert "abc" not in owner_token("abc")
+
+
+def _progress(name: str, finished: int, expected: int | None) -> PartnerProgress:
+    return PartnerProgress(
+        partner_id=name, name=name, joined=finished, finished=finished, expected=expected,
+        answered=0, possible=0,
+    )  # fmt: skip
+
+
+def test_opening_waits_for_someone_from_every_partner_or_the_number_set() -> None:
+    progress = [_progress("Northfield", 1, 1), _progress("Harvest", 0, None)]
+    assert waiting_for(progress) == ["Harvest"]
+    assert opening_rule(progress) == (
+        "The results open to everyone invited by themselves once someone from Northfield "
+        "and someone from Harvest have finished, or as soon as you open them."
+    )
+    progress = [_progress("Northfield", 1, 1), _progress("Harvest", 1, 3)]
+    assert waiting_for(progress) == ["Harvest"]
+    assert "someone from Northfield and 3 people from Harvest have finished" in (
+        opening_rule(progress)
+    )
+    assert waiting_for([_progress("Northfield", 1, 1), _progress("Harvest", 3, 3)]) == []
+
+
+def test_partner_link_picks_the_organisation_and_carries_no_private_key() -> None:
+    link = partner_join_link("https://pf.org", "ABCDEFGHJK", "key", "p2")
+    assert link == "https://pf.org/join?code=ABCDE-FGHJK&k=key&for=p2"
 
 
 # --------------------------------------------------------------------------- the service
