@@ -35,6 +35,7 @@ from .facilitator_room import render_headcounts, render_people
 from .workshop_common import fresh_dashboard, qr_png, show_error
 
 __all__ = [
+    "INVITED",
     "INVITE_POLL",
     "render_invitation",
     "render_invite_entry",
@@ -43,6 +44,11 @@ __all__ = [
 ]
 
 INVITE_POLL = "3s"
+INVITED = (
+    "Answer for your own organisation, on this device and in your own time: each answer is "
+    "saved as you give it. Nobody sees anyone's answers until every partner has finished "
+    "or the person who invited you opens the results; then everyone invited sees them."
+)
 _PARTNER_DOWNLOAD_KEYS = DownloadKeys(
     json="pf_inv_export", prepare="pf_inv_report_make", pdf="pf_inv_pdf", html="pf_inv_html"
 )

@@ -34,7 +34,7 @@ from ..privacy import render_erase_own_answers
 from ..state import JoinState, join_state, set_questionnaire_step
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
-from .invitation import render_shared_downloads, waiting_note
+from .invitation import INVITED, render_shared_downloads, waiting_note
 from .workshop_common import (
     ROOM_POLL,
     render_current_item,
@@ -69,13 +69,14 @@ def render_join_page() -> None:
 
 
 def _join_form(svc: WorkshopService, state: JoinState) -> None:
-    st.title("Join a workshop")
     url_code = st.query_params.get(links.CODE_PARAM)
     # Arriving by link or QR code: look the code up once, so people go straight to step 2.
     if url_code and state.auto_looked_up != url_code and state.info is None:
         state.auto_looked_up = url_code
         st.session_state["pf_ws_code"] = url_code
         _lookup(svc, state, url_code)
+    invited = state.info is not None and not state.info.has_room
+    st.title("You are invited to answer" if invited else "Join a workshop")
     if state.info is None:
         _code_form(svc, state)
     else:
@@ -108,6 +109,8 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     assert info is not None
     st.markdown(f"### {literal(info.name)}")
     st.caption(f"Code {format_join_code(state.code or '')}")
+    if not info.has_room:
+        st.markdown(INVITED)
     if info.state == WorkshopState.LOCKED:
         st.warning(
             "The facilitator is not taking new participants right now (answering is "

@@ -123,6 +123,8 @@ def test_partner_link_picks_their_organisation_and_they_answer_blind(
     owner, token = _invite()
     partner = _open_link(_partner_link(owner))
     assert partner.radio(key="pf_ws_partner").value == "p2"
+    assert partner.title[0].value == "You are invited to answer"
+    assert "Nobody sees anyone's answers until every partner has finished" in all_text(partner)
     partner.text_input(key="pf_ws_name").set_value("Ben")
     ok(partner.button(key="FormSubmitter:pf_ws_join_form-Join").click().run())
     mine = partner.query_params.get("p")
