@@ -121,6 +121,7 @@ def test_owner_invites_partner_who_answers_blind_then_both_see_results(
     partner.goto(link)
     partner.get_by_role("radio", name=PARTNER_ORG).wait_for()
     assert partner.get_by_role("radio", name=PARTNER_ORG).is_checked()
+    _shot(partner, "partner_invited")
     commit_text(partner, "Your name (as the others will see it)", "Ben")
     partner.get_by_role("button", name="Join").click()
     partner.get_by_text("You answer for").wait_for()
