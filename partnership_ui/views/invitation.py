@@ -13,7 +13,7 @@ import streamlit as st
 
 from partnership_core import links
 from partnership_core.assessment import Assessment
-from partnership_core.errors import PartnershipFitError
+from partnership_core.errors import PartnershipFitError, WorkshopError
 from partnership_core.results import AssessmentResult
 from partnership_core.text import join_names, plural
 from partnership_core.workshop import (
@@ -70,7 +70,7 @@ def render_invite_entry() -> None:
             "answers. You see who has answered and how far; the results open to everyone "
             "invited once every partner has finished, or when you open them."
         )
-        invited = facilitator_state().invited
+        invited = facilitator_state().invitations.get(_solo_key())
         if invited:
             st.markdown(
                 "You have sent an invitation from this assessment: follow who has answered, "
@@ -98,14 +98,21 @@ def _invite() -> None:
     except PartnershipFitError as exc:
         show_error(exc)
         return
+    sent = facilitator_state().invitations
     forget_workshop_state()  # nothing of another workshop this session opened
     state = facilitator_state()
-    state.invited = created.facilitator_token
+    state.invitations = {**sent, _solo_key(): created.facilitator_token}
     state.message = (
         "Your invitation is ready. Send each partner their link below, and bookmark this "
         "page: its address is your private key to the shared assessment."
     )
     _open_owner_page(created.facilitator_token)
+
+
+def _solo_key() -> str:
+    """Which solo assessment this is, for the invitations this session sent."""
+    assessment = solo_state().assessment
+    return assessment.created_at.isoformat() if assessment is not None else ""
 
 
 def _open_owner_page(token: str) -> None:
@@ -119,19 +126,20 @@ def render_invitation(svc: WorkshopService, token: str, dash: Dashboard) -> None
     """The owner's page before the results open: links, own answers, progress, controls."""
     try:
         join_key = svc.links(token).join_key
-        mine = svc.participant(owner_token(token))
     except PartnershipFitError as exc:
         show_error(exc)
         return
+    mine = _owner_view(svc, token)
     st.caption(
         "Shared by link: everyone answers for their own organisation, on their own device and "
         "in their own time. Nobody sees anyone else's answers until the results open."
     )
-    own = mine.respondent.partner
+    own = mine.respondent.partner if mine is not None else None
     for partner in dash.workshop.partners:
         if partner.id != own:
             _partner_invite(dash, join_key, partner.id, partner.name)
-    _own_answers(mine, token)
+    if mine is not None:
+        _own_answers(mine, token)
     st.subheader("Who has answered")
     _progress_fragment(token, dash.state.value)
     with st.expander("People expected per partner"):
@@ -155,6 +163,18 @@ def _partner_invite(dash: Dashboard, join_key: str, partner_id: str, name: str) 
             )
         with right:
             st.image(qr_png(link, scale=5), caption="Or scan", width=140)
+
+
+def _owner_view(svc: WorkshopService, token: str) -> ParticipantView | None:
+    """The owner's own answers; None once the owner removed themselves under "Manage
+    people" (then every partner, theirs too, is invited like the others)."""
+    try:
+        return svc.participant(owner_token(token))
+    except WorkshopError:
+        return None
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return None
 
 
 def _own_answers(mine: ParticipantView, token: str) -> None:

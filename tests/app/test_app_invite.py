@@ -210,3 +210,22 @@ def test_back_on_the_solo_results_the_invitation_is_reopened_not_sent_again(
     goto(at, "facilitator")
     assert "Invite Harvest Grocers" in all_text(at)
     assert len(svc.dashboard(token).participants) == 1
+
+
+def test_another_solo_assessment_can_send_its_own_invitation(svc: WorkshopService) -> None:
+    at, _ = _invite()
+    at.session_state[SOLO_KEY].load(
+        _solo_assessment().model_copy(update={"name": "Another programme"})
+    )
+    goto(at, "results")
+    assert [b for b in at.button if b.key == "pf_invite_start"]
+
+
+def test_owner_page_stands_when_the_owner_removed_themselves(svc: WorkshopService) -> None:
+    at, token = _invite()
+    [owner] = svc.dashboard(token).participants
+    svc.remove_participant(token, owner.respondent_id)
+    ok(at.run())
+    text = all_text(at)
+    assert "Invite Harvest Grocers" in text and "Invite Northfield Food Bank" in text
+    assert "Your answers for" not in text
