@@ -57,7 +57,14 @@ from .facilitator_room import (
     render_reachability,
     render_room_link,
 )
-from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
+from .invitation import render_invitation
+from .workshop_common import (
+    fresh_dashboard,
+    qr_png,
+    scored_or_error,
+    show_error,
+    show_invalid_link,
+)
 
 __all__ = [
     "DASHBOARD_POLL",
@@ -130,11 +137,13 @@ def render_facilitator_page() -> None:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
     st.caption(plan_summary(dash.workshop))
-    render_private_link(token)
+    render_private_link(token, dash.workshop.has_room)
     state.just_created = False
-    join_key = render_room_link(svc, token)
+    join_key = render_room_link(svc, token) if dash.workshop.has_room else None
     if dash.state == WorkshopState.REVEALED:
         _revealed(svc, token, dash)
+    elif not dash.workshop.has_room:
+        render_invitation(svc, token, dash)
     else:
         render_reachability()
         _invite(dash, join_key)
@@ -371,14 +380,9 @@ def _invite(dash: Dashboard, join_key: str | None) -> None:
 def _dashboard_fragment(token: str, shown_state: str) -> None:
     """Live progress, redrawn every few seconds on its own; the rest of the page stays."""
     svc = workshop_service()
-    try:
-        dash = svc.dashboard(token)
-    except PartnershipFitError as exc:
-        show_error(exc)
+    dash = fresh_dashboard(svc, token, shown_state)
+    if dash is None:
         return
-    if dash.state.value != shown_state:
-        # Locked elsewhere, or revealed automatically: redraw the whole page.
-        st.rerun(scope="app")
     render_failed_saves(dash)
     _progress(dash)
     _lock_and_reveal(svc, token, dash)
