@@ -26,6 +26,7 @@ from partnership_core.workshop import (
 )
 from partnership_core.workshop.invite import opening_rule, owner_token, waiting_for
 
+from ..autosave import save_draft
 from ..context import base_url
 from ..data import bank_set, workshop_service
 from ..literal import literal
@@ -102,6 +103,7 @@ def _invite() -> None:
     forget_workshop_state()  # nothing of another workshop this session opened
     state = facilitator_state()
     state.invitations = {**sent, _solo_key(): created.facilitator_token}
+    save_draft()  # the draft remembers the invitation: a reload finds its page again
     state.message = (
         "Your invitation is ready. Send each partner their link below, and bookmark this "
         "page: its address is your private key to the shared assessment."

@@ -19,7 +19,7 @@ from partnership_core.plan import SessionPlan, planned_statements
 from partnership_core.solo import OWN_RESPONDENT, add_estimate_respondent, new_assessment
 from partnership_core.workshop import WorkshopService, WorkshopState
 from partnership_core.workshop.invite import owner_token
-from partnership_ui.state import SOLO_KEY
+from partnership_ui.state import DRAFT_KEY, SOLO_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 JOIN = str(ROOT / "pages" / "join.py")
@@ -209,6 +209,21 @@ def test_back_on_the_solo_results_the_invitation_is_reopened_not_sent_again(
     assert (again[0] if isinstance(again, list) else again) == token
     goto(at, "facilitator")
     assert "Invite Harvest Grocers" in all_text(at)
+    assert len(svc.dashboard(token).participants) == 1
+
+
+def test_after_a_reload_the_draft_finds_its_invitation_again(svc: WorkshopService) -> None:
+    at, token = _invite()
+    draft_token = at.session_state[DRAFT_KEY].token
+    assert draft_token
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.query_params["draft"] = draft_token
+    ok(again.run())
+    goto(again, "results")
+    assert not [b for b in again.button if b.key == "pf_invite_start"]
+    ok(again.button(key="pf_invite_open_own").click().run())
+    reopened = again.query_params.get("t")
+    assert (reopened[0] if isinstance(reopened, list) else reopened) == token
     assert len(svc.dashboard(token).participants) == 1
 
 
