@@ -74,6 +74,8 @@ class WorkshopInfo(_Frozen):
     `statements` are the qualified statement ids the session asks (its `plan`; None: every
     applicable one), in bank order;
     `expected_headcounts`: partner id -> people expected (empty: none set).
+    `has_room`: False for an invitation by link (people answer on their own time; no
+    projector, no discussion in a room).
     """
 
     workshop_id: str
@@ -90,6 +92,7 @@ class WorkshopInfo(_Frozen):
     anonymity: AnonymityOptions = AnonymityOptions()
     expected_headcounts: dict[str, int] = {}
     plan: SessionPlan | None = None
+    has_room: bool = True
 
 
 class WorkshopCreated(_Frozen):
@@ -124,6 +127,7 @@ class Dashboard(_Frozen):
 
     `join_code` is grouped for display, "ABCDE-FGHJK". `failed_saves`: participants'
     saves this server process could not store in the last `FAILED_SAVES_WINDOW`.
+    `partners`: the same progress summed per partner, in set-up order.
     """
 
     workshop: WorkshopInfo
@@ -132,6 +136,7 @@ class Dashboard(_Frozen):
     join_code: str
     room: RoomState
     failed_saves: int = 0
+    partners: list[PartnerProgress] = []
 
 
 class PartnerProgress(_Frozen):
@@ -224,6 +229,7 @@ class StoredWorkshop:
     room: RoomState
     has_links: bool  # room view and join link keys stored (older workshops: not yet)
     plan: SessionPlan | None = None  # None: every statement, importance asked
+    has_room: bool = True  # False: an invitation by link
 
 
 @dataclass(frozen=True)
