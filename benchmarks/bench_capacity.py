@@ -631,6 +631,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=600.0, help="cap per level")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per run")
     parser.add_argument("--postgres", default="", help="also on this PostgreSQL URL")
+    parser.add_argument("--postgres-only", action="store_true", help="no SQLite run")
     parser.add_argument("--pin", action="store_true", help="server on CPU 0, clients on CPU 1")
     parser.add_argument("--quick", action="store_true", help="N=10, 5 answers, 60 s a server")
     parser.add_argument("--seed", type=int, default=7)
@@ -650,7 +651,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown variant(s) {sorted(unknown)}; choose from {list(VARIANTS)}")
     if args.pin:
         os.sched_setaffinity(0, {1})
-    databases = ["sqlite"] + ([args.postgres] if args.postgres else [])
+    if args.postgres_only and not args.postgres:
+        parser.error("--postgres-only needs --postgres URL")
+    databases = ([] if args.postgres_only else ["sqlite"]) + (
+        [args.postgres] if args.postgres else []
+    )
     results: list[LevelResult] = []
     for database in databases:
         for n in (int(x) for x in args.levels.split(",")):
