@@ -619,6 +619,13 @@ def load_results(path: Path) -> list[LevelResult]:
     return [LevelResult(**{k: v for k, v in run.items() if k in known}) for run in runs]
 
 
+def _databases(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
+    """ "sqlite" (a fresh file per level) unless --postgres-only, then the PostgreSQL URL."""
+    if args.postgres_only and not args.postgres:
+        parser.error("--postgres-only needs --postgres URL")
+    return ([] if args.postgres_only else ["sqlite"]) + ([args.postgres] if args.postgres else [])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="25,50,100,200", help="participant counts")
@@ -651,13 +658,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown variant(s) {sorted(unknown)}; choose from {list(VARIANTS)}")
     if args.pin:
         os.sched_setaffinity(0, {1})
-    if args.postgres_only and not args.postgres:
-        parser.error("--postgres-only needs --postgres URL")
-    databases = ([] if args.postgres_only else ["sqlite"]) + (
-        [args.postgres] if args.postgres else []
-    )
     results: list[LevelResult] = []
-    for database in databases:
+    for database in _databases(parser, args):
         for n in (int(x) for x in args.levels.split(",")):
             for _ in range(args.repeats):  # variants alternate, so noise hits both alike
                 for variant in args.variants.split(","):
