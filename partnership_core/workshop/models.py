@@ -123,7 +123,9 @@ class Dashboard(_Frozen):
     """The facilitator's view before the reveal: counts, never answers.
 
     `join_code` is grouped for display, "ABCDE-FGHJK". `failed_saves`: participants'
-    saves this server process could not store in the last `FAILED_SAVES_WINDOW`.
+    saves this server process could not store in the last `FAILED_SAVES_WINDOW` (every
+    try); `unsaved_answers`: the answers among them still waiting on the phones of
+    `unsaved_people` people (no later save stored them).
     """
 
     workshop: WorkshopInfo
@@ -132,6 +134,8 @@ class Dashboard(_Frozen):
     join_code: str
     room: RoomState
     failed_saves: int = 0
+    unsaved_answers: int = 0
+    unsaved_people: int = 0
 
 
 class PartnerProgress(_Frozen):

@@ -10,14 +10,16 @@ import base64
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Literal
 
 from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Answer, Assessment, Partner, Respondent
 from ..bank import PartnershipType
 from ..errors import WorkshopError
+from ..scoring.rules import DEFAULT_RULES, ScoringRules
 from ..text import InvalidNameError, check_name, confusable_skeleton, name_key, possessive
 from .models import (
+    AnonymityOptions,
     PartnerProgress,
     StoredParticipant,
     StoredWorkshop,
@@ -61,6 +63,9 @@ __all__ = [
     "look_alike_of",
     "stale_copy",
     "unattributed",
+    "scoring_rules",
+    "small_groups_with_comments",
+    "unnamed",
     "valid_name",
 ]
 
@@ -444,3 +449,47 @@ def unattributed(
         name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
         renamed.append(r.model_copy(update={"id": new_ids[r.id], "name": name}))
     return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]
+
+
+def unnamed(
+    respondents: list[Respondent], partners: Sequence[Partner], only: Collection[str]
+) -> list[Respondent]:
+    """The respondents of the partners in `only` named "Harbour Trust, respondent 2" (ids
+    kept: they name nobody), so that their comments are not attributed."""
+    partner_names = {p.id: p.name for p in partners}
+    numbered: dict[str, int] = {}
+    renamed = []
+    for r in respondents:
+        if r.partner in only:
+            numbered[r.partner] = numbered.get(r.partner, 0) + 1
+            name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
+            r = r.model_copy(update={"name": name})
+        renamed.append(r)
+    return renamed
+
+
+def small_groups_with_comments(
+    answers: Iterable[Answer], respondents: Sequence[Respondent], minimum: int
+) -> set[str]:
+    """Partner ids with fewer than `minimum` people who answered anything, and a comment
+    among their answers: their respondents are `unnamed`, so no comment is attributed."""
+    partner_of = {r.id: r.partner for r in respondents}
+    answered: dict[str, set[str]] = {}
+    commented: set[str] = set()
+    for a in answers:
+        partner = partner_of.get(a.respondent)
+        if partner is None:
+            continue
+        answered.setdefault(partner, set()).add(a.respondent)
+        if a.comment and a.comment.strip():
+            commented.add(partner)
+    return {p for p in commented if len(answered[p]) < minimum}
+
+
+def scoring_rules(anonymity: AnonymityOptions, base: ScoringRules = DEFAULT_RULES) -> ScoringRules:
+    """The scoring rules a workshop's results are judged and shown with: a partner's spread
+    on a statement only from as many ratings as the minimum group size (at least 2)."""
+    needed = max(2, anonymity.min_group_size)
+    if needed == base.split_min_ratings:
+        return base
+    return base.model_copy(update={"split_min_ratings": needed})

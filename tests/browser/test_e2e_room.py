@@ -221,6 +221,7 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
             _answer_all(svc, token, 1 + (i % 5))
         expect(room.get_by_text("2 people joined · 2 finished")).to_have_count(3, timeout=15_000)
         _shot(room, "waiting_1920")
+        _shot(fac, "dashboard_1280")
         _secret_free(room, fac_token)
 
         wait_idle(fac)
@@ -254,6 +255,7 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
     print(
         "room figures:", {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
     )
-    # The phone polls every 2 s, then reruns its page: about 3-4 s on two shared cores with
-    # nine browser contexts. The bound only says "by itself"; the figures are printed.
+    # The phone polls every second, then reruns its page: within 3 s on an idle machine,
+    # slower when other jobs share the two cores. The bound only says "by itself"; the
+    # figures are printed.
     assert figures["lock_to_phone_s"] < 10 and figures["reveal_to_phone_s"] < 10
