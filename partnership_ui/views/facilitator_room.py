@@ -188,15 +188,17 @@ def render_failed_saves(dash: Dashboard) -> None:
     if not dash.unsaved_answers:
         st.info(f"{tries}; every answer has been saved since.", icon=":material/database:")
         return
-    phones = (
-        "one person's phone"
-        if dash.unsaved_people == 1
-        else f"{dash.unsaved_people} people's phones"
+    one_phone = dash.unsaved_people == 1
+    phones = "one person's phone" if one_phone else f"{dash.unsaved_people} people's phones"
+    them = "it" if dash.unsaved_answers == 1 else "them"
+    keep = (
+        f"The phone keeps {them} and sends {them} again by itself"
+        if one_phone
+        else f"The phones keep {them} and send {them} again by themselves"
     )
     st.warning(
         f"{plural(dash.unsaved_answers, 'answer')} could not be saved yet, on {phones}: the "
-        f"database is refusing writes ({tries}). The phones keep them and send them again "
-        "by themselves; check the server's disk and logs.",
+        f"database is refusing writes ({tries}). {keep}; check the server's disk and logs.",
         icon=":material/database:",
     )
 

@@ -49,7 +49,7 @@ _Q_PREFIX = "pf_ws_q_"
 # A phone asks every second (one small read, about 0.5 ms of database work), so that a
 # lock, an unlock or the reveal reaches it within 3 s with the page's own redraw.
 WAIT_POLL = "1s"
-_TRIED_AT = "pf_ws_saves_tried_at"  # time.monotonic() of the last try to save pending answers
+_TRIED_AT = "pf_ws_saves_tried_at"  # time.monotonic() when the last try to save them ended
 _RETRY_GAP = 1.5  # seconds: the poll sends pending answers again at most this often
 
 
@@ -367,7 +367,13 @@ def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
     """Write every unsaved change, oldest first; stop at the first storage failure."""
     if not state.pending:
         return
-    st.session_state[_TRIED_AT] = time.monotonic()
+    try:
+        _write_pending(svc, state, token)
+    finally:
+        st.session_state[_TRIED_AT] = time.monotonic()  # when the last try ended
+
+
+def _write_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
     for qid, answer in list(state.pending.items()):
         version = state.versions.get(qid, 0)
         try:
