@@ -59,7 +59,6 @@ class ScoringRules(BaseModel):
     split_agenda_steps: float = _Steps
     split_concern_steps: float = _Steps
     split_min_ratings: int = Field(
-        default=2,
         ge=2,
         description="Ratings a partner needs on a statement before its internal spread is "
         "shown or judged: with fewer, a colleague's rating could be worked out from it.",
