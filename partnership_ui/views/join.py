@@ -7,7 +7,9 @@ moment they change, each against the version this page showed.
 
 A fragment asks every `WAIT_POLL` for the room's version (one small read) and redraws the
 page only when it changed: a lock, an unlock, the reveal, the item under discussion, an
-agreement or an action reach the phone within a few seconds.
+agreement or an action reach the phone within a few seconds. An answer the database
+refused stays on the page, marked as not saved yet, and the same fragment sends it again
+until it is stored.
 """
 
 from __future__ import annotations
