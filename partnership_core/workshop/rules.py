@@ -439,15 +439,9 @@ def unattributed(
 ) -> tuple[list[Respondent], list[Answer]]:
     """Respondents renamed "Harbour Trust, respondent 2" with fresh ids, so that no comment
     (nor rating) can be traced to a named person; partner and estimate flags stay."""
-    partner_names = {p.id: p.name for p in partners}
-    numbered: dict[str, int] = {}
-    new_ids: dict[str, str] = {}
-    renamed = []
-    for r in respondents:
-        numbered[r.partner] = numbered.get(r.partner, 0) + 1
-        new_ids[r.id] = f"respondent-{len(new_ids) + 1}"
-        name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
-        renamed.append(r.model_copy(update={"id": new_ids[r.id], "name": name}))
+    names = _numbered_names(respondents, partners)
+    new_ids = {r.id: f"respondent-{i}" for i, r in enumerate(respondents, start=1)}
+    renamed = [r.model_copy(update={"id": new_ids[r.id], "name": names[r.id]}) for r in respondents]
     return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]
 
 
@@ -456,16 +450,19 @@ def unnamed(
 ) -> list[Respondent]:
     """The respondents of the partners in `only` named "Harbour Trust, respondent 2" (ids
     kept: they name nobody), so that their comments are not attributed."""
+    names = _numbered_names([r for r in respondents if r.partner in only], partners)
+    return [r.model_copy(update={"name": names[r.id]}) if r.id in names else r for r in respondents]
+
+
+def _numbered_names(respondents: list[Respondent], partners: Sequence[Partner]) -> dict[str, str]:
+    """Respondent id -> "Harbour Trust, respondent 2", counted within each partner."""
     partner_names = {p.id: p.name for p in partners}
     numbered: dict[str, int] = {}
-    renamed = []
+    names = {}
     for r in respondents:
-        if r.partner in only:
-            numbered[r.partner] = numbered.get(r.partner, 0) + 1
-            name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
-            r = r.model_copy(update={"name": name})
-        renamed.append(r)
-    return renamed
+        numbered[r.partner] = numbered.get(r.partner, 0) + 1
+        names[r.id] = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
+    return names
 
 
 def small_groups_with_comments(
@@ -486,10 +483,10 @@ def small_groups_with_comments(
     return {p for p in commented if len(answered[p]) < minimum}
 
 
-def scoring_rules(anonymity: AnonymityOptions, base: ScoringRules = DEFAULT_RULES) -> ScoringRules:
+def scoring_rules(anonymity: AnonymityOptions) -> ScoringRules:
     """The scoring rules a workshop's results are judged and shown with: a partner's spread
     on a statement only from as many ratings as the minimum group size (at least 2)."""
-    needed = max(2, anonymity.min_group_size)
-    if needed == base.split_min_ratings:
-        return base
-    return base.model_copy(update={"split_min_ratings": needed})
+    needed = max(DEFAULT_RULES.split_min_ratings, anonymity.min_group_size)
+    if needed == DEFAULT_RULES.split_min_ratings:
+        return DEFAULT_RULES
+    return DEFAULT_RULES.model_copy(update={"split_min_ratings": needed})

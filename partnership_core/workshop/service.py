@@ -263,9 +263,9 @@ class WorkshopService(DatabaseService):
     def assessment(self, token: str) -> Assessment:
         """The whole workshop as a core `Assessment`; only after the reveal. When the
         workshop keeps comments anonymous, respondents are "Harbour Trust, respondent 1"
-        and so on, with fresh ids (`rules.unattributed`); so are the respondents of a
-        partner with fewer people than the minimum group size. Score it with
-        `rules.scoring_rules` of the workshop's anonymity options."""
+        and so on, with fresh ids (`rules.unattributed`). A partner with fewer people than
+        the minimum group size who left comments has its respondents named that way too
+        (`rules.unnamed`). Score it with the workshop's `rules.scoring_rules`."""
 
         def read(repo: WorkshopRepository) -> Assessment:
             w = self._facilitated(repo, token)
