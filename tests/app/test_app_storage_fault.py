@@ -13,15 +13,14 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import partnership_ui.data
 from partnership_core.bank import SPINE_BANK_ID
-from partnership_core.links import PUBLIC_URL_ENV
 from partnership_core.workshop import WorkshopService
 from partnership_ui.widgets.questionnaire import widget_key
 
@@ -32,20 +31,13 @@ Q_PREFIX = "pf_ws_q_"
 
 
 @pytest.fixture()
-def svc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkshopService]:
-    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PARTNERSHIP_FIT_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv(PUBLIC_URL_ENV, raising=False)
+def svc(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkshopService]:
     impatient = functools.partial(
         WorkshopService, busy_timeout_ms=100, retry_attempts=2, retry_base_delay=0.01
     )
     monkeypatch.setattr(partnership_ui.data, "WorkshopService", impatient)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    service = WorkshopService.from_environment()
-    yield service
-    service.close()
-    st.cache_resource.clear()
+    with closing(WorkshopService.from_environment()) as service:
+        yield service
 
 
 def ok(at: AppTest) -> AppTest:

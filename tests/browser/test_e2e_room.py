@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.app_server import AppServer, free_port, launch_browser, wait_idle
+from benchmarks.app_server import launch_browser, wait_idle
 from benchmarks.workshop_driver import RATING_LABELS, create_workshop, join_workshop
 from partnership_core.assessment import Answer
 from partnership_core.workshop import WorkshopService, WorkshopState
@@ -150,25 +150,10 @@ def _until(page, text: str, start: float, timeout: float = 20.0) -> float:  # no
     return time.monotonic() - start
 
 
-@pytest.fixture()
-def server(browser_required: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    data = tmp_path / "data"
-    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
-    app = AppServer(
-        port=free_port(),
-        env={"PARTNERSHIP_FIT_DATA_DIR": str(data), "PARTNERSHIP_FIT_DATABASE_URL": ""},
-        log_path=tmp_path / "server.log",
-    ).start()
-    svc = WorkshopService.from_environment(data_dir=data)
-    yield app, svc
-    svc.close()
-    app.kill()
-
-
-def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
+def test_a_room_of_three_partners_with_the_room_view_on_the_projector(workshop_server):
     from playwright.sync_api import expect, sync_playwright
 
-    app, svc = server
+    app, svc = workshop_server
     figures: dict[str, object] = {}
     with sync_playwright() as pw:
         browser = launch_browser(pw)

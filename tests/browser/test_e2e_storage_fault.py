@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.app_server import AppServer, free_port, launch_browser, wait_idle
+from benchmarks.app_server import launch_browser, wait_idle
 from benchmarks.workshop_driver import RATING_LABELS
 from partnership_core.bank import SPINE_BANK_ID
-from partnership_core.workshop import WorkshopService
 
 pytestmark = pytest.mark.browser
 
@@ -33,31 +32,16 @@ WIDE = {"width": 1280, "height": 1400}
 RADIOS = '[data-testid="stRadio"]:not([data-stale="true"] *)'
 
 
-@pytest.fixture()
-def server(browser_required: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    data = tmp_path / "data"
-    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
-    app = AppServer(
-        port=free_port(),
-        env={"PARTNERSHIP_FIT_DATA_DIR": str(data), "PARTNERSHIP_FIT_DATABASE_URL": ""},
-        log_path=tmp_path / "server.log",
-    ).start()
-    svc = WorkshopService.from_environment(data_dir=data)
-    yield app, svc
-    svc.close()
-    app.kill()
-
-
 def _open_questionnaire(page, url: str) -> None:  # noqa: ANN001 - a Playwright Page
     page.goto(url)
     page.locator(RADIOS).filter(has_text="Strongly agree").first.wait_for(timeout=30_000)
     wait_idle(page)
 
 
-def test_unwritable_database_mid_session_then_writable_again(server) -> None:
+def test_unwritable_database_mid_session_then_writable_again(workshop_server) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    app, svc = server
+    app, svc = workshop_server
     created = svc.create_workshop(
         "Surplus food programme", "other", [SPINE_BANK_ID], ["Food Bank", "Market"]
     )
