@@ -328,6 +328,8 @@ class FacilitatorState:
     message: str | None = None
     import_round: int = 0  # bumping it empties the file uploader after a successful import
     partner_names: list[str] = field(default_factory=lambda: ["", ""])
+    # Solo assessment (its `created_at`, ISO) -> the key of the invitation it sent.
+    invitations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -14,10 +14,19 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Literal
 
 from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Answer, Assessment, Partner, Respondent
-from ..bank import PartnershipType
+from ..bank import LevelId, PartnershipType
 from ..errors import WorkshopError
+from ..plan import SessionPlan, session_minutes
 from ..scoring.rules import DEFAULT_RULES, ScoringRules
-from ..text import InvalidNameError, check_name, confusable_skeleton, name_key, possessive
+from ..text import (
+    InvalidNameError,
+    check_name,
+    confusable_skeleton,
+    join_names,
+    name_key,
+    plural,
+    possessive,
+)
 from .models import (
     AnonymityOptions,
     PartnerProgress,
@@ -47,6 +56,9 @@ __all__ = [
     "duplicate_name",
     "expected_people_finished",
     "fits_file",
+    "left_out_note",
+    "plan_summary",
+    "planned_answers",
     "format_join_code",
     "is_join_code",
     "match_partners",
@@ -336,21 +348,65 @@ def expected_people_finished(
 # --------------------------------------------------------------------------- offline files
 
 
-def fits_file(info: WorkshopInfo, assessment: Assessment) -> None:
-    """The file uses this workshop's banks and answers only statements it asks."""
+def fits_file(info: WorkshopInfo, assessment: Assessment, asked: Collection[str]) -> None:
+    """The file uses this workshop's banks and answers only statements they ask of its
+    partnership type (`asked`, whatever the plan); a short session's plan may still leave
+    some of them out (see `planned_answers`)."""
     foreign = [b for b in assessment.banks if b not in info.banks]
     if foreign:
         raise WorkshopError(
             f"The file uses question bank(s) {', '.join(foreign)} that this workshop "
             f"does not ({', '.join(info.banks)}); nothing was imported."
         )
-    applicable = set(info.statements)
+    known = set(asked)
     for a in assessment.answers:
-        if a.statement not in applicable:
+        if a.statement not in known:
             raise WorkshopError(
                 f"The file answers '{a.statement}', which this workshop does not ask "
                 "(another partnership type or bank version?); nothing was imported."
             )
+
+
+def planned_answers(info: WorkshopInfo, assessment: Assessment) -> tuple[list[Answer], int]:
+    """The file's answers to statements the workshop's plan asks, and how many answers to
+    other statements are left out (a file answered in full, imported into a short session)."""
+    planned = set(info.statements)
+    kept = [a for a in assessment.answers if a.statement in planned]
+    return kept, len(assessment.answers) - len(kept)
+
+
+def left_out_note(left_out: int, *, imported: bool = True) -> str:
+    """What an import says about the answers it left out (`imported`) or is about to leave
+    out; empty when it keeps them all."""
+    if not left_out:
+        return ""
+    verb = ("was" if left_out == 1 else "were") if imported else "will be"
+    return (
+        f"{plural(left_out, 'answer')} to statements outside this workshop's session plan "
+        f"{verb} left out."
+    )
+
+
+def plan_summary(info: WorkshopInfo) -> str:
+    """The session plan as the facilitator's dashboard states it: what is asked, how many
+    statements, about how long each person takes, and what each statement asks for."""
+    plan = info.plan or SessionPlan(ask_guesses=info.ask_predictions)
+    levels = [lv.value for lv in LevelId if lv in plan.levels]
+    where = (
+        "every level"
+        if len(levels) == len(LevelId)
+        else f"{join_names(levels)} level{'s' if len(levels) > 1 else ''}"
+    )
+    what = "the core set" if plan.core_only else "every statement"
+    count = len(info.statements)
+    minutes = session_minutes(count, plan, len(info.partners) - 1)
+    asks = ["a rating"]
+    asks += ["how much it matters"] if plan.ask_importance else []
+    asks += ["a guess for each other partner"] if plan.ask_guesses else []
+    return (
+        f"Session plan: {what} at {where}, {plural(count, 'statement')}, about "
+        f"{plural(minutes, 'minute')} per person. Each statement asks for {join_names(asks)}."
+    )
 
 
 def match_partners(

@@ -101,15 +101,29 @@ def create_options(count: int) -> dict[str, object]:
 # ---------------------------------------------------------------------------- links
 
 
-def render_private_link(token: str) -> None:
-    """The facilitator's own link, in a box that starts closed so it is never projected."""
-    with st.expander(":material/key: Your facilitator link (private: not for the projector)"):
-        st.warning(
-            "This link opens the workshop's controls and, after the reveal, every answer. "
-            "Bookmark it now and keep it to yourself: it is the only way back in. Never show "
-            "this page on the projector: use the room view.",
-            icon=":material/lock:",
-        )
+# The private link's box and warning: in a room, and for an invitation by link (no room).
+_PRIVATE_LINK = {
+    True: (
+        ":material/key: Your facilitator link (private: not for the projector)",
+        "This link opens the workshop's controls and, after the reveal, every answer. "
+        "Bookmark it now and keep it to yourself: it is the only way back in. Never show "
+        "this page on the projector: use the room view.",
+    ),
+    False: (
+        ":material/key: Your private link (not the one to send)",
+        "This link opens the shared assessment's controls and, once the results open, every "
+        "answer. Bookmark it and keep it to yourself: it is the only way back in. Send each "
+        "partner their own link, below.",
+    ),
+}
+
+
+def render_private_link(token: str, has_room: bool = True) -> None:
+    """The facilitator's own link, in a box that starts closed so it is never projected
+    (nor sent, for an invitation by link)."""
+    label, warning = _PRIVATE_LINK[has_room]
+    with st.expander(label):
+        st.warning(warning, icon=":material/lock:")
         st.code(links.facilitator_link(base_url(), token), language=None, wrap_lines=True)
 
 

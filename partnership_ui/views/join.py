@@ -37,6 +37,7 @@ from ..privacy import render_erase_own_answers
 from ..state import JoinState, join_state, set_questionnaire_step
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from .invitation import INVITED, render_shared_downloads, waiting_note
 from .workshop_common import (
     render_current_item,
     render_discussion_record,
@@ -74,13 +75,14 @@ def render_join_page() -> None:
 
 
 def _join_form(svc: WorkshopService, state: JoinState) -> None:
-    st.title("Join a workshop")
     url_code = st.query_params.get(links.CODE_PARAM)
     # Arriving by link or QR code: look the code up once, so people go straight to step 2.
     if url_code and state.auto_looked_up != url_code and state.info is None:
         state.auto_looked_up = url_code
         st.session_state["pf_ws_code"] = url_code
         _lookup(svc, state, url_code)
+    invited = state.info is not None and not state.info.has_room
+    st.title("You are invited to answer" if invited else "Join a workshop")
     if state.info is None:
         _code_form(svc, state)
     else:
@@ -113,6 +115,8 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     assert info is not None
     st.markdown(f"### {literal(info.name)}")
     st.caption(f"Code {format_join_code(state.code or '')}")
+    if not info.has_room:
+        st.markdown(INVITED)
     if info.state == WorkshopState.LOCKED:
         st.warning(
             "The facilitator is not taking new participants right now (answering is "
@@ -127,11 +131,12 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
         )
     partner_ids = [p.id for p in info.partners]
     names = {p.id: p.name for p in info.partners}
+    invited_as = st.query_params.get(links.PARTNER_PARAM)  # an invitation's link picks it
     with st.form("pf_ws_join_form", border=True):
         st.radio(
             "Which organisation do you answer for?",
             options=partner_ids,
-            index=None,
+            index=partner_ids.index(invited_as) if invited_as in partner_ids else None,
             format_func=lambda pid: literal(names[pid]),
             key="pf_ws_partner",
         )
@@ -228,7 +233,7 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
     if view.state == WorkshopState.REVEALED:
         _revealed(svc, token, view)
     elif view.finished:
-        _handed_in(svc, token, view.state)
+        _handed_in(svc, token, view.state, view.workshop.has_room)
     else:
         _answering(svc, state, token, view)
     if view.room is not None:
@@ -263,12 +268,8 @@ def _greeting(view: ParticipantView, token: str) -> None:
         st.code(links.resume_link(base_url(), token), language=None, wrap_lines=True)
 
 
-def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState) -> None:
-    st.success(
-        "Thank you — your answers are in. The results appear here when the facilitator "
-        "reveals them.",
-        icon=":material/check_circle:",
-    )
+def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState, has_room: bool) -> None:
+    st.success(waiting_note(has_room), icon=":material/check_circle:")
     if shown == WorkshopState.OPEN:
         st.button(
             "Change my answers",
@@ -446,7 +447,9 @@ def _poll(token: str, shown_version: int) -> None:
 
 def _revealed(svc: WorkshopService, token: str, view: ParticipantView) -> None:
     # Said before the results are scored and drawn: the phone shows the change at once.
-    st.success("The facilitator has revealed the results.", icon=":material/celebration:")
+    has_room = view.workshop.has_room
+    opened = "The facilitator has revealed" if has_room else "Everyone invited can now see"
+    st.success(f"{opened} the results.", icon=":material/celebration:")
     scored = scored_or_error(
         lambda: svc.revealed_assessment_for_participant(token), view.workshop.anonymity
     )
@@ -459,6 +462,9 @@ def _revealed(svc: WorkshopService, token: str, view: ParticipantView) -> None:
         show_error(exc)
         discussion = None
     if discussion is not None:
-        render_current_item(discussion.room, result, tuple(assessment.banks))
+        if has_room:  # an invitation by link has nobody picking items in a room
+            render_current_item(discussion.room, result, tuple(assessment.banks))
         render_discussion_record(discussion, tuple(assessment.banks))
     render_result_view(result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_join_res_")
+    if not has_room:
+        render_shared_downloads(assessment, result)

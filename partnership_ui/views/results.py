@@ -12,6 +12,7 @@ from ..literal import literal
 from ..state import solo_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import SOLO_SECTIONS, render_result_view
+from .invitation import render_invite_entry
 
 __all__ = ["render_results_page"]
 
@@ -47,4 +48,5 @@ def render_results_page() -> None:
         json_label="Download the assessment (JSON)",
         json_help="Keep this file: open it again from Home, or send it to your partner.",
     )
+    render_invite_entry()
     st.page_link("pages/questionnaire.py", label="Back to the answers", icon=":material/edit:")

@@ -14,13 +14,21 @@ from partnership_core.assessment import Assessment
 from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AssessmentResult
 from partnership_core.scoring import score_assessment
-from partnership_core.workshop import AnonymityOptions, Discussion, RoomState, scoring_rules
+from partnership_core.workshop import (
+    AnonymityOptions,
+    Dashboard,
+    Discussion,
+    RoomState,
+    WorkshopService,
+    scoring_rules,
+)
 
 from ..data import bank_set
 from ..literal import literal
 
 __all__ = [
     "ROOM_POLL",
+    "fresh_dashboard",
     "qr_png",
     "render_current_item",
     "render_discussion_record",
@@ -60,6 +68,19 @@ def scored_or_error(
     except PartnershipFitError as exc:
         show_error(exc)
         return None
+
+
+def fresh_dashboard(svc: WorkshopService, token: str, shown_state: str) -> Dashboard | None:
+    """The dashboard now, for a fragment that polls it; None after showing why not. When
+    the state changed elsewhere (locked, revealed by itself) the whole page is redrawn."""
+    try:
+        dash = svc.dashboard(token)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return None
+    if dash.state.value != shown_state:
+        st.rerun(scope="app")
+    return dash
 
 
 def show_error(exc: PartnershipFitError) -> None:

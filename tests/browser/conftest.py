@@ -28,3 +28,12 @@ def workshop_server(
     yield app, svc
     svc.close()
     app.kill()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_required: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served by `streamlit run` on a free port for one module; stopped at its end.
+    A module that needs other server settings defines its own `app_url`."""
+    log = tmp_path_factory.mktemp("app") / "server.log"
+    with AppServer(free_port(), log_path=log).running(timeout=30) as server:
+        yield server.base
