@@ -524,8 +524,9 @@ def _numbered_names(respondents: list[Respondent], partners: Sequence[Partner]) 
 def small_groups_with_comments(
     answers: Iterable[Answer], respondents: Sequence[Respondent], minimum: int
 ) -> set[str]:
-    """Partner ids with fewer than `minimum` people who answered anything, and a comment
-    among their answers: their respondents are `unnamed`, so no comment is attributed."""
+    """Partner ids with two or more people who answered anything but fewer than `minimum`,
+    and a comment among their answers: their respondents are `unnamed`, so no comment is
+    attributed. (A partner of one is that person: renaming them would hide nothing.)"""
     partner_of = {r.id: r.partner for r in respondents}
     answered: dict[str, set[str]] = {}
     commented: set[str] = set()
@@ -536,7 +537,7 @@ def small_groups_with_comments(
         answered.setdefault(partner, set()).add(a.respondent)
         if a.comment and a.comment.strip():
             commented.add(partner)
-    return {p for p in commented if len(answered[p]) < minimum}
+    return {p for p in commented if 2 <= len(answered[p]) < minimum}
 
 
 def scoring_rules(anonymity: AnonymityOptions) -> ScoringRules:

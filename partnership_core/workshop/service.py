@@ -218,7 +218,7 @@ class WorkshopService(DatabaseService):
             w = self._facilitated(repo, token)
             info = self._info(repo, w)
             counts = repo.answer_counts(w.id, info.statements)
-            unsaved, people = self._save_failures.waiting(w.id)
+            unsaved, unsaved_people = self._save_failures.waiting(w.id)
             names = {p.id: p.name for p in info.partners}
             people = repo.participants(w.id)
             return Dashboard(
@@ -232,7 +232,7 @@ class WorkshopService(DatabaseService):
                 room=w.room,
                 failed_saves=self._save_failures.recent(w.id),
                 unsaved_answers=unsaved,
-                unsaved_people=people,
+                unsaved_people=unsaved_people,
             )
 
         return self._unit_of_work(read, write=False, failed="The dashboard could not be loaded.")

@@ -250,8 +250,7 @@ def test_unknown_statement_is_refused(svc: WorkshopService) -> None:
 
 
 def test_blind_until_reveal_through_every_participant_method(svc: WorkshopService) -> None:
-    # Groups of one, named: the minimum group size has tests of its own.
-    created = _create(svc, anonymity={"min_group_size": 1})
+    created = _create(svc)
     a = svc.join(created.join_code, "p1", "Alice", "a")
     b = svc.join(created.join_code, "p2", "Bob", "b")
     statements = svc.lookup_code(created.join_code, "a").statements
@@ -508,7 +507,8 @@ def _offline_file(partner_names, statement, respondents=None, banks=None) -> Ass
 
 
 def test_import_offline_file(svc: WorkshopService) -> None:
-    created = _create(svc, anonymity={"min_group_size": 1})  # names the one commenter
+    # Two commenters for Harbour Trust, named: the minimum group size is tested elsewhere.
+    created = _create(svc, anonymity={"min_group_size": 1})
     q = svc.dashboard(created.facilitator_token).workshop.statements
     svc.join(created.join_code, "p1", "Ann", "k")
     text_file = dump_assessment(

@@ -11,12 +11,13 @@ from contextlib import closing
 import pytest
 from db_helpers import Clock
 
-from partnership_core.assessment import Answer, Assessment, dump_assessment
+from partnership_core.assessment import Answer, Assessment, Respondent, dump_assessment
 from partnership_core.bank import load_bank_set
 from partnership_core.report import build_report_model, render_html
 from partnership_core.results import AssessmentResult, FindingRule
 from partnership_core.scoring import score_assessment
 from partnership_core.workshop import AnonymityOptions, WorkshopService, scoring_rules
+from partnership_core.workshop.rules import small_groups_with_comments
 
 pytestmark = pytest.mark.slow  # real databases and a rendered report
 
@@ -121,3 +122,15 @@ def test_scoring_rules_follow_the_minimum_group_size() -> None:
     assert scoring_rules(AnonymityOptions()).split_min_ratings == 3
     assert scoring_rules(AnonymityOptions(min_group_size=1)).split_min_ratings == 2
     assert scoring_rules(AnonymityOptions(min_group_size=7)).split_min_ratings == 7
+
+
+def test_only_groups_of_two_or_more_below_the_minimum_that_commented_are_unnamed() -> None:
+    people = [("a1", "p1"), ("a2", "p1"), ("b1", "p2"), ("c1", "p3"), ("c2", "p3")]
+    respondents = [Respondent(id=i, name=i, partner=p) for i, p in people]
+    answers = [
+        Answer(respondent=i, statement="three-levels:x", rating=3, comment=comment)
+        for i, comment in [("a1", "ours"), ("a2", None), ("b1", "mine"), ("c1", None), ("c2", "")]
+    ]
+    # p1: two people, a comment; p2: one person (that person is the partner); p3: no comment.
+    assert small_groups_with_comments(answers, respondents, 3) == {"p1"}
+    assert small_groups_with_comments(answers, respondents, 2) == set()
