@@ -308,9 +308,9 @@ class JoinState:
 
     `answers` is the questionnaire's live dict, loaded from the database once per token.
     `pending` holds changes the database refused (qid -> answer, or None for a cleared one);
-    they are written again at the start of the next interaction. `versions`: statement ->
-    version of the stored answer this page shows (0: none), sent with every save so that a
-    stale tab cannot overwrite a newer answer.
+    they are written again at the start of the next interaction, or by the page's poll.
+    `versions`: statement -> version of the stored answer this page shows (0: none), sent
+    with every save so that a stale tab cannot overwrite a newer answer.
     """
 
     code: str | None = None

@@ -126,8 +126,10 @@ class Dashboard(_Frozen):
     """The facilitator's view before the reveal: counts, never answers.
 
     `join_code` is grouped for display, "ABCDE-FGHJK". `failed_saves`: participants'
-    saves this server process could not store in the last `FAILED_SAVES_WINDOW`.
-    `partners`: the same progress summed per partner, in set-up order.
+    saves this server process could not store in the last `FAILED_SAVES_WINDOW` (every
+    try); `unsaved_answers`: the answers among them still waiting on the phones of
+    `unsaved_people` people (no later save stored them). `partners`: the same progress
+    summed per partner, in set-up order.
     """
 
     workshop: WorkshopInfo
@@ -136,6 +138,8 @@ class Dashboard(_Frozen):
     join_code: str
     room: RoomState
     failed_saves: int = 0
+    unsaved_answers: int = 0
+    unsaved_people: int = 0
     partners: list[PartnerProgress] = []
 
 

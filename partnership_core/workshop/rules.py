@@ -17,6 +17,7 @@ from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Answer, Assessment, Partner
 from ..bank import LevelId, PartnershipType
 from ..errors import WorkshopError
 from ..plan import SessionPlan, session_minutes
+from ..scoring.rules import DEFAULT_RULES, ScoringRules
 from ..text import (
     InvalidNameError,
     check_name,
@@ -27,6 +28,7 @@ from ..text import (
     possessive,
 )
 from .models import (
+    AnonymityOptions,
     PartnerProgress,
     StoredParticipant,
     StoredWorkshop,
@@ -73,6 +75,9 @@ __all__ = [
     "look_alike_of",
     "stale_copy",
     "unattributed",
+    "scoring_rules",
+    "small_groups_with_comments",
+    "unnamed",
     "valid_name",
 ]
 
@@ -490,13 +495,55 @@ def unattributed(
 ) -> tuple[list[Respondent], list[Answer]]:
     """Respondents renamed "Harbour Trust, respondent 2" with fresh ids, so that no comment
     (nor rating) can be traced to a named person; partner and estimate flags stay."""
+    names = _numbered_names(respondents, partners)
+    new_ids = {r.id: f"respondent-{i}" for i, r in enumerate(respondents, start=1)}
+    renamed = [r.model_copy(update={"id": new_ids[r.id], "name": names[r.id]}) for r in respondents]
+    return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]
+
+
+def unnamed(
+    respondents: list[Respondent], partners: Sequence[Partner], only: Collection[str]
+) -> list[Respondent]:
+    """The respondents of the partners in `only` named "Harbour Trust, respondent 2" (ids
+    kept: they name nobody), so that their comments are not attributed."""
+    names = _numbered_names([r for r in respondents if r.partner in only], partners)
+    return [r.model_copy(update={"name": names[r.id]}) if r.id in names else r for r in respondents]
+
+
+def _numbered_names(respondents: list[Respondent], partners: Sequence[Partner]) -> dict[str, str]:
+    """Respondent id -> "Harbour Trust, respondent 2", counted within each partner."""
     partner_names = {p.id: p.name for p in partners}
     numbered: dict[str, int] = {}
-    new_ids: dict[str, str] = {}
-    renamed = []
+    names = {}
     for r in respondents:
         numbered[r.partner] = numbered.get(r.partner, 0) + 1
-        new_ids[r.id] = f"respondent-{len(new_ids) + 1}"
-        name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
-        renamed.append(r.model_copy(update={"id": new_ids[r.id], "name": name}))
-    return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]
+        names[r.id] = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
+    return names
+
+
+def small_groups_with_comments(
+    answers: Iterable[Answer], respondents: Sequence[Respondent], minimum: int
+) -> set[str]:
+    """Partner ids with two or more people who answered anything but fewer than `minimum`,
+    and a comment among their answers: their respondents are `unnamed`, so no comment is
+    attributed. (A partner of one is that person: renaming them would hide nothing.)"""
+    partner_of = {r.id: r.partner for r in respondents}
+    answered: dict[str, set[str]] = {}
+    commented: set[str] = set()
+    for a in answers:
+        partner = partner_of.get(a.respondent)
+        if partner is None:
+            continue
+        answered.setdefault(partner, set()).add(a.respondent)
+        if a.comment and a.comment.strip():
+            commented.add(partner)
+    return {p for p in commented if 2 <= len(answered[p]) < minimum}
+
+
+def scoring_rules(anonymity: AnonymityOptions) -> ScoringRules:
+    """The scoring rules a workshop's results are judged and shown with: a partner's spread
+    on a statement only from as many ratings as the minimum group size (at least 2)."""
+    needed = max(DEFAULT_RULES.split_min_ratings, anonymity.min_group_size)
+    if needed == DEFAULT_RULES.split_min_ratings:
+        return DEFAULT_RULES
+    return DEFAULT_RULES.model_copy(update={"split_min_ratings": needed})

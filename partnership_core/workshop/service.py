@@ -218,6 +218,7 @@ class WorkshopService(DatabaseService):
             w = self._facilitated(repo, token)
             info = self._info(repo, w)
             counts = repo.answer_counts(w.id, info.statements)
+            unsaved, unsaved_people = self._save_failures.waiting(w.id)
             names = {p.id: p.name for p in info.partners}
             people = repo.participants(w.id)
             return Dashboard(
@@ -230,6 +231,8 @@ class WorkshopService(DatabaseService):
                 join_code=rules.format_join_code(w.join_code),
                 room=w.room,
                 failed_saves=self._save_failures.recent(w.id),
+                unsaved_answers=unsaved,
+                unsaved_people=unsaved_people,
             )
 
         return self._unit_of_work(read, write=False, failed="The dashboard could not be loaded.")
@@ -261,7 +264,9 @@ class WorkshopService(DatabaseService):
     def assessment(self, token: str) -> Assessment:
         """The whole workshop as a core `Assessment`; only after the reveal. When the
         workshop keeps comments anonymous, respondents are "Harbour Trust, respondent 1"
-        and so on, with fresh ids (`rules.unattributed`)."""
+        and so on, with fresh ids (`rules.unattributed`). A partner with fewer people than
+        the minimum group size who left comments has its respondents named that way too
+        (`rules.unnamed`). Score it with the workshop's `rules.scoring_rules`."""
 
         def read(repo: WorkshopRepository) -> Assessment:
             w = self._facilitated(repo, token)
@@ -714,6 +719,7 @@ class WorkshopService(DatabaseService):
             participant_token,
             write,
             failed="Your answer was NOT saved. It is still on this page; press save again.",
+            statement=answer.statement,
         )
 
     def clear_answer(
@@ -729,8 +735,16 @@ class WorkshopService(DatabaseService):
             repo.touch(p.id)
 
         self._participant_write(
-            participant_token, write, failed="Your answer was not cleared; try again."
+            participant_token,
+            write,
+            failed="Your answer was not cleared; try again.",
+            statement=statement_id,
         )
+
+    def report_unsaved(self, participant_token: str, statements: Sequence[str]) -> None:
+        """The caller's page holds answers to `statements` that are not saved: a save just
+        failed, so the others were not tried. Counted for the dashboard; no database call."""
+        self._save_failures.waiting_on(participant_token, statements)
 
     def finish(self, participant_token: str, finished: bool = True) -> WorkshopState:
         """Mark the caller as done, or (`finished=False`) reopen their answers; finishing
@@ -862,14 +876,26 @@ class WorkshopService(DatabaseService):
         return p, w
 
     def _participant_write(
-        self, token: str, work: Callable[[WorkshopRepository], T], *, failed: str
+        self,
+        token: str,
+        work: Callable[[WorkshopRepository], T],
+        *,
+        failed: str,
+        statement: str | None = None,
     ) -> T:
-        """A participant's save; one that fails is counted for the dashboard."""
+        """A participant's save (of their answer to `statement`); one that fails is counted
+        for the dashboard, and the answer is waiting until a save of it is stored or refused
+        (a refused one is not retried)."""
         try:
-            return self._unit_of_work(work, failed=failed)
+            done = self._unit_of_work(work, failed=failed)
         except StorageError:
-            self._save_failures.failed(token)
+            self._save_failures.failed(token, statement)
             raise
+        except WorkshopError:
+            self._save_failures.settled(token, statement)
+            raise
+        self._save_failures.settled(token, statement)
+        return done
 
     @staticmethod
     def _by_code(
@@ -954,7 +980,8 @@ class WorkshopService(DatabaseService):
         self, repo: WorkshopRepository, w: StoredWorkshop, shared_screen: bool = False
     ) -> Assessment:
         """Everything stored for the workshop; answers and agreements in statement order;
-        nobody named where the anonymity options (and a `shared_screen`) say so."""
+        nobody named where the anonymity options (and a `shared_screen`) say so, nor in a
+        partner smaller than the minimum group size."""
         info = self._info(repo, w)
         order = {q: i for i, q in enumerate(info.statements)}
 
@@ -970,6 +997,11 @@ class WorkshopService(DatabaseService):
         answer_list = [a for _, a in answers]
         if w.anonymity.anonymous_comments or (shared_screen and w.anonymity.hide_names):
             respondents, answer_list = rules.unattributed(respondents, answer_list, info.partners)
+        else:
+            small = rules.small_groups_with_comments(
+                answer_list, respondents, w.anonymity.min_group_size
+            )
+            respondents = rules.unnamed(respondents, info.partners, small)
         return Assessment(
             name=info.name,
             partnership_type=info.partnership_type,

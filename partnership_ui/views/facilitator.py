@@ -73,6 +73,7 @@ __all__ = [
 ]
 
 DASHBOARD_POLL = "3s"
+_COUNTERS_PER_ROW = 3
 _DOWNLOAD_KEYS = DownloadKeys(
     json="pf_ws_export",
     prepare="pf_ws_report_make",
@@ -392,12 +393,16 @@ def _progress(dash: Dashboard) -> None:
     """Who joined and finished, per partner and per person."""
     people = dash.participants
     done = sum(1 for p in people if p.finished)
-    cols = st.columns(2 + len(dash.workshop.partners))
-    cols[0].metric("Joined", len(people))
-    cols[1].metric("Finished", f"{done} of {len(people)}")
-    for col, partner in zip(cols[2:], dash.workshop.partners, strict=True):
-        mine = [p for p in people if p.partner_id == partner.id]
-        col.metric(literal(partner.name), f"{sum(p.finished for p in mine)}/{len(mine)} done")
+    joined, finished = st.columns(2)
+    joined.metric("Joined", len(people))
+    finished.metric("Finished", f"{done} of {len(people)}")
+    partners = dash.workshop.partners
+    # At most three counters a row: five or more side by side cut "0/2 done" to "0/2 d…".
+    for start in range(0, len(partners), _COUNTERS_PER_ROW):
+        row = st.columns(_COUNTERS_PER_ROW)
+        for col, partner in zip(row, partners[start : start + _COUNTERS_PER_ROW], strict=False):
+            mine = [p for p in people if p.partner_id == partner.id]
+            col.metric(literal(partner.name), f"{sum(p.finished for p in mine)}/{len(mine)} done")
     missing = [
         p.name for p in dash.workshop.partners if not any(x.partner_id == p.id for x in people)
     ]
@@ -560,7 +565,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
 
 
 def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
-    scored = scored_or_error(lambda: svc.assessment(token))
+    scored = scored_or_error(lambda: svc.assessment(token), dash.workshop.anonymity)
     if scored is None:
         return
     assessment, result = scored

@@ -8,11 +8,14 @@ moment they change, each against the version this page showed.
 A fragment asks every `WAIT_POLL` for the room's version (one small read, shared by the
 screens of a workshop) and redraws the page only when it changed: a lock, an unlock, the
 reveal, the item under discussion, an agreement or an action reach the phone within a few
-seconds; a participant who has handed in asks every `HANDED_IN_POLL`.
+seconds; a participant who has handed in asks every `HANDED_IN_POLL`. An answer the
+database refused stays on the page, marked as not saved yet, and the same fragment sends
+it again until it is stored.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import streamlit as st
@@ -37,7 +40,6 @@ from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
 from .invitation import INVITED, render_shared_downloads, waiting_note
 from .workshop_common import (
-    ROOM_POLL,
     render_current_item,
     render_discussion_record,
     scored_or_error,
@@ -48,10 +50,14 @@ from .workshop_common import (
 __all__ = ["render_join_page", "WAIT_POLL", "HANDED_IN_POLL"]
 
 _Q_PREFIX = "pf_ws_q_"
-WAIT_POLL = ROOM_POLL
-# Handed in, a participant waits for the reveal and nothing else: half as many polls keeps
-# 200 waiting screens within a tenth of a core (benchmarks/bench_capacity.py).
+# A phone asks every second (one small read, about 0.5 ms of database work), so that a
+# lock, an unlock or the reveal reaches it within 3 s with the page's own redraw.
+WAIT_POLL = "1s"
+# Handed in, a participant waits for the reveal and nothing else: fewer polls keep 200
+# waiting screens within a tenth of a core (benchmarks/bench_capacity.py).
 HANDED_IN_POLL = "4s"
+_TRIED_AT = "pf_ws_saves_tried_at"  # time.monotonic() when the last try to save them ended
+_RETRY_GAP = 1.5  # seconds: the poll sends pending answers again at most this often
 
 
 def render_join_page() -> None:
@@ -229,7 +235,7 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
 
     _greeting(view, token)
     if view.state == WorkshopState.REVEALED:
-        _revealed(svc, token, view.workshop.has_room)
+        _revealed(svc, token, view)
     elif view.finished:
         _handed_in(svc, token, view.state, view.workshop.has_room)
     else:
@@ -334,17 +340,19 @@ def _switch_partner(svc: WorkshopService, token: str, view: ParticipantView) -> 
 
 
 def _save_indicator(state: JoinState) -> None:
-    if state.save_error:
-        st.warning(state.save_error, icon=":material/warning:")
-        if not state.pending:
-            state.save_error = None  # a refusal is said once; a pending retry keeps its note
-    elif state.pending:
+    if state.pending:
+        # Said plainly and kept in sight until the database takes them: nothing is lost
+        # while this page stays open.
+        count = len(state.pending)
         st.warning(
-            f"{plural(len(state.pending), 'answer')} "
-            f"{'is' if len(state.pending) == 1 else 'are'} NOT saved yet; "
-            f"{'it is' if len(state.pending) == 1 else 'they are'} retried with your next click.",
-            icon=":material/warning:",
+            f"{plural(count, 'answer')} NOT saved yet — retrying. "
+            f"{'It is' if count == 1 else 'They are'} kept on this page and sent again every "
+            "few seconds by itself; keep this page open until it says “Saved”.",
+            icon=":material/sync_problem:",
         )
+    elif state.save_error:
+        st.warning(state.save_error, icon=":material/warning:")
+        state.save_error = None  # a refusal is said once
     elif state.saved_at:
         st.caption(f"✓ Saved at {state.saved_at:%H:%M:%S}")
     else:
@@ -368,6 +376,13 @@ def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
     """Write every unsaved change, oldest first; stop at the first storage failure."""
     if not state.pending:
         return
+    try:
+        _write_pending(svc, state, token)
+    finally:
+        st.session_state[_TRIED_AT] = time.monotonic()  # when the last try ended
+
+
+def _write_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
     for qid, answer in list(state.pending.items()):
         version = state.versions.get(qid, 0)
         try:
@@ -377,11 +392,10 @@ def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
             else:
                 svc.save_answer(token, answer, version=version)
                 state.versions[qid] = version + 1
-        except StorageError as exc:
-            state.save_error = (
-                f"Your last answer was NOT saved: {exc} It is kept on this page and sent "
-                "again with your next click."
-            )
+        except StorageError:
+            # Kept in `pending`: the indicator says so and the poll sends them again. The
+            # rest are not tried now (each try waits for the database), only counted.
+            svc.report_unsaved(token, [q for q in state.pending if q != qid])
             return
         except PartnershipFitError as exc:
             # Locked, revealed or no longer valid: the change cannot be kept; show the
@@ -419,17 +433,25 @@ def _reopen(svc: WorkshopService, token: str) -> None:
 
 @st.fragment(run_every=WAIT_POLL)
 def _poll(token: str, workshop_id: str, shown_version: int) -> None:
-    """Redraw the whole page when the room changed (lock, reveal, discussion)."""
-    _redraw_if_room_changed(token, workshop_id, shown_version)
+    """Send answers the database refused again; redraw the whole page when they are in, or
+    when the room changed (lock, reveal, discussion)."""
+    _retry_and_redraw(token, workshop_id, shown_version)
 
 
 @st.fragment(run_every=HANDED_IN_POLL)
 def _poll_handed_in(token: str, workshop_id: str, shown_version: int) -> None:
     """`_poll` for a participant who has handed in and waits for the reveal."""
-    _redraw_if_room_changed(token, workshop_id, shown_version)
+    _retry_and_redraw(token, workshop_id, shown_version)
 
 
-def _redraw_if_room_changed(token: str, workshop_id: str, shown_version: int) -> None:
+def _retry_and_redraw(token: str, workshop_id: str, shown_version: int) -> None:
+    state = join_state()
+    # Not again right after a try (the click's own, or this page run's): each try of a
+    # database that refuses writes waits for its timeout.
+    if state.pending and time.monotonic() - st.session_state.get(_TRIED_AT, 0.0) >= _RETRY_GAP:
+        _flush_pending(workshop_service(), state, token)
+        if not state.pending:
+            st.rerun(scope="app")
     try:
         room = room_state(workshop_id, token)
     except PartnershipFitError:
@@ -439,13 +461,17 @@ def _redraw_if_room_changed(token: str, workshop_id: str, shown_version: int) ->
         st.rerun(scope="app")
 
 
-def _revealed(svc: WorkshopService, token: str, has_room: bool) -> None:
-    scored = scored_or_error(lambda: svc.revealed_assessment_for_participant(token))
+def _revealed(svc: WorkshopService, token: str, view: ParticipantView) -> None:
+    # Said before the results are scored and drawn: the phone shows the change at once.
+    has_room = view.workshop.has_room
+    opened = "The facilitator has revealed" if has_room else "Everyone invited can now see"
+    st.success(f"{opened} the results.", icon=":material/celebration:")
+    scored = scored_or_error(
+        lambda: svc.revealed_assessment_for_participant(token), view.workshop.anonymity
+    )
     if scored is None:
         return
     assessment, result = scored
-    opened = "The facilitator has revealed" if has_room else "Everyone invited can now see"
-    st.success(f"{opened} the results.", icon=":material/celebration:")
     try:
         discussion = svc.participant_discussion(token)
     except PartnershipFitError as exc:

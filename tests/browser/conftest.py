@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from benchmarks.app_server import AppServer, free_port
+from partnership_core.workshop import WorkshopService
+
+
+@pytest.fixture()
+def workshop_server(
+    browser_required: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[AppServer, WorkshopService]]:
+    """The app on a free port with a SQLite folder of the test's own, and a service on the
+    same database for checking what was stored; both stopped at the end."""
+    data = tmp_path / "data"
+    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
+    app = AppServer(
+        port=free_port(),
+        env={"PARTNERSHIP_FIT_DATA_DIR": str(data), "PARTNERSHIP_FIT_DATABASE_URL": ""},
+        log_path=tmp_path / "server.log",
+    ).start()
+    svc = WorkshopService.from_environment(data_dir=data)
+    yield app, svc
+    svc.close()
+    app.kill()
 
 
 @pytest.fixture(scope="module")
