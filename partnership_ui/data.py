@@ -21,6 +21,7 @@ __all__ = [
     "bank_set",
     "database_url",
     "draft_store",
+    "room_changed",
     "room_state",
     "workshop_service",
 ]
@@ -117,6 +118,11 @@ class RecentRooms:
             self._rooms[workshop_id] = (now, room)
         return room
 
+    def forget(self) -> None:
+        """Drop every kept read: the next screen to ask reads its room afresh."""
+        with self._lock:
+            self._rooms = {}
+
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _recent_rooms(url: str) -> RecentRooms:
@@ -134,3 +140,9 @@ def room_state(workshop_id: str, participant_token: str) -> RoomState:
     return _recent_rooms(database_url()).get(
         workshop_id, lambda: workshop_service().room_state(participant_token)
     )
+
+
+def room_changed() -> None:
+    """After this process's facilitator locked, unlocked or revealed: the waiting screens
+    served here see it on their next poll rather than up to `ROOM_MAX_AGE` later."""
+    _recent_rooms(database_url()).forget()

@@ -38,7 +38,7 @@ from partnership_core.workshop.rules import left_out_note, plan_summary, planned
 
 from .. import notify
 from ..context import base_url
-from ..data import available_banks, bank_set, workshop_service
+from ..data import available_banks, bank_set, room_changed, workshop_service
 from ..literal import literal
 from ..privacy import render_expiry_warning
 from ..state import facilitator_state, forget_workshop_state
@@ -460,6 +460,7 @@ def _lock_and_reveal(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     ):
         try:
             svc.set_locked(token, not locked)
+            room_changed()
         except PartnershipFitError as exc:
             show_error(exc)
             return
@@ -481,6 +482,7 @@ def _lock_and_reveal(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     ):
         try:
             svc.reveal(token)
+            room_changed()
         except PartnershipFitError as exc:
             show_error(exc)
             return

@@ -28,7 +28,7 @@ from partnership_core.workshop.invite import opening_rule, owner_token, waiting_
 
 from ..autosave import save_draft
 from ..context import base_url
-from ..data import bank_set, workshop_service
+from ..data import bank_set, room_changed, workshop_service
 from ..literal import literal
 from ..state import facilitator_state, forget_workshop_state, solo_state
 from ..widgets.downloads import DownloadKeys, render_downloads
@@ -239,6 +239,7 @@ def _open_now(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     ):
         try:
             svc.reveal(token)
+            room_changed()
         except PartnershipFitError as exc:
             show_error(exc)
             return

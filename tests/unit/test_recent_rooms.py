@@ -37,6 +37,15 @@ def test_screens_of_one_workshop_share_a_read_until_it_is_too_old() -> None:
     assert len(reads) == 2
 
 
+def test_a_facilitator_change_makes_the_next_screen_read_afresh() -> None:
+    clock, reads = _Clock(), []
+    rooms = RecentRooms(max_age=1.0, clock=clock)
+    rooms.get("w1", _reader(reads, version=1))
+    rooms.forget()
+    assert rooms.get("w1", _reader(reads, version=2)).version == 2
+    assert len(reads) == 2
+
+
 def test_each_workshop_is_read_for_itself() -> None:
     reads: list[str] = []
     rooms = RecentRooms(max_age=1.0, clock=_Clock())
