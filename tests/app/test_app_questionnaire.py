@@ -18,7 +18,7 @@ from partnership_core.solo import (
     new_assessment,
     validate_partner_names,
 )
-from partnership_ui.widgets.questionnaire import widget_key
+from partnership_ui.widgets.questionnaire import importance_key, questionnaire_pages, widget_key
 
 BANKS = load_bank_set(["three-levels"])
 
@@ -74,7 +74,8 @@ def test_on_change_is_called_the_moment_an_answer_changes() -> None:
     assert isinstance(answer, Answer) and answer.respondent == "r9"
     assert at.session_state["outcome"].answered == 1
     # Importance is part of the same answer and reported too.
-    at.radio(key=widget_key("ws_", "r9", qid, "importance")).set_value("low").run()
+    characteristic = BANKS.spine_characteristic(qid).id
+    at.radio(key=importance_key("ws_", "r9", characteristic)).set_value("low").run()
     assert at.session_state["answers"][qid].importance == "low"
     assert len(at.session_state["log"]) == 3
 
