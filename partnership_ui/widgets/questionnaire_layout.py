@@ -21,30 +21,21 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 # Below this width the six options become one vertical list (phones held upright).
 _NARROW_PX = 640
 
+_GROUP = f'div[class*="st-key-{STATEMENT_KEY_PREFIX}"] [data-testid="stRadioGroup"]'
 _SCALE_CSS = f"""
 <style>
-div[class*="st-key-{STATEMENT_KEY_PREFIX}"] [data-testid="stRadio"] > div[role="radiogroup"] {{
+{_GROUP} {{
   display: grid;
   grid-template-columns: repeat(6, minmax(0, 1fr));
-  gap: 0.25rem 0.5rem;
+  align-items: start;
+  gap: 0.25rem 0.75rem;
   width: 100%;
 }}
-div[class*="st-key-{STATEMENT_KEY_PREFIX}"] [data-testid="stRadio"] > div[role="radiogroup"]
-  > label {{
-  margin: 0;
-  align-items: flex-start;
-  min-width: 0;
-}}
+{_GROUP} > div {{ display: flex; align-items: flex-start; min-width: 0; margin: 0; }}
+{_GROUP} [data-testid="stRadioOption"] {{ align-items: flex-start; margin: 0; }}
 @media (max-width: {_NARROW_PX}px) {{
-  div[class*="st-key-{STATEMENT_KEY_PREFIX}"] [data-testid="stRadio"] > div[role="radiogroup"] {{
-    grid-template-columns: 1fr;
-    gap: 0;
-  }}
-  div[class*="st-key-{STATEMENT_KEY_PREFIX}"] [data-testid="stRadio"] > div[role="radiogroup"]
-    > label {{
-    min-height: 2.75rem;
-    align-items: center;
-  }}
+  {_GROUP} {{ grid-template-columns: 1fr; gap: 0; }}
+  {_GROUP} [data-testid="stRadioOption"] {{ min-height: 2.75rem; align-items: center; }}
 }}
 </style>
 """
@@ -58,20 +49,23 @@ _OPEN_AT_TOP_JS = """
   const target = %s;
   const atTop = %s;
   const stamp = %s;  // the step change this script belongs to
+  const option = () => {
+    const box = document.querySelector('div.st-key-' + target);
+    return box === null ? null : box.querySelector('input[type="radio"]');
+  };
   let tries = 0;
   const settle = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     const busy = app !== null && app.getAttribute('data-test-script-state') === 'running';
     const stale = document.querySelectorAll('[data-stale="true"]').length > 0;
-    const box = document.querySelector('div.st-key-' + target);
-    if ((busy || stale || box === null) && tries++ < 150) {
+    const first = option();
+    if ((busy || stale || first === null) && tries++ < 150) {
       setTimeout(settle, 20);
       return;
     }
     window.scrollTo(0, 0);
     const main = document.querySelector('[data-testid="stMain"]');
     if (main !== null) main.scrollTop = 0;
-    const first = box === null ? null : box.querySelector('input[type="radio"]');
     if (first !== null) first.focus({preventScroll: atTop});
   };
   settle();
