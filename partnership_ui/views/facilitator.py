@@ -198,7 +198,7 @@ def _create_form(svc: WorkshopService) -> None:
         _sector_fields(int(count))
         st.toggle(
             "Also ask everyone to guess how the other side will answer",
-            value=True,
+            value=False,
             key="pf_ws_new_predict",
             help="Guesses show where the partners misread each other.",
         )
@@ -256,7 +256,7 @@ def _chosen_plan() -> SessionPlan:
         levels=tuple(st.session_state.get("pf_ws_new_levels") or LevelId),
         core_only=bool(st.session_state.get("pf_ws_new_core", False)),
         ask_importance=bool(st.session_state.get("pf_ws_new_importance", True)),
-        ask_guesses=bool(st.session_state.get("pf_ws_new_predict", True)),
+        ask_guesses=bool(st.session_state.get("pf_ws_new_predict", False)),
     )
 
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from partnership_core.assessment import NOT_SURE, Answer, Importance
 from partnership_core.bank import AnswerScale, BankSet, Level, LevelId, QuestionnaireStep
@@ -195,6 +196,17 @@ class _Statements:
     guess_each: tuple[tuple[str, str], ...]
     ask_importance: bool
 
+    @property
+    def progress_key(self) -> str:
+        return f"{self.key_prefix}{self.respondent_id}|progress"
+
+    @property
+    def navigation_key(self) -> str:
+        return f"{self.key_prefix}{self.respondent_id}|navigation"
+
+    def fragment_key(self, qid: str) -> str:
+        return widget_key(self.key_prefix, self.respondent_id, qid, "fragment")
+
     def box_key(self, qid: str) -> str:
         return statement_container_key(self.key_prefix, self.respondent_id, qid)
 
@@ -202,7 +214,6 @@ class _Statements:
         return importance_key(self.key_prefix, self.respondent_id, characteristic_id)
 
 
-@st.fragment
 def _questionnaire_body(
     context: _Statements,
     pages: list[QuestionnairePage],
@@ -211,20 +222,47 @@ def _questionnaire_body(
     finish_label: str,
     render_status: Callable[[], None] | None,
 ) -> None:
-    """Progress, the step's statements and the navigation: what an answer can change."""
-    if render_status is not None:
-        render_status()
-    _progress_and_jump(pages, nav, context.answers, context.key_prefix)
+    """The progress, the step's statements and the step buttons, each a fragment that an
+    answer's callback can redraw on its own (see `_redraw`)."""
+    _in_fragment(context.progress_key, _render_progress, pages, nav, context, render_status)
+    _jump(pages, nav, context.key_prefix)
     page = pages[nav.step]
     st.subheader(f"{_LEVEL_ICONS.get(page.level.id, '')} {page.level.name}")
     st.caption(page.level.description)
     for step in page.characteristics:
         _characteristic_header(step)
         for qid in step.statement_ids:
-            _render_statement(context, qid)
+            _in_fragment(context.fragment_key(qid), _render_statement, context, qid)
         if context.ask_importance:
-            _render_importance(context, step)
-    _render_navigation(pages, nav, context.answers, context.key_prefix, on_finish, finish_label)
+            key = context.importance_key(step.characteristic.id)
+            _in_fragment(f"{key}|fragment", _render_importance, context, step)
+    _in_fragment(
+        context.navigation_key,
+        _render_navigation,
+        pages,
+        nav,
+        context.answers,
+        context.key_prefix,
+        on_finish,
+        finish_label,
+    )
+
+
+def _in_fragment(key: str, draw: Callable[..., None], *args: object) -> None:
+    """`draw(*args)` as a fragment named `key`: a widget in it reruns only the fragment."""
+    st.fragment(draw, key=key)(*args)
+
+
+def _redraw(context: _Statements, key: str) -> None:
+    """After an answer in a fragment rerun (a browser's click on a statement reruns only that
+    statement's fragment), also redraw the progress and the step buttons, and nothing else.
+
+    A full rerun (AppTest, or a client that names no fragment) draws everything anyway and is
+    left as it is: a keyed rerun would replace it by the three fragments alone.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        st.rerun([key, context.progress_key, context.navigation_key])
 
 
 def _moves_key(key_prefix: str) -> str:
@@ -250,21 +288,26 @@ def _open_at_top(context: _Statements, page: QuestionnairePage, nav: Questionnai
     )
 
 
-def _progress_and_jump(
+def _render_progress(
     pages: list[QuestionnairePage],
     nav: QuestionnaireNav,
-    answers: dict[str, Answer],
-    key_prefix: str,
+    context: _Statements,
+    render_status: Callable[[], None] | None,
 ) -> None:
+    if render_status is not None:
+        render_status()
     total = sum(len(p.statement_ids) for p in pages)
-    answered = sum(1 for p in pages for q in p.statement_ids if q in answers)
-    jump_key = f"{key_prefix}jump"
-    if st.session_state.get(jump_key) != nav.step:
-        st.session_state[jump_key] = nav.step
+    answered = sum(1 for p in pages for q in p.statement_ids if q in context.answers)
     st.progress(
         answered / total,
         text=f"{answered} of {total} statements answered · step {nav.step + 1} of {len(pages)}",
     )
+
+
+def _jump(pages: list[QuestionnairePage], nav: QuestionnaireNav, key_prefix: str) -> None:
+    jump_key = f"{key_prefix}jump"
+    if st.session_state.get(jump_key) != nav.step:
+        st.session_state[jump_key] = nav.step
     st.selectbox(
         "Jump to a step",
         options=list(range(len(pages))),
@@ -416,6 +459,7 @@ def _on_importance(context: _Statements, step: QuestionnaireStep, key: str) -> N
         context.answers[qid] = new
         if context.on_change is not None:
             context.on_change(new, qid)
+    _redraw(context, f"{key}|fragment")
 
 
 def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
@@ -439,6 +483,7 @@ def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
         context.answers[qid] = new
     if context.on_change is not None:
         context.on_change(new, qid)
+    _redraw(context, context.fragment_key(qid))
 
 
 def _importance_for(context: _Statements, qid: str, key: str) -> Importance | None:
