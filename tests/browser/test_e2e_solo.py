@@ -137,6 +137,18 @@ _WHERE = """() => ({
 })"""
 
 
+def _next_step(page, button: str) -> dict:  # noqa: ANN001 - a Playwright Page
+    """Press `button`, wait for the next step's heading and drawing; where the page is then."""
+    heading = page.locator("h3").first.inner_text()
+    page.get_by_role("button", name=button).click()
+    page.wait_for_function(
+        "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
+        arg=heading,
+    )
+    wait_idle(page)
+    return page.evaluate(_WHERE)
+
+
 def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 1800})
     page.goto(app_url)
@@ -161,14 +173,7 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
         if button.count():
             button.click()
             break
-        heading = page.locator("h3").first.inner_text()
-        page.get_by_role("button", name="Next →").click()
-        page.wait_for_function(
-            "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
-            arg=heading,
-        )
-        wait_idle(page)
-        where = page.evaluate(_WHERE)  # every new step opens at its top
+        where = _next_step(page, "Next →")  # every new step opens at its top
         assert where["window"] <= 5 and where["main"] <= 5 and where["focusInFirst"], where
     assert answered == len(
         load_bank_set(["three-levels"]).applicable(PartnershipType.BUSINESS_NONPROFIT)
@@ -216,14 +221,7 @@ def test_each_step_opens_at_its_top_with_the_scale_in_one_row(app_url: str, brow
     wait_idle(page)
     before = page.evaluate(_WHERE)
     assert before["main"] > 1000 and before["openComments"] == 1, before  # far down the step
-    heading = page.locator("h3").first.inner_text()
-    page.get_by_role("button", name="Continue anyway").click()
-    page.wait_for_function(
-        "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
-        arg=heading,
-    )
-    wait_idle(page)
-    after = page.evaluate(_WHERE)
+    after = _next_step(page, "Continue anyway")
     assert after["window"] <= 5 and after["main"] <= 5, after
     assert after["focusInFirst"] and after["openComments"] == 0, after
 
