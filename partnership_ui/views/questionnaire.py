@@ -104,11 +104,12 @@ def _answer(
 
 
 def _answer_changed(respondent_id: str, answer: Answer | None, statement: str) -> None:
-    """Keep and save the answer; redraw the whole page when saving starts or stops failing
-    (its warning sits outside the questionnaire, which an answer alone redraws)."""
-    problem = draft_state().problem
+    """Keep and save the answer. An answer alone redraws only its part of the questionnaire;
+    the whole page is redrawn when saving starts or stops failing (its warning sits outside
+    the questionnaire) or another device's answers were merged in on the way."""
+    before = (draft_state().problem, solo_state().revision)
     answer_changed(respondent_id, answer, statement)
-    if draft_state().problem != problem:
+    if (draft_state().problem, solo_state().revision) != before:
         st.rerun()
 
 
