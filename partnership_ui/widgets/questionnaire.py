@@ -8,9 +8,10 @@ moment it happens, so the caller can keep and save exactly that.
 
 A page per level (three Next clicks for the default bank, not eleven) keeps the framework's
 order, entry before decision before operational, and the confirmation when a level is left
-unanswered. The page body is a fragment: a rating, guess, comment or importance click
-redraws the questionnaire only, not the page around it (the caller's `render_status` is
-drawn inside, so it stays current); moving to another step redraws the whole page.
+unanswered. Each statement, each importance question, the progress and the step buttons are
+fragments: a rating, guess, comment or importance click redraws its own fragment, the
+progress and the step buttons only, not the page around them (the caller's `render_status`
+is drawn with the progress, so it stays current); moving to another step redraws the page.
 
 Example::
 
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 _RATINGS: tuple[int | str, ...] = (1, 2, 3, 4, 5, NOT_SURE)
+_IMPORTANCE = "importance"
 _IMPORTANCE_LABELS = {Importance.LOW: "Low", Importance.MEDIUM: "Medium", Importance.HIGH: "High"}
 # Shown as an icon with the level name, so a level is never told apart by colour alone.
 _LEVEL_ICONS = {LevelId.ENTRY: "①", LevelId.DECISION: "②", LevelId.OPERATIONAL: "③"}
@@ -136,7 +138,7 @@ def render_questionnaire(
         on_change: called with (new answer or None, qualified id) as soon as an answer
             changes (rating, importance, prediction or comment). It runs in a widget
             callback; calling `st.rerun()` there redraws the whole page instead of the
-            questionnaire only.
+            changed statement, the progress and the step buttons only.
         read_only: show the answers without letting them change.
         on_finish: called (in a button callback) when the respondent finishes the last step,
             after confirming if some statements are unanswered.
@@ -346,7 +348,6 @@ def _push(key: str, value: object) -> None:
 
 
 _PARTS = ("rating", "prediction", "comment")
-_IMPORTANCE = "importance"
 
 
 def _render_statement(context: _Statements, qid: str) -> None:
