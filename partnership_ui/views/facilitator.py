@@ -247,7 +247,9 @@ def _session_plan_fields() -> None:
             format_func=lambda level: level.value.capitalize(),
             key="pf_ws_new_levels",
         )
-        st.checkbox("Ask how much each statement matters", value=True, key="pf_ws_new_importance")
+        st.checkbox(
+            "Ask how much each characteristic matters", value=True, key="pf_ws_new_importance"
+        )
 
 
 def _chosen_plan() -> SessionPlan:
