@@ -13,7 +13,9 @@ app to settle before each click (no fixed pauses), and reports:
 - clicks in the questionnaire (ratings, importance, navigation), and in set-up;
 - wall time from the first statement shown to the overview after finishing;
 - click-to-update medians: a rating click until the progress text changes, and a step
-  button until the next step's heading is drawn.
+  button until the next step's heading is drawn;
+- the server's own CPU time per rating click and per step change (from /proc, click until
+  the page has settled), medians.
 
 `--app-dir` serves another checkout (for example `/work/main`) with the same driver, so a
 before and after can be measured side by side. The server runs from that directory with it
@@ -71,7 +73,16 @@ class Tally:
     setup: int = 0
     rating_latency: list[float] = field(default_factory=list)
     step_latency: list[float] = field(default_factory=list)
+    # Server CPU (its own accounting) from each click until the page has settled.
+    rating_cpu: list[float] = field(default_factory=list)
+    step_cpu: list[float] = field(default_factory=list)
     wall: float = 0.0
+    server_pid: int = 0
+
+    def cpu(self) -> float:
+        """CPU seconds the server process has used so far (user + system)."""
+        fields = Path(f"/proc/{self.server_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     @property
     def questionnaire(self) -> int:
@@ -103,7 +114,7 @@ def _server(app_dir: Path, log: Path):
                     break
             except OSError:
                 time.sleep(0.25)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         try:
@@ -147,12 +158,13 @@ def _rate_step(page, tally: Tally, importance: bool) -> None:  # noqa: ANN001
     for i in range(groups.count()):
         old = page.locator('[data-testid="stProgress"]').inner_text()
         target = groups.nth(i).get_by_text("4 · Agree", exact=True)
-        t = time.perf_counter()
+        cpu, t = tally.cpu(), time.perf_counter()
         target.click()
         page.wait_for_function(PROGRESS_CHANGED_SCRIPT, arg=old, polling="raf")
         tally.rating_latency.append(time.perf_counter() - t)
         tally.ratings += 1
         _idle(page)
+        tally.rating_cpu.append(tally.cpu() - cpu)
     if not importance:
         return
     asks = page.locator(_RATING_GROUPS).filter(has_text="How much does")
@@ -179,11 +191,13 @@ def _next_step(page, tally: Tally) -> bool:  # noqa: ANN001
     button = page.get_by_role("button", name="Next →")
     if not button.count():
         button = page.get_by_role("button", name="Continue anyway")
-    t = time.perf_counter()
+    cpu, t = tally.cpu(), time.perf_counter()
     button.click()
     page.wait_for_function(_HEADING_CHANGED, arg=heading, polling="raf")
     tally.step_latency.append(time.perf_counter() - t)
     tally.navigation += 1
+    _idle(page)
+    tally.step_cpu.append(tally.cpu() - cpu)
     return False
 
 
@@ -192,7 +206,8 @@ def run(app_dir: Path, importance: bool, ptype: str, width: int) -> Tally:
 
     tally = Tally()
     log = Path(tempfile.mkdtemp(prefix="pf-clicks-log-")) / "server.log"
-    with _server(app_dir, log) as base, sync_playwright() as p:
+    with _server(app_dir, log) as (base, pid), sync_playwright() as p:
+        tally.server_pid = pid
         browser = launch_browser(p)
         page = browser.new_page(viewport={"width": width, "height": 900})
         _set_up(page, base, tally, ptype)
@@ -232,6 +247,8 @@ def main() -> None:
     print(f"wall time, first statement to finished: {t.wall:.1f} s")
     print(f"rating click -> progress updated, median: {_ms(t.rating_latency)}")
     print(f"step button -> next step drawn, median: {_ms(t.step_latency)}")
+    print(f"server CPU per rating click, median: {_ms(t.rating_cpu)}")
+    print(f"server CPU per step change, median: {_ms(t.step_cpu)}")
 
 
 if __name__ == "__main__":
