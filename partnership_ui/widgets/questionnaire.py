@@ -176,9 +176,13 @@ def render_questionnaire(
     style_scale()
     _open_at_top(context, pages[nav.step], nav)
     _questionnaire_body(context, pages, nav, on_finish, finish_label, render_status)
-    total = sum(len(p.statement_ids) for p in pages)
-    answered = sum(1 for p in pages for q in p.statement_ids if q in answers)
-    return QuestionnaireOutcome(answered, total, nav.step, len(pages))
+    return QuestionnaireOutcome(*_counts(pages, answers), nav.step, len(pages))
+
+
+def _counts(pages: list[QuestionnairePage], answers: dict[str, Answer]) -> tuple[int, int]:
+    """(answered, total) statements of the whole questionnaire."""
+    ids = [q for p in pages for q in p.statement_ids]
+    return sum(1 for q in ids if q in answers), len(ids)
 
 
 @dataclass(frozen=True)
@@ -298,8 +302,7 @@ def _render_progress(
 ) -> None:
     if render_status is not None:
         render_status()
-    total = sum(len(p.statement_ids) for p in pages)
-    answered = sum(1 for p in pages for q in p.statement_ids if q in context.answers)
+    answered, total = _counts(pages, context.answers)
     st.progress(
         answered / total,
         text=f"{answered} of {total} statements answered · step {nav.step + 1} of {len(pages)}",
