@@ -202,6 +202,14 @@ class Statement(_Frozen):
         default=False,
         description="Part of the short core set (at least one per characteristic).",
     )
+    level_reason: Text | None = Field(
+        default=None,
+        description=(
+            "Why the statement counts at its crosswalk characteristic's level when that is "
+            "not the level its own characteristic has in this bank (required then, and only "
+            "then, so it cannot go stale)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _placeholders(self) -> Statement:
@@ -259,6 +267,7 @@ class QuestionBank(_Frozen):
                 raise ValueError(
                     f"levels: level '{level.id.value}' has no characteristics; add at least one"
                 )
+        self._check_level_reasons()
         self._check_core()
         if set(self.band_advice) != set(BandId):
             missing = sorted(b.value for b in set(BandId) - set(self.band_advice))
@@ -291,6 +300,33 @@ class QuestionBank(_Frozen):
                     f"use one of: {', '.join(SPINE_CHARACTERISTICS)}"
                 )
         return used
+
+    def counts_at_another_level(self, statement: Statement) -> bool:
+        """Whether a statement is weighed at another level than its own characteristic has
+        in this bank (its crosswalk lies on another level of the spine)."""
+        if self.id == SPINE_BANK_ID or not statement.crosswalk:
+            return False
+        own = self.characteristic_by_id[statement.characteristic].level
+        return SPINE_CHARACTERISTICS[statement.crosswalk] != own
+
+    def _check_level_reasons(self) -> None:
+        """A statement counting at another level says why; no other statement carries a
+        reason."""
+        for i, st in enumerate(self.statements):
+            moved = self.counts_at_another_level(st)
+            if moved and not st.level_reason:
+                own = self.characteristic_by_id[st.characteristic].level
+                counts = SPINE_CHARACTERISTICS[st.crosswalk or st.characteristic]
+                raise ValueError(
+                    f"statements.{i}.level_reason: '{st.id}' belongs to a characteristic at "
+                    f"{own.value} level here but counts at {counts.value} level through its "
+                    f"crosswalk '{st.crosswalk}'; add a level_reason saying why"
+                )
+            if not moved and st.level_reason:
+                raise ValueError(
+                    f"statements.{i}.level_reason: '{st.id}' counts at its own "
+                    "characteristic's level; remove the level_reason"
+                )
 
     def _check_characteristics(self, used: Counter[str]) -> None:
         """The spine bank holds exactly the framework's characteristics at their levels, and

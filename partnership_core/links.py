@@ -30,9 +30,11 @@ __all__ = [
     "FACILITATOR_PARAM",
     "ROOM_PARAM",
     "STEP_PARAM",
+    "PARTNER_PARAM",
     "app_base_url",
     "draft_link",
     "join_link",
+    "partner_join_link",
     "resume_link",
     "facilitator_link",
     "room_link",
@@ -63,6 +65,7 @@ PARTICIPANT_PARAM = "p"
 FACILITATOR_PARAM = "t"
 ROOM_PARAM = "r"
 STEP_PARAM = "step"  # the questionnaire step a participant is on, so a reload resumes there
+PARTNER_PARAM = "for"  # the organisation an invitation's link picks in the join form
 
 
 def app_base_url(current_url: str | None, environ: Mapping[str, str] = os.environ) -> str:
@@ -96,6 +99,11 @@ def join_link(base: str, code: str, join_key: str | None = None) -> str:
     workshop's `join_key` it also gets past the wrong-code slow-down."""
     link = f"{base}/{JOIN_PATH}?{CODE_PARAM}={quote(format_join_code(code))}"
     return f"{link}&{JOIN_KEY_PARAM}={quote(join_key)}" if join_key else link
+
+
+def partner_join_link(base: str, code: str, join_key: str | None, partner_id: str) -> str:
+    """The join link sent to one partner of an invitation: it picks their organisation."""
+    return f"{join_link(base, code, join_key)}&{PARTNER_PARAM}={quote(partner_id)}"
 
 
 def resume_link(base: str, participant_token: str) -> str:

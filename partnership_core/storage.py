@@ -152,6 +152,8 @@ workshops = Table(
     Column("join_key_hash", String(64), nullable=True, unique=True),
     # The session plan (JSON `SessionPlan`); NULL: every statement, importance asked.
     Column("session_plan", Text, nullable=True),
+    # FALSE: an invitation from a solo assessment, answered on people's own time, no room.
+    Column("has_room", Boolean, nullable=False, server_default=text("TRUE")),
 )
 
 # The partner organisations of a workshop, in the order the facilitator listed them.
@@ -472,6 +474,12 @@ def _v7_session_plan(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE workshops ADD COLUMN session_plan TEXT"))
 
 
+def _v8_has_room(conn: Connection) -> None:
+    # A solo assessment shared by link is a workshop without a room (issue 14); every
+    # workshop created before it had one.
+    conn.execute(text("ALTER TABLE workshops ADD COLUMN has_room BOOLEAN NOT NULL DEFAULT TRUE"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workshops, partners, participants, answers, agreements, actions", _v1_initial),
     Migration(2, "participants.is_estimate for imported estimates", _v2_estimates),
@@ -480,6 +488,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "drafts.version: sessions on one draft link merge", _v5_draft_versions),
     Migration(6, "partners.sector, answers.predictions (a guess per partner)", _v6_sectors),
     Migration(7, "workshops.session_plan: a short session", _v7_session_plan),
+    Migration(8, "workshops.has_room: an invitation by link has none", _v8_has_room),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .autosave import SOLO_PAGES, restore_from_link, sync_draft
+from .draft_cookie import sync_browser_cookie
 from .failures import install_error_boundary
 from .privacy import purge_if_due
 from .routing import hand_over_to_app, in_legacy_pages_mode
@@ -43,6 +44,9 @@ def bootstrap(page_name: str) -> None:
         st.success(notice, icon=":material/check_circle:")
     if solo_page:
         sync_draft(page_name)
+        sync_browser_cookie()
+        if page_name != "results":
+            ui_state().example_open = False
 
 
 def notify(message: str) -> None:

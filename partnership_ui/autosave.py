@@ -33,6 +33,7 @@ from .state import (
     DraftState,
     SetupState,
     draft_state,
+    facilitator_state,
     questionnaire_navs,
     replace_setup,
     reset_draft,
@@ -70,7 +71,8 @@ REFRESHED_NOTICE = (
 
 
 def ui_snapshot() -> dict[str, Any]:
-    """Where the person is, as plain JSON data: page, steps, respondents, set-up values."""
+    """Where the person is, as plain JSON data: page, steps, respondents, set-up values and
+    the invitations sent from this assessment."""
     solo, setup, draft = solo_state(), setup_state(), draft_state()
     return {
         "page": draft.page,
@@ -84,6 +86,7 @@ def ui_snapshot() -> dict[str, Any]:
             if prefix.startswith(SOLO_NAV_PREFIX)
         },
         "setup": setup.snapshot(),
+        "invitations": dict(sorted(facilitator_state().invitations.items())),
     }
 
 
@@ -326,6 +329,13 @@ def resume_draft(assessment: Assessment, ui: dict[str, Any]) -> None:
     )
     solo.ask_prediction = bool(ui.get("ask_prediction", setup.predict))
     replace_setup(setup)
+    invitations = ui.get("invitations")
+    if isinstance(invitations, dict):
+        facilitator_state().invitations = {
+            key: token
+            for key, token in invitations.items()
+            if isinstance(key, str) and isinstance(token, str)
+        }
     steps = ui.get("steps")
     for prefix, step in (steps if isinstance(steps, dict) else {}).items():
         if isinstance(prefix, str) and prefix.startswith(SOLO_NAV_PREFIX) and isinstance(step, int):

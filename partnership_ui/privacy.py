@@ -90,7 +90,10 @@ def render_privacy_note() -> None:
             f"- **How long:** until you remove it, and at most **{how_long}** after the last "
             "activity: idle workshops and saved drafts are then deleted automatically. The "
             f"facilitator is warned in the last {WARNING_DAYS} days.\n"
-            "- **Removing it:** *Start over* deletes your draft; the facilitator can delete a "
+            "- **In your browser:** one cookie keeps the link of your draft, so that Home "
+            "can offer to continue it; it is sent to this app only.\n"
+            "- **Removing it:** *Start over* deletes your draft and that cookie; the "
+            "facilitator can delete a "
             "workshop; a participant can erase their own answers until the results are "
             "revealed. A downloaded file stays with whoever keeps it."
         )

@@ -247,13 +247,20 @@ class UiState:
 
     `notice` is shown once on the next page; `route` is a page (and its query) to go to
     once app.py has registered the navigation (see `routing`); `confirm_start_over` and
-    `start_over_problem` belong to Home's "Start over".
+    `start_over_problem` belong to Home's "Start over"; `example_open` shows the worked
+    example on Results beside the person's own work; `cookie_token` is the draft token the
+    browser is to keep once `cookie_chosen`, `cookie_told` whether this session has told
+    the browser anything yet (see `draft_cookie`).
     """
 
     notice: str | None = None
     route: tuple[str, dict[str, Any]] | None = None
     confirm_start_over: bool = False
     start_over_problem: str | None = None
+    example_open: bool = False
+    cookie_token: str | None = None
+    cookie_chosen: bool = False
+    cookie_told: bool = False
 
 
 @dataclass
@@ -301,9 +308,9 @@ class JoinState:
 
     `answers` is the questionnaire's live dict, loaded from the database once per token.
     `pending` holds changes the database refused (qid -> answer, or None for a cleared one);
-    they are written again at the start of the next interaction. `versions`: statement ->
-    version of the stored answer this page shows (0: none), sent with every save so that a
-    stale tab cannot overwrite a newer answer.
+    they are written again at the start of the next interaction, or by the page's poll.
+    `versions`: statement -> version of the stored answer this page shows (0: none), sent
+    with every save so that a stale tab cannot overwrite a newer answer.
     """
 
     code: str | None = None
@@ -328,6 +335,8 @@ class FacilitatorState:
     message: str | None = None
     import_round: int = 0  # bumping it empties the file uploader after a successful import
     partner_names: list[str] = field(default_factory=lambda: ["", ""])
+    # Solo assessment (its `created_at`, ISO) -> the key of the invitation it sent.
+    invitations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

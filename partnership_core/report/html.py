@@ -425,6 +425,34 @@ def _level(d: ReportData, lv: LevelSection) -> str:
     )
 
 
+def _frameworks(d: ReportData) -> str:
+    n = len(d.partners)
+    tables = "".join(
+        f'<div class="keep"><h3>{_e(f.title)}</h3>'
+        + _table(
+            ["Characteristic", "Statements", *(p.name for p in d.partners), "Gap"],
+            [
+                [
+                    _e(r.name),
+                    str(r.statements),
+                    *(format_score(r.scores.get(p.id)) for p in d.partners),
+                ]
+                + [format_score(r.gap)]
+                for r in f.rows
+            ],
+            num=set(range(1, n + 3)),
+            heading_colours=[None, None, *(p.colour for p in d.partners), None],
+        )
+        + "</div>"
+        for f in d.frameworks
+    )
+    return (
+        f'<section class="page" id="frameworks"><h2>{_e(wording.FRAMEWORKS_HEADING)}</h2>'
+        f"<p>{_e(wording.FRAMEWORKS_INTRO)}</p>{tables}"
+        f'<p class="muted small">{_e(wording.FRAMEWORKS_NOTE)}</p></section>'
+    )
+
+
 def _perception(d: ReportData) -> str:
     rows = [
         [
@@ -652,6 +680,8 @@ def render_html(report_data: ReportData, paper: str = "A4") -> str:
     css = _CSS.replace("%PAGE%", size)
     parts = [_cover(d), _toc(d), _verdict(d), _why(d)]
     parts += [_level(d, lv) for lv in d.levels]
+    if d.frameworks:
+        parts.append(_frameworks(d))
     parts.append(_splits(d))
     if d.perception_gaps:
         parts.append(_perception(d))

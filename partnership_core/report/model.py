@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..assessment import Action, AgreedItem, Assessment
 from ..bank import PARTNERSHIP_TYPE_LABELS, BandId, BankSet, QuestionBank
+from ..frameworks import FrameworkView, framework_views
 from ..palette import (
     BAND_COLOURS,
     VERDICT_COLOURS,
@@ -31,6 +32,7 @@ from ..results import (
     Verdict,
 )
 from ..text import format_score, join_names, plural
+from . import wording
 from .coverage import CoverageSection, coverage_section, not_assessed_sentence
 from .method import MethodSummary, method_summary
 from .mou import MouSection, mou_outline
@@ -361,6 +363,8 @@ class ReportData:
     # The verdict and the levels behind it
     verdict: VerdictInfo
     levels: tuple[LevelSection, ...]
+    # Each further framework by its own characteristics (empty with the spine bank alone)
+    frameworks: tuple[FrameworkView, ...]
     # How well the partners read each other
     perception_gaps: tuple[GapRow, ...]
     perception_total: int
@@ -428,6 +432,8 @@ class ReportData:
         """Sections in order (anchors double as HTML ids)."""
         entries = [TocEntry("verdict", "The verdict"), TocEntry("why", "Why this verdict")]
         entries += [TocEntry(lv.anchor, f"{lv.name}: {lv.verdict_label}") for lv in self.levels]
+        if self.frameworks:
+            entries.append(TocEntry("frameworks", wording.FRAMEWORKS_HEADING))
         entries.append(TocEntry("splits", "Where a partner’s own people differ"))
         if self.perception_gaps:
             entries.append(TocEntry("perception", "How well the partners read each other"))
@@ -527,6 +533,7 @@ def build_report_model(
         warnings=result.warnings,
         verdict=_verdict_info(result, look),
         levels=levels,
+        frameworks=framework_views(assessment, banks, result),
         perception_gaps=_gap_rows(result, look),
         perception_total=len(result.perception_gaps),
         misreading_steps=rules.misreading_steps,

@@ -330,6 +330,35 @@ def _partner_columns(pdf: ReportCanvas, d: ReportData, width: float) -> tuple[li
     return codes, f" {key}."
 
 
+def _frameworks(pdf: ReportCanvas, d: ReportData) -> None:
+    """Each further framework by its own characteristics, one table each."""
+    pdf.section(wording.FRAMEWORKS_HEADING)
+    pdf.para(wording.FRAMEWORKS_INTRO, 10)
+    n = len(d.partners)
+    fixed = [24.0, 16.0]
+    pw = min(24.0, (pdf.epw - sum(fixed) - 50.0) / n)
+    codes, key = _partner_columns(pdf, d, pw)
+    for f in d.frameworks:
+        pdf.subheading(f.title, keep=12 + 7 * min(len(f.rows), 6))
+        pdf.table_(
+            ["Characteristic", "Statements", *codes, "Gap"],
+            [
+                [
+                    r.name,
+                    r.statements,
+                    *(format_score(r.scores.get(p.id)) for p in d.partners),
+                    format_score(r.gap),
+                ]
+                for r in f.rows
+            ],
+            [pdf.epw - sum(fixed) - pw * n, fixed[0], *([pw] * n), fixed[1]],
+            heading_colours=[None, None, *(p.colour for p in d.partners), None],
+            align=["LEFT"] + ["CENTER"] * (n + 2),
+            size=8.5,
+        )
+    pdf.para(f"{wording.FRAMEWORKS_NOTE}{key}", 8, MUTED)
+
+
 def _perception(pdf: ReportCanvas, d: ReportData) -> None:
     pdf.section("How well the partners read each other")
     pdf.para(
@@ -702,6 +731,8 @@ def render_pdf(report_data: ReportData, paper: str = "A4") -> bytes:
     pdf.insert_toc_placeholder(_render_toc, pages=1, allow_extra_pages=True)
     steps: list[Callable[[], None]] = [lambda: _verdict(pdf, d), lambda: _why(pdf, d)]
     steps += [lambda lv=lv: _level(pdf, d, lv) for lv in d.levels]
+    if d.frameworks:
+        steps.append(lambda: _frameworks(pdf, d))
     steps.append(lambda: _splits(pdf, d))
     if d.perception_gaps:
         steps.append(lambda: _perception(pdf, d))

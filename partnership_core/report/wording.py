@@ -15,6 +15,9 @@ __all__ = [
     "SPLITS_NONE",
     "SPLITS_SINGLE_VOICE",
     "FLAG_NOTE",
+    "FRAMEWORKS_HEADING",
+    "FRAMEWORKS_INTRO",
+    "FRAMEWORKS_NOTE",
     "WHY_AGENDA_HEADING",
     "WHY_AGENDA_ONLY",
     "WHY_INTRO",
@@ -36,6 +39,15 @@ WHY_AGENDA_ONLY = "These findings do not change a verdict, but they put statemen
 FLAG_NOTE = (
     "⚑ marks a characteristic where a statement rule fired: partners apart, a low rating or a "
     "split inside a partner (see “Why this verdict”)."
+)
+FRAMEWORKS_HEADING = "Each framework as itself"
+FRAMEWORKS_INTRO = (
+    "The levels above put every statement on the three-level framework. Here each further "
+    "framework is shown by its own characteristics, as its source sets them out."
+)
+FRAMEWORKS_NOTE = (
+    "Partner columns: the mean score 0–100 of the characteristic’s statements. Gap: the widest "
+    "difference between two partners. Only statements that were asked count."
 )
 SPLITS_INTRO = (
     "Where the respondents of one partner answered a statement far apart, that partner has "

@@ -58,6 +58,11 @@ class ScoringRules(BaseModel):
     low_serious_rating: float = _Rating
     split_agenda_steps: float = _Steps
     split_concern_steps: float = _Steps
+    split_min_ratings: int = Field(
+        ge=2,
+        description="Ratings a partner needs on a statement before its internal spread is "
+        "shown or judged: with fewer, a colleague's rating could be worked out from it.",
+    )
     unsure_rating: float = _Rating
     min_answered_share: float = Field(ge=0, le=1)
     misreading_steps: float = _Steps

@@ -72,7 +72,7 @@ def check_statements(ctx: Context, tally: Tally) -> dict[str, StatementCheck]:
             characteristic=characteristic.id,
             level=characteristic.level,
             scores={p: _round(m) for p, m in means.items()},
-            spreads={p: _spread(rs) for p, rs in by_partner.items()},
+            spreads={p: _spread(rs, ctx.rules.split_min_ratings) for p, rs in by_partner.items()},
             gap=_round(max(present) - min(present)) if len(present) >= 2 else None,
             importance=tally.importance.get(qid, default_factor),
             comments=tuple(sorted(tally.comments.get(qid, []))),
@@ -83,8 +83,8 @@ def check_statements(ctx: Context, tally: Tally) -> dict[str, StatementCheck]:
     return checks
 
 
-def _spread(ratings: list[Rating]) -> float | None:
-    if not ratings:
+def _spread(ratings: list[Rating], min_ratings: int) -> float | None:
+    if not ratings or 1 < len(ratings) < min_ratings:
         return None
     scores = [r.score for r in ratings]
     return max(scores) - min(scores)
@@ -158,9 +158,10 @@ def _low(ctx: Context, qid: str, present: dict[str, float]) -> Hit | None:
 def _splits(ctx: Context, qid: str, by_partner: dict[str, list[Rating]]) -> list[Hit]:
     rules = ctx.rules
     hits = []
-    for partner in partner_order(ctx, [p for p, rs in by_partner.items() if len(rs) >= 2]):
+    enough = [p for p, rs in by_partner.items() if len(rs) >= rules.split_min_ratings]
+    for partner in partner_order(ctx, enough):
         ratings = by_partner[partner]
-        spread = _spread(ratings) or 0.0
+        spread = _spread(ratings, rules.split_min_ratings) or 0.0
         if spread + _EPS >= rules.points(rules.split_concern_steps):
             severity = Severity.CONCERN
         elif spread + _EPS >= rules.points(rules.split_agenda_steps):

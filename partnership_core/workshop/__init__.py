@@ -43,7 +43,13 @@ from .models import (
     WorkshopLinks,
     WorkshopState,
 )
-from .rules import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, format_join_code, normalise_join_code
+from .rules import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    format_join_code,
+    normalise_join_code,
+    scoring_rules,
+)
 from .service import WorkshopService
 from .throttle import SERVER_BURST, SERVER_RATE, expected_years_to_hit
 
@@ -70,5 +76,6 @@ __all__ = [
     "WorkshopService",
     "format_join_code",
     "normalise_join_code",
+    "scoring_rules",
     "expected_years_to_hit",
 ]

@@ -74,6 +74,8 @@ class WorkshopInfo(_Frozen):
     `statements` are the qualified statement ids the session asks (its `plan`; None: every
     applicable one), in bank order;
     `expected_headcounts`: partner id -> people expected (empty: none set).
+    `has_room`: False for an invitation by link (people answer on their own time; no
+    projector, no discussion in a room).
     """
 
     workshop_id: str
@@ -90,6 +92,7 @@ class WorkshopInfo(_Frozen):
     anonymity: AnonymityOptions = AnonymityOptions()
     expected_headcounts: dict[str, int] = {}
     plan: SessionPlan | None = None
+    has_room: bool = True
 
 
 class WorkshopCreated(_Frozen):
@@ -123,7 +126,10 @@ class Dashboard(_Frozen):
     """The facilitator's view before the reveal: counts, never answers.
 
     `join_code` is grouped for display, "ABCDE-FGHJK". `failed_saves`: participants'
-    saves this server process could not store in the last `FAILED_SAVES_WINDOW`.
+    saves this server process could not store in the last `FAILED_SAVES_WINDOW` (every
+    try); `unsaved_answers`: the answers among them still waiting on the phones of
+    `unsaved_people` people (no later save stored them). `partners`: the same progress
+    summed per partner, in set-up order.
     """
 
     workshop: WorkshopInfo
@@ -132,6 +138,9 @@ class Dashboard(_Frozen):
     join_code: str
     room: RoomState
     failed_saves: int = 0
+    unsaved_answers: int = 0
+    unsaved_people: int = 0
+    partners: list[PartnerProgress] = []
 
 
 class PartnerProgress(_Frozen):
@@ -224,6 +233,7 @@ class StoredWorkshop:
     room: RoomState
     has_links: bool  # room view and join link keys stored (older workshops: not yet)
     plan: SessionPlan | None = None  # None: every statement, importance asked
+    has_room: bool = True  # False: an invitation by link
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,12 @@ class WorkshopRepository:
             )
         )
 
+    def set_without_room(self, workshop_id: str) -> None:
+        """An invitation by link: answered on people's own time, nobody in a room."""
+        self.conn.execute(
+            update(workshops).where(workshops.c.id == workshop_id).values(has_room=False)
+        )
+
     def by_join_code(self, code: str, lock: bool = False) -> StoredWorkshop | None:
         return self._workshop(workshops.c.join_code == code, lock)
 
@@ -564,6 +570,7 @@ def _workshop_from_row(m: Mapping[str, Any]) -> StoredWorkshop:
         ),
         has_links=m["room_token_hash"] is not None and m["join_key_hash"] is not None,
         plan=_plan(m["session_plan"]),
+        has_room=bool(m["has_room"]),
     )
 
 

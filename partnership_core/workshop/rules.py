@@ -10,14 +10,25 @@ import base64
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Literal
 
 from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Answer, Assessment, Partner, Respondent
-from ..bank import PartnershipType
+from ..bank import LevelId, PartnershipType
 from ..errors import WorkshopError
-from ..text import InvalidNameError, check_name, confusable_skeleton, name_key, possessive
+from ..plan import SessionPlan, session_minutes
+from ..scoring.rules import DEFAULT_RULES, ScoringRules
+from ..text import (
+    InvalidNameError,
+    check_name,
+    confusable_skeleton,
+    join_names,
+    name_key,
+    plural,
+    possessive,
+)
 from .models import (
+    AnonymityOptions,
     PartnerProgress,
     StoredParticipant,
     StoredWorkshop,
@@ -45,6 +56,9 @@ __all__ = [
     "duplicate_name",
     "expected_people_finished",
     "fits_file",
+    "left_out_note",
+    "plan_summary",
+    "planned_answers",
     "format_join_code",
     "is_join_code",
     "match_partners",
@@ -61,6 +75,9 @@ __all__ = [
     "look_alike_of",
     "stale_copy",
     "unattributed",
+    "scoring_rules",
+    "small_groups_with_comments",
+    "unnamed",
     "valid_name",
 ]
 
@@ -331,21 +348,65 @@ def expected_people_finished(
 # --------------------------------------------------------------------------- offline files
 
 
-def fits_file(info: WorkshopInfo, assessment: Assessment) -> None:
-    """The file uses this workshop's banks and answers only statements it asks."""
+def fits_file(info: WorkshopInfo, assessment: Assessment, asked: Collection[str]) -> None:
+    """The file uses this workshop's banks and answers only statements they ask of its
+    partnership type (`asked`, whatever the plan); a short session's plan may still leave
+    some of them out (see `planned_answers`)."""
     foreign = [b for b in assessment.banks if b not in info.banks]
     if foreign:
         raise WorkshopError(
             f"The file uses question bank(s) {', '.join(foreign)} that this workshop "
             f"does not ({', '.join(info.banks)}); nothing was imported."
         )
-    applicable = set(info.statements)
+    known = set(asked)
     for a in assessment.answers:
-        if a.statement not in applicable:
+        if a.statement not in known:
             raise WorkshopError(
                 f"The file answers '{a.statement}', which this workshop does not ask "
                 "(another partnership type or bank version?); nothing was imported."
             )
+
+
+def planned_answers(info: WorkshopInfo, assessment: Assessment) -> tuple[list[Answer], int]:
+    """The file's answers to statements the workshop's plan asks, and how many answers to
+    other statements are left out (a file answered in full, imported into a short session)."""
+    planned = set(info.statements)
+    kept = [a for a in assessment.answers if a.statement in planned]
+    return kept, len(assessment.answers) - len(kept)
+
+
+def left_out_note(left_out: int, *, imported: bool = True) -> str:
+    """What an import says about the answers it left out (`imported`) or is about to leave
+    out; empty when it keeps them all."""
+    if not left_out:
+        return ""
+    verb = ("was" if left_out == 1 else "were") if imported else "will be"
+    return (
+        f"{plural(left_out, 'answer')} to statements outside this workshop's session plan "
+        f"{verb} left out."
+    )
+
+
+def plan_summary(info: WorkshopInfo) -> str:
+    """The session plan as the facilitator's dashboard states it: what is asked, how many
+    statements, about how long each person takes, and what each statement asks for."""
+    plan = info.plan or SessionPlan(ask_guesses=info.ask_predictions)
+    levels = [lv.value for lv in LevelId if lv in plan.levels]
+    where = (
+        "every level"
+        if len(levels) == len(LevelId)
+        else f"{join_names(levels)} level{'s' if len(levels) > 1 else ''}"
+    )
+    what = "the core set" if plan.core_only else "every statement"
+    count = len(info.statements)
+    minutes = session_minutes(count, plan, len(info.partners) - 1)
+    asks = ["a rating"]
+    asks += ["how much it matters"] if plan.ask_importance else []
+    asks += ["a guess for each other partner"] if plan.ask_guesses else []
+    return (
+        f"Session plan: {what} at {where}, {plural(count, 'statement')}, about "
+        f"{plural(minutes, 'minute')} per person. Each statement asks for {join_names(asks)}."
+    )
 
 
 def match_partners(
@@ -434,13 +495,55 @@ def unattributed(
 ) -> tuple[list[Respondent], list[Answer]]:
     """Respondents renamed "Harbour Trust, respondent 2" with fresh ids, so that no comment
     (nor rating) can be traced to a named person; partner and estimate flags stay."""
+    names = _numbered_names(respondents, partners)
+    new_ids = {r.id: f"respondent-{i}" for i, r in enumerate(respondents, start=1)}
+    renamed = [r.model_copy(update={"id": new_ids[r.id], "name": names[r.id]}) for r in respondents]
+    return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]
+
+
+def unnamed(
+    respondents: list[Respondent], partners: Sequence[Partner], only: Collection[str]
+) -> list[Respondent]:
+    """The respondents of the partners in `only` named "Harbour Trust, respondent 2" (ids
+    kept: they name nobody), so that their comments are not attributed."""
+    names = _numbered_names([r for r in respondents if r.partner in only], partners)
+    return [r.model_copy(update={"name": names[r.id]}) if r.id in names else r for r in respondents]
+
+
+def _numbered_names(respondents: list[Respondent], partners: Sequence[Partner]) -> dict[str, str]:
+    """Respondent id -> "Harbour Trust, respondent 2", counted within each partner."""
     partner_names = {p.id: p.name for p in partners}
     numbered: dict[str, int] = {}
-    new_ids: dict[str, str] = {}
-    renamed = []
+    names = {}
     for r in respondents:
         numbered[r.partner] = numbered.get(r.partner, 0) + 1
-        new_ids[r.id] = f"respondent-{len(new_ids) + 1}"
-        name = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
-        renamed.append(r.model_copy(update={"id": new_ids[r.id], "name": name}))
-    return renamed, [a.model_copy(update={"respondent": new_ids[a.respondent]}) for a in answers]
+        names[r.id] = f"{partner_names.get(r.partner, r.partner)}, respondent {numbered[r.partner]}"
+    return names
+
+
+def small_groups_with_comments(
+    answers: Iterable[Answer], respondents: Sequence[Respondent], minimum: int
+) -> set[str]:
+    """Partner ids with two or more people who answered anything but fewer than `minimum`,
+    and a comment among their answers: their respondents are `unnamed`, so no comment is
+    attributed. (A partner of one is that person: renaming them would hide nothing.)"""
+    partner_of = {r.id: r.partner for r in respondents}
+    answered: dict[str, set[str]] = {}
+    commented: set[str] = set()
+    for a in answers:
+        partner = partner_of.get(a.respondent)
+        if partner is None:
+            continue
+        answered.setdefault(partner, set()).add(a.respondent)
+        if a.comment and a.comment.strip():
+            commented.add(partner)
+    return {p for p in commented if 2 <= len(answered[p]) < minimum}
+
+
+def scoring_rules(anonymity: AnonymityOptions) -> ScoringRules:
+    """The scoring rules a workshop's results are judged and shown with: a partner's spread
+    on a statement only from as many ratings as the minimum group size (at least 2)."""
+    needed = max(DEFAULT_RULES.split_min_ratings, anonymity.min_group_size)
+    if needed == DEFAULT_RULES.split_min_ratings:
+        return DEFAULT_RULES
+    return DEFAULT_RULES.model_copy(update={"split_min_ratings": needed})

@@ -17,12 +17,12 @@ from pydantic import ValidationError
 
 from ..assessment import Action, AgreedItem, Answer, Assessment, Partner, WorkshopRecord
 from ..bank import QUESTIONS_DIR, PartnershipType, Sector, load_bank_set
-from ..errors import QuestionBankError, StorageError, WorkshopError
+from ..errors import PartnershipFitError, QuestionBankError, StorageError, WorkshopError
 from ..plan import SessionPlan, planned_statements
 from ..sectors import partnership_type_for, settle_sectors
 from ..storage import DatabaseService, ServiceOptions
 from ..text import name_key
-from . import rules
+from . import invite, rules
 from .health import SaveFailures
 from .models import (
     ActionItem,
@@ -218,17 +218,21 @@ class WorkshopService(DatabaseService):
             w = self._facilitated(repo, token)
             info = self._info(repo, w)
             counts = repo.answer_counts(w.id, info.statements)
+            unsaved, unsaved_people = self._save_failures.waiting(w.id)
             names = {p.id: p.name for p in info.partners}
+            people = repo.participants(w.id)
             return Dashboard(
                 workshop=info,
                 participants=[
-                    _progress(p, names, counts.get(p.id, 0), len(info.statements))
-                    for p in repo.participants(w.id)
+                    _progress(p, names, counts.get(p.id, 0), len(info.statements)) for p in people
                 ],
+                partners=rules.partner_progress(info, people, counts),
                 state=info.state,
                 join_code=rules.format_join_code(w.join_code),
                 room=w.room,
                 failed_saves=self._save_failures.recent(w.id),
+                unsaved_answers=unsaved,
+                unsaved_people=unsaved_people,
             )
 
         return self._unit_of_work(read, write=False, failed="The dashboard could not be loaded.")
@@ -260,7 +264,9 @@ class WorkshopService(DatabaseService):
     def assessment(self, token: str) -> Assessment:
         """The whole workshop as a core `Assessment`; only after the reveal. When the
         workshop keeps comments anonymous, respondents are "Harbour Trust, respondent 1"
-        and so on, with fresh ids (`rules.unattributed`)."""
+        and so on, with fresh ids (`rules.unattributed`). A partner with fewer people than
+        the minimum group size who left comments has its respondents named that way too
+        (`rules.unnamed`). Score it with the workshop's `rules.scoring_rules`."""
 
         def read(repo: WorkshopRepository) -> Assessment:
             w = self._facilitated(repo, token)
@@ -487,6 +493,9 @@ class WorkshopService(DatabaseService):
     ) -> int:
         """Add an offline participant's file: all its respondents and answers, or nothing.
 
+        In a short session only the answers to the planned statements are added; the others
+        are left out (`rules.planned_answers` counts them, `rules.left_out_note` says so).
+
         Args:
             assessment: the parsed file (`parse_assessment`).
             partner_map: file partner id -> workshop partner id; by default partners are
@@ -496,7 +505,7 @@ class WorkshopService(DatabaseService):
             The number of respondents added.
 
         Raises:
-            WorkshopError: other banks, a statement this workshop does not ask, an unknown
+            WorkshopError: other banks, a statement its banks do not ask, an unknown
                 partner, or a respondent name already in the workshop. Nothing is stored.
         """
         assessment = Assessment.model_validate(assessment)
@@ -506,7 +515,8 @@ class WorkshopService(DatabaseService):
         def write(repo: WorkshopRepository) -> int:
             w = self._facilitated(repo, token, lock=True)
             info = self._info(repo, w)
-            rules.fits_file(info, assessment)
+            rules.fits_file(info, assessment, self._statements(w.banks, w.partnership_type))
+            answers, _ = rules.planned_answers(info, assessment)
             mapping = rules.match_partners(assessment, info.partners, partner_map)
             named = rules.new_participant_names(assessment.respondents, repo.name_keys(w.id))
             partner_names = {p.id: p.name for p in info.partners}
@@ -525,7 +535,7 @@ class WorkshopService(DatabaseService):
                     finished=True,
                     is_estimate=r.is_estimate,
                 )
-            repo.add_answers([(new_ids[a.respondent], _as_asked(a, w)) for a in assessment.answers])
+            repo.add_answers([(new_ids[a.respondent], _as_asked(a, w)) for a in answers])
             self._reveal_if_due(repo, w)
             return len(new_ids)
 
@@ -709,6 +719,7 @@ class WorkshopService(DatabaseService):
             participant_token,
             write,
             failed="Your answer was NOT saved. It is still on this page; press save again.",
+            statement=answer.statement,
         )
 
     def clear_answer(
@@ -724,8 +735,16 @@ class WorkshopService(DatabaseService):
             repo.touch(p.id)
 
         self._participant_write(
-            participant_token, write, failed="Your answer was not cleared; try again."
+            participant_token,
+            write,
+            failed="Your answer was not cleared; try again.",
+            statement=statement_id,
         )
+
+    def report_unsaved(self, participant_token: str, statements: Sequence[str]) -> None:
+        """The caller's page holds answers to `statements` that are not saved: a save just
+        failed, so the others were not tried. Counted for the dashboard; no database call."""
+        self._save_failures.waiting_on(participant_token, statements)
 
     def finish(self, participant_token: str, finished: bool = True) -> WorkshopState:
         """Mark the caller as done, or (`finished=False`) reopen their answers; finishing
@@ -756,6 +775,70 @@ class WorkshopService(DatabaseService):
             return self._assessment(repo, w)
 
         return self._unit_of_work(read, write=False, failed="The results could not be loaded.")
+
+    # ------------------------------------------------------------------ invitation by link
+
+    def invite_partners(
+        self, assessment: Assessment, owner_respondent: str | None, *, owner_finished: bool
+    ) -> WorkshopCreated:
+        """Share a solo assessment by link: a workshop without a room, made from its set-up
+        (`invite.invitation_of`), with its owner's own answers in and the answers opening by
+        themselves once every partner has one person finished (`set_expected_headcounts`
+        changes those numbers). All of it, or nothing.
+
+        Args:
+            owner_respondent: who answered the solo assessment for their own organisation.
+            owner_finished: whether the owner has handed in; if not, the answers wait for
+                them too.
+
+        Returns:
+            As `create_workshop`; the owner's participant link is `invite.owner_token` of
+            its facilitator token.
+        """
+        invitation = invite.invitation_of(Assessment.model_validate(assessment), owner_respondent)
+        created = self.create_workshop(
+            invitation.name,
+            invitation.partnership_type,
+            invitation.banks,
+            invitation.partner_names,
+            ask_predictions=invitation.ask_predictions,
+            auto_reveal=True,
+            expected_headcounts=[1] * len(invitation.partner_names),
+            sectors=invitation.sectors,
+            plan=invitation.plan,
+        )
+        try:
+            self._seat_owner(created.facilitator_token, invitation, bool(owner_finished))
+        except PartnershipFitError:
+            self.delete_workshop(created.facilitator_token)
+            raise
+        return created
+
+    def _seat_owner(self, token: str, invitation: invite.Invitation, finished: bool) -> None:
+        """The workshop made without a room, and the owner a participant of their own
+        organisation, with their answers."""
+        owner = invitation.owner
+        name = rules.valid_name(owner.name, "Your name")
+
+        def write(repo: WorkshopRepository) -> None:
+            w = self._facilitated(repo, token, lock=True)
+            repo.set_without_room(w.id)
+            self._check_newcomer(repo, w, owner.partner, name)
+            asked = set(self._statements(w.banks, w.partnership_type, w.plan))
+            row = repo.add_participant(
+                w.id,
+                respondent_id=rules.new_respondent_id(),
+                name=name,
+                name_key=name_key(name),
+                partner_id=owner.partner,
+                token=invite.owner_token(token),
+                finished=finished,
+            )
+            kept = [a for a in invitation.answers if a.statement in asked]
+            repo.add_answers([(row, _as_asked(a, w)) for a in kept])
+            self._reveal_if_due(repo, w)
+
+        self._unit_of_work(write, failed="Your own answers were not brought in.")
 
     # ------------------------------------------------------------------ shared steps
 
@@ -793,14 +876,26 @@ class WorkshopService(DatabaseService):
         return p, w
 
     def _participant_write(
-        self, token: str, work: Callable[[WorkshopRepository], T], *, failed: str
+        self,
+        token: str,
+        work: Callable[[WorkshopRepository], T],
+        *,
+        failed: str,
+        statement: str | None = None,
     ) -> T:
-        """A participant's save; one that fails is counted for the dashboard."""
+        """A participant's save (of their answer to `statement`); one that fails is counted
+        for the dashboard, and the answer is waiting until a save of it is stored or refused
+        (a refused one is not retried)."""
         try:
-            return self._unit_of_work(work, failed=failed)
+            done = self._unit_of_work(work, failed=failed)
         except StorageError:
-            self._save_failures.failed(token)
+            self._save_failures.failed(token, statement)
             raise
+        except WorkshopError:
+            self._save_failures.settled(token, statement)
+            raise
+        self._save_failures.settled(token, statement)
+        return done
 
     @staticmethod
     def _by_code(
@@ -861,6 +956,7 @@ class WorkshopService(DatabaseService):
             anonymity=w.anonymity,
             expected_headcounts=repo.expected_headcounts(w.id),
             plan=w.plan,
+            has_room=w.has_room,
         )
 
     def _check_statement(self, w: StoredWorkshop, statement: str, then: str = ".") -> None:
@@ -884,7 +980,8 @@ class WorkshopService(DatabaseService):
         self, repo: WorkshopRepository, w: StoredWorkshop, shared_screen: bool = False
     ) -> Assessment:
         """Everything stored for the workshop; answers and agreements in statement order;
-        nobody named where the anonymity options (and a `shared_screen`) say so."""
+        nobody named where the anonymity options (and a `shared_screen`) say so, nor in a
+        partner smaller than the minimum group size."""
         info = self._info(repo, w)
         order = {q: i for i, q in enumerate(info.statements)}
 
@@ -900,6 +997,11 @@ class WorkshopService(DatabaseService):
         answer_list = [a for _, a in answers]
         if w.anonymity.anonymous_comments or (shared_screen and w.anonymity.hide_names):
             respondents, answer_list = rules.unattributed(respondents, answer_list, info.partners)
+        else:
+            small = rules.small_groups_with_comments(
+                answer_list, respondents, w.anonymity.min_group_size
+            )
+            respondents = rules.unnamed(respondents, info.partners, small)
         return Assessment(
             name=info.name,
             partnership_type=info.partnership_type,

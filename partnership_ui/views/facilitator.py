@@ -34,6 +34,7 @@ from partnership_core.workshop import (
     WorkshopState,
     normalise_join_code,
 )
+from partnership_core.workshop.rules import left_out_note, plan_summary, planned_answers
 
 from .. import notify
 from ..context import base_url
@@ -56,7 +57,14 @@ from .facilitator_room import (
     render_reachability,
     render_room_link,
 )
-from .workshop_common import qr_png, scored_or_error, show_error, show_invalid_link
+from .invitation import render_invitation
+from .workshop_common import (
+    fresh_dashboard,
+    qr_png,
+    scored_or_error,
+    show_error,
+    show_invalid_link,
+)
 
 __all__ = [
     "DASHBOARD_POLL",
@@ -65,6 +73,7 @@ __all__ = [
 ]
 
 DASHBOARD_POLL = "3s"
+_COUNTERS_PER_ROW = 3
 _DOWNLOAD_KEYS = DownloadKeys(
     json="pf_ws_export",
     prepare="pf_ws_report_make",
@@ -128,11 +137,14 @@ def render_facilitator_page() -> None:
     if state.message:
         st.success(state.message, icon=":material/check_circle:")
         state.message = None
-    render_private_link(token)
+    st.caption(plan_summary(dash.workshop))
+    render_private_link(token, dash.workshop.has_room)
     state.just_created = False
-    join_key = render_room_link(svc, token)
+    join_key = render_room_link(svc, token) if dash.workshop.has_room else None
     if dash.state == WorkshopState.REVEALED:
         _revealed(svc, token, dash)
+    elif not dash.workshop.has_room:
+        render_invitation(svc, token, dash)
     else:
         render_reachability()
         _invite(dash, join_key)
@@ -371,14 +383,9 @@ def _invite(dash: Dashboard, join_key: str | None) -> None:
 def _dashboard_fragment(token: str, shown_state: str) -> None:
     """Live progress, redrawn every few seconds on its own; the rest of the page stays."""
     svc = workshop_service()
-    try:
-        dash = svc.dashboard(token)
-    except PartnershipFitError as exc:
-        show_error(exc)
+    dash = fresh_dashboard(svc, token, shown_state)
+    if dash is None:
         return
-    if dash.state.value != shown_state:
-        # Locked elsewhere, or revealed automatically: redraw the whole page.
-        st.rerun(scope="app")
     render_failed_saves(dash)
     _progress(dash)
     _lock_and_reveal(svc, token, dash)
@@ -388,12 +395,16 @@ def _progress(dash: Dashboard) -> None:
     """Who joined and finished, per partner and per person."""
     people = dash.participants
     done = sum(1 for p in people if p.finished)
-    cols = st.columns(2 + len(dash.workshop.partners))
-    cols[0].metric("Joined", len(people))
-    cols[1].metric("Finished", f"{done} of {len(people)}")
-    for col, partner in zip(cols[2:], dash.workshop.partners, strict=True):
-        mine = [p for p in people if p.partner_id == partner.id]
-        col.metric(literal(partner.name), f"{sum(p.finished for p in mine)}/{len(mine)} done")
+    joined, finished = st.columns(2)
+    joined.metric("Joined", len(people))
+    finished.metric("Finished", f"{done} of {len(people)}")
+    partners = dash.workshop.partners
+    # At most three counters a row: five or more side by side cut "0/2 done" to "0/2 d…".
+    for start in range(0, len(partners), _COUNTERS_PER_ROW):
+        row = st.columns(_COUNTERS_PER_ROW)
+        for col, partner in zip(row, partners[start : start + _COUNTERS_PER_ROW], strict=False):
+            mine = [p for p in people if p.partner_id == partner.id]
+            col.metric(literal(partner.name), f"{sum(p.finished for p in mine)}/{len(mine)} done")
     missing = [
         p.name for p in dash.workshop.partners if not any(x.partner_id == p.id for x in people)
     ]
@@ -515,9 +526,10 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     workshop_partners = {p.id: p.name for p in dash.workshop.partners}
     by_name = {name_key(n): pid for pid, n in workshop_partners.items()}
     partner_map: dict[str, str] = {}
+    _, left_out = planned_answers(dash.workshop, offline)
     st.markdown(
         f"**{literal(upload.name)}**: {plural(len(offline.respondents), 'respondent')}, "
-        f"{plural(len(offline.answers), 'answer')}."
+        f"{plural(len(offline.answers), 'answer')}. {left_out_note(left_out, imported=False)}"
     )
     for partner in offline.partners:
         people = [r.name for r in offline.respondents if r.partner == partner.id]
@@ -546,7 +558,8 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
             show_error(exc)
             return
         state.import_round += 1
-        state.message = f"Added {added} respondent(s) from {literal(upload.name)}."
+        note = left_out_note(left_out)
+        state.message = f"Added {added} respondent(s) from {literal(upload.name)}. {note}".strip()
         st.rerun()
 
 
@@ -554,7 +567,7 @@ def _import_form(svc: WorkshopService, token: str, dash: Dashboard) -> None:
 
 
 def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
-    scored = scored_or_error(lambda: svc.assessment(token))
+    scored = scored_or_error(lambda: svc.assessment(token), dash.workshop.anonymity)
     if scored is None:
         return
     assessment, result = scored

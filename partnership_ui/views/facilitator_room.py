@@ -101,15 +101,29 @@ def create_options(count: int) -> dict[str, object]:
 # ---------------------------------------------------------------------------- links
 
 
-def render_private_link(token: str) -> None:
-    """The facilitator's own link, in a box that starts closed so it is never projected."""
-    with st.expander(":material/key: Your facilitator link (private: not for the projector)"):
-        st.warning(
-            "This link opens the workshop's controls and, after the reveal, every answer. "
-            "Bookmark it now and keep it to yourself: it is the only way back in. Never show "
-            "this page on the projector: use the room view.",
-            icon=":material/lock:",
-        )
+# The private link's box and warning: in a room, and for an invitation by link (no room).
+_PRIVATE_LINK = {
+    True: (
+        ":material/key: Your facilitator link (private: not for the projector)",
+        "This link opens the workshop's controls and, after the reveal, every answer. "
+        "Bookmark it now and keep it to yourself: it is the only way back in. Never show "
+        "this page on the projector: use the room view.",
+    ),
+    False: (
+        ":material/key: Your private link (not the one to send)",
+        "This link opens the shared assessment's controls and, once the results open, every "
+        "answer. Bookmark it and keep it to yourself: it is the only way back in. Send each "
+        "partner their own link, below.",
+    ),
+}
+
+
+def render_private_link(token: str, has_room: bool = True) -> None:
+    """The facilitator's own link, in a box that starts closed so it is never projected
+    (nor sent, for an invitation by link)."""
+    label, warning = _PRIVATE_LINK[has_room]
+    with st.expander(label):
+        st.warning(warning, icon=":material/lock:")
         st.code(links.facilitator_link(base_url(), token), language=None, wrap_lines=True)
 
 
@@ -179,15 +193,26 @@ def auto_reveal_caption(dash: Dashboard) -> str:
 
 
 def render_failed_saves(dash: Dashboard) -> None:
-    """Say when participants' answers could not be stored lately (they stay pending on their
-    phones and are sent again with their next click)."""
+    """Say when participants' answers could not be stored lately: how many still wait on
+    their phones (which retry by themselves every few seconds), and how many tries failed."""
     if not dash.failed_saves:
         return
     minutes = int(FAILED_SAVES_WINDOW.total_seconds() // 60)
+    tries = f"{plural(dash.failed_saves, 'save')} failed in the last {minutes} minutes"
+    if not dash.unsaved_answers:
+        st.info(f"{tries}; every answer has been saved since.", icon=":material/database:")
+        return
+    one_phone = dash.unsaved_people == 1
+    phones = "one person's phone" if one_phone else f"{dash.unsaved_people} people's phones"
+    them = "it" if dash.unsaved_answers == 1 else "them"
+    keep = (
+        f"The phone keeps {them} and sends {them} again by itself"
+        if one_phone
+        else f"The phones keep {them} and send {them} again by themselves"
+    )
     st.warning(
-        f"{plural(dash.failed_saves, 'answer')} could not be saved in the last {minutes} "
-        "minutes: the database is refusing writes. The answers stay on the participants' "
-        "screens and are sent again with their next click; check the server's disk and logs.",
+        f"{plural(dash.unsaved_answers, 'answer')} could not be saved yet, on {phones}: the "
+        f"database is refusing writes ({tries}). {keep}; check the server's disk and logs.",
         icon=":material/database:",
     )
 

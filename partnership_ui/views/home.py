@@ -1,4 +1,5 @@
-"""Home: what the tool does, and the ways in (solo, workshop, a saved file, the example)."""
+"""Home: what the tool does, and the ways in (continue, solo, workshop, a saved file, the
+example), each a button."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ import streamlit as st
 from partnership_core.assessment import Assessment, parse_assessment
 from partnership_core.errors import PartnershipFitError
 from partnership_core.example import example_assessment
+from partnership_core.text import plural
 
 from .. import notify
 from ..autosave import render_draft_status
 from ..data import bank_set
 from ..literal import literal
 from ..privacy import render_privacy_note
-from ..session import open_assessment, start_over, work_in_progress
+from ..session import (
+    continue_draft,
+    open_assessment,
+    remembered_draft,
+    start_over,
+    work_in_progress,
+)
 from ..state import solo_state, ui_state
 
 __all__ = ["render_home_page"]
@@ -32,27 +40,73 @@ def render_home_page() -> None:
         "For partnership leads, boards and facilitators of non-profits, businesses and public "
         "bodies."
     )
-    _solo_box()
+    remembered = _continue_box()
+    _solo_box(remembered)
     _workshop_box()
     _open_file_box()
     _example_box()
     render_privacy_note()
 
 
-def _solo_box() -> None:
+def _continue_box() -> bool:
+    """The draft this browser worked on last, found without its link (see `draft_cookie`);
+    True when it is offered."""
+    if solo_state().started:
+        return False
+    found = remembered_draft()
+    if found is None:
+        return False
+    token, name, answers = found
+    with st.container(border=True):
+        st.markdown("##### :material/history: Continue your assessment")
+        st.markdown(
+            f"**{literal(name)}**: {plural(answers, 'answer')} so far. This browser keeps its "
+            "link, so you can carry on where you left off."
+        )
+        st.button(
+            "Continue your assessment",
+            key="home_continue",
+            type="primary",
+            icon=":material/arrow_forward:",
+            on_click=continue_draft,
+            args=(token,),
+        )
+    return True
+
+
+def _go(page: str) -> None:
+    st.switch_page(f"pages/{page}.py")
+
+
+def _solo_box(remembered: bool) -> None:
+    """Set up (or change the set-up of) the solo assessment; `remembered`: Home offers to
+    continue a draft, which is then the main action."""
     with st.container(border=True):
         st.markdown("##### :material/person: Assess on my own")
         st.markdown(
             "Answer for your organisation, then import your partner's answers or estimate them."
         )
-        if work_in_progress():
-            st.page_link(
-                "pages/questionnaire.py",
-                label="Continue the assessment in progress",
-                icon=":material/arrow_forward:",
-            )
-        st.page_link("pages/setup.py", label="Set up an assessment", icon=":material/tune:")
-        if solo_state().started:
+        started = solo_state().started
+        in_progress = work_in_progress()
+        if in_progress and st.button(
+            "Continue the assessment in progress",
+            key="home_resume",
+            type="primary",
+            icon=":material/arrow_forward:",
+        ):
+            _go("questionnaire")
+        if started:
+            label = "Change the set-up"
+        else:
+            label = "Set up a new assessment" if remembered else "Set up an assessment"
+        if st.button(
+            label,
+            key="home_setup",
+            type="secondary" if in_progress or remembered else "primary",
+            icon=":material/tune:",
+        ):
+            _go("setup")
+        if started:
             render_draft_status()
             _start_over()
         ui = ui_state()
@@ -93,12 +147,15 @@ def _workshop_box() -> None:
         st.markdown(
             "Each participant answers on their own device; the facilitator reveals the results."
         )
-        st.page_link(
-            "pages/facilitator.py",
-            label="Run a workshop (facilitator)",
-            icon=":material/co_present:",
-        )
-        st.page_link("pages/join.py", label="Join a workshop", icon=":material/login:")
+        c1, c2 = st.columns(2)
+        with c1:
+            if st.button(
+                "Run a workshop (facilitator)", key="home_facilitate", icon=":material/co_present:"
+            ):
+                _go("facilitator")
+        with c2:
+            if st.button("Join a workshop", key="home_join", icon=":material/login:"):
+                _go("join")
 
 
 def _open_file_box() -> None:
@@ -136,17 +193,19 @@ def _open_file_box() -> None:
 def _example_box() -> None:
     with st.container(border=True):
         st.markdown("##### :material/lightbulb: Not sure yet?")
+        if solo_state().started:
+            st.caption("The example opens beside your assessment, which stays as it is.")
         if not st.button("Explore a worked example", key="home_example", icon=":material/science:"):
             return
+        if solo_state().started:
+            ui_state().example_open = True
+            st.switch_page("pages/results.py")
         try:
             example = example_assessment()
         except PartnershipFitError as exc:
             st.error(f"The example could not be loaded: {literal(exc)}")
             return
-        if work_in_progress():
-            st.warning("Download your answers first: the example would replace them.")
-        else:
-            _open(example, f"Opened the worked example '{literal(example.name)}'.")
+        _open(example, f"Opened the worked example '{literal(example.name)}'.")
 
 
 def _open(assessment: Assessment, message: str) -> None:

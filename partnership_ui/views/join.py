@@ -7,11 +7,14 @@ moment they change, each against the version this page showed.
 
 A fragment asks every `WAIT_POLL` for the room's version (one small read) and redraws the
 page only when it changed: a lock, an unlock, the reveal, the item under discussion, an
-agreement or an action reach the phone within a few seconds.
+agreement or an action reach the phone within a few seconds. An answer the database
+refused stays on the page, marked as not saved yet, and the same fragment sends it again
+until it is stored.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import streamlit as st
@@ -34,8 +37,8 @@ from ..privacy import render_erase_own_answers
 from ..state import JoinState, join_state, set_questionnaire_step
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
+from .invitation import INVITED, render_shared_downloads, waiting_note
 from .workshop_common import (
-    ROOM_POLL,
     render_current_item,
     render_discussion_record,
     scored_or_error,
@@ -46,7 +49,11 @@ from .workshop_common import (
 __all__ = ["render_join_page", "WAIT_POLL"]
 
 _Q_PREFIX = "pf_ws_q_"
-WAIT_POLL = ROOM_POLL
+# A phone asks every second (one small read, about 0.5 ms of database work), so that a
+# lock, an unlock or the reveal reaches it within 3 s with the page's own redraw.
+WAIT_POLL = "1s"
+_TRIED_AT = "pf_ws_saves_tried_at"  # time.monotonic() when the last try to save them ended
+_RETRY_GAP = 1.5  # seconds: the poll sends pending answers again at most this often
 
 
 def render_join_page() -> None:
@@ -68,13 +75,14 @@ def render_join_page() -> None:
 
 
 def _join_form(svc: WorkshopService, state: JoinState) -> None:
-    st.title("Join a workshop")
     url_code = st.query_params.get(links.CODE_PARAM)
     # Arriving by link or QR code: look the code up once, so people go straight to step 2.
     if url_code and state.auto_looked_up != url_code and state.info is None:
         state.auto_looked_up = url_code
         st.session_state["pf_ws_code"] = url_code
         _lookup(svc, state, url_code)
+    invited = state.info is not None and not state.info.has_room
+    st.title("You are invited to answer" if invited else "Join a workshop")
     if state.info is None:
         _code_form(svc, state)
     else:
@@ -107,6 +115,8 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
     assert info is not None
     st.markdown(f"### {literal(info.name)}")
     st.caption(f"Code {format_join_code(state.code or '')}")
+    if not info.has_room:
+        st.markdown(INVITED)
     if info.state == WorkshopState.LOCKED:
         st.warning(
             "The facilitator is not taking new participants right now (answering is "
@@ -121,11 +131,12 @@ def _partner_form(svc: WorkshopService, state: JoinState) -> None:
         )
     partner_ids = [p.id for p in info.partners]
     names = {p.id: p.name for p in info.partners}
+    invited_as = st.query_params.get(links.PARTNER_PARAM)  # an invitation's link picks it
     with st.form("pf_ws_join_form", border=True):
         st.radio(
             "Which organisation do you answer for?",
             options=partner_ids,
-            index=None,
+            index=partner_ids.index(invited_as) if invited_as in partner_ids else None,
             format_func=lambda pid: literal(names[pid]),
             key="pf_ws_partner",
         )
@@ -220,9 +231,9 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
 
     _greeting(view, token)
     if view.state == WorkshopState.REVEALED:
-        _revealed(svc, token)
+        _revealed(svc, token, view)
     elif view.finished:
-        _handed_in(svc, token, view.state)
+        _handed_in(svc, token, view.state, view.workshop.has_room)
     else:
         _answering(svc, state, token, view)
     if view.room is not None:
@@ -257,12 +268,8 @@ def _greeting(view: ParticipantView, token: str) -> None:
         st.code(links.resume_link(base_url(), token), language=None, wrap_lines=True)
 
 
-def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState) -> None:
-    st.success(
-        "Thank you — your answers are in. The results appear here when the facilitator "
-        "reveals them.",
-        icon=":material/check_circle:",
-    )
+def _handed_in(svc: WorkshopService, token: str, shown: WorkshopState, has_room: bool) -> None:
+    st.success(waiting_note(has_room), icon=":material/check_circle:")
     if shown == WorkshopState.OPEN:
         st.button(
             "Change my answers",
@@ -327,17 +334,19 @@ def _switch_partner(svc: WorkshopService, token: str, view: ParticipantView) -> 
 
 
 def _save_indicator(state: JoinState) -> None:
-    if state.save_error:
-        st.warning(state.save_error, icon=":material/warning:")
-        if not state.pending:
-            state.save_error = None  # a refusal is said once; a pending retry keeps its note
-    elif state.pending:
+    if state.pending:
+        # Said plainly and kept in sight until the database takes them: nothing is lost
+        # while this page stays open.
+        count = len(state.pending)
         st.warning(
-            f"{plural(len(state.pending), 'answer')} "
-            f"{'is' if len(state.pending) == 1 else 'are'} NOT saved yet; "
-            f"{'it is' if len(state.pending) == 1 else 'they are'} retried with your next click.",
-            icon=":material/warning:",
+            f"{plural(count, 'answer')} NOT saved yet — retrying. "
+            f"{'It is' if count == 1 else 'They are'} kept on this page and sent again every "
+            "few seconds by itself; keep this page open until it says “Saved”.",
+            icon=":material/sync_problem:",
         )
+    elif state.save_error:
+        st.warning(state.save_error, icon=":material/warning:")
+        state.save_error = None  # a refusal is said once
     elif state.saved_at:
         st.caption(f"✓ Saved at {state.saved_at:%H:%M:%S}")
     else:
@@ -363,6 +372,13 @@ def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
     """Write every unsaved change, oldest first; stop at the first storage failure."""
     if not state.pending:
         return
+    try:
+        _write_pending(svc, state, token)
+    finally:
+        st.session_state[_TRIED_AT] = time.monotonic()  # when the last try ended
+
+
+def _write_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
     for qid, answer in list(state.pending.items()):
         version = state.versions.get(qid, 0)
         try:
@@ -372,11 +388,10 @@ def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
             else:
                 svc.save_answer(token, answer, version=version)
                 state.versions[qid] = version + 1
-        except StorageError as exc:
-            state.save_error = (
-                f"Your last answer was NOT saved: {exc} It is kept on this page and sent "
-                "again with your next click."
-            )
+        except StorageError:
+            # Kept in `pending`: the indicator says so and the poll sends them again. The
+            # rest are not tried now (each try waits for the database), only counted.
+            svc.report_unsaved(token, [q for q in state.pending if q != qid])
             return
         except PartnershipFitError as exc:
             # Locked, revealed or no longer valid: the change cannot be kept; show the
@@ -414,27 +429,44 @@ def _reopen(svc: WorkshopService, token: str) -> None:
 
 @st.fragment(run_every=WAIT_POLL)
 def _poll(token: str, shown_version: int) -> None:
-    """Redraw the whole page when the room changed (lock, reveal, discussion)."""
+    """Send answers the database refused again; redraw the whole page when they are in, or
+    when the room changed (lock, reveal, discussion)."""
+    svc = workshop_service()
+    state = join_state()
+    # Not again right after a try (the click's own, or this page run's): each try of a
+    # database that refuses writes waits for its timeout.
+    if state.pending and time.monotonic() - st.session_state.get(_TRIED_AT, 0.0) >= _RETRY_GAP:
+        _flush_pending(svc, state, token)
+        if not state.pending:
+            st.rerun(scope="app")
     try:
-        room = workshop_service().room_state(token)
+        room = svc.room_state(token)
     except PartnershipFitError:
         return  # keep the page as it is; the next poll tries again
     if room.version != shown_version:
         st.rerun(scope="app")
 
 
-def _revealed(svc: WorkshopService, token: str) -> None:
-    scored = scored_or_error(lambda: svc.revealed_assessment_for_participant(token))
+def _revealed(svc: WorkshopService, token: str, view: ParticipantView) -> None:
+    # Said before the results are scored and drawn: the phone shows the change at once.
+    has_room = view.workshop.has_room
+    opened = "The facilitator has revealed" if has_room else "Everyone invited can now see"
+    st.success(f"{opened} the results.", icon=":material/celebration:")
+    scored = scored_or_error(
+        lambda: svc.revealed_assessment_for_participant(token), view.workshop.anonymity
+    )
     if scored is None:
         return
     assessment, result = scored
-    st.success("The facilitator has revealed the results.", icon=":material/celebration:")
     try:
         discussion = svc.participant_discussion(token)
     except PartnershipFitError as exc:
         show_error(exc)
         discussion = None
     if discussion is not None:
-        render_current_item(discussion.room, result, tuple(assessment.banks))
+        if has_room:  # an invitation by link has nobody picking items in a room
+            render_current_item(discussion.room, result, tuple(assessment.banks))
         render_discussion_record(discussion, tuple(assessment.banks))
     render_result_view(result, assessment, sections=WORKSHOP_SECTIONS, key_prefix="pf_ws_join_res_")
+    if not has_room:
+        render_shared_downloads(assessment, result)

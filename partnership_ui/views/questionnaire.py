@@ -16,16 +16,16 @@ from partnership_core.assessment import (
 from partnership_core.bank import BankSet
 from partnership_core.errors import PartnershipFitError
 from partnership_core.plan import planned_statements
-from partnership_core.solo import estimated_partners
-from partnership_core.text import file_stem, join_names, plural, possessive
+from partnership_core.solo import estimated_partners, is_own_role
+from partnership_core.text import file_stem, join_names, plural
 
-from .. import notify
 from ..autosave import SOLO_NAV_PREFIX, answer_changed, render_draft_status
 from ..data import bank_set
 from ..literal import literal
-from ..session import answer_count, finish_respondent, import_partner_file, start_estimate
+from ..session import answer_count, finish_respondent, start_estimate
 from ..state import SoloState, draft_state, solo_state
 from ..widgets.questionnaire import render_questionnaire
+from .partner_import import render_partner_import
 
 __all__ = ["render_questionnaire_page"]
 
@@ -71,8 +71,8 @@ def _answer(
     if estimate:
         st.warning(
             f"**Estimate for {literal(partner)}.** Answer as you expect {literal(partner)} "
-            "would. The results "
-            "label these answers as an estimate.",
+            f"would: each statement is worded from their side, so 'we' and 'our' mean "
+            f"{literal(partner)}. The results label these answers as an estimate.",
             icon=":material/psychology:",
         )
     else:
@@ -158,7 +158,10 @@ def _respondent_rows(assessment: Assessment, partner_id: str, statement_ids: lis
         estimate = r.kind is RespondentKind.ESTIMATE
         kind = "estimate" if estimate else "answers"
         st.markdown(f"{literal(r.name)}: {n} of {plural(len(statement_ids), 'statement')} ({kind})")
-        if r.kind is not RespondentKind.IMPORTED:
+        if is_own_role(r) and r.id != solo_state().own_respondent:
+            # The person's answers for another organisation: open them by changing roles.
+            st.caption("To change these answers, choose this organisation in set-up again.")
+        elif r.kind is not RespondentKind.IMPORTED:
             st.button(
                 "Edit the estimate" if estimate else "Edit my answers",
                 key=f"q_edit_{r.id}",
@@ -170,23 +173,7 @@ def _respondent_rows(assessment: Assessment, partner_id: str, statement_ids: lis
 
 
 def _import_or_estimate(partner_id: str, name: str, guessed: bool) -> None:
-    upload = st.file_uploader(
-        f"Import {literal(possessive(name))} exported assessment (.json)",
-        type=["json"],
-        key=f"q_import_{partner_id}",
-        help=f"Ask {literal(name)} to set up the same partnership, answer for their "
-        "organisation and download the assessment.",
-    )
-    if upload is not None:
-        try:
-            added = import_partner_file(upload.getvalue(), upload.name)
-        except PartnershipFitError as exc:
-            st.error(literal(exc), icon=":material/error:")
-            st.caption("Nothing was changed; your answers are kept.")
-        else:
-            notify(f"Imported the answers of {literal(join_names(added))}.")
-            del st.session_state[f"q_import_{partner_id}"]
-            st.rerun()
+    render_partner_import(partner_id, name)
     if not guessed:
         st.button(
             f"Or answer as you expect {literal(name)} would (estimate)",

@@ -141,7 +141,7 @@ def _partner_row(partner: PartnerProgress) -> None:
 
 
 def _revealed(svc: WorkshopService, token: str, view: RoomView) -> None:
-    scored = scored_or_error(lambda: svc.room_results(token))
+    scored = scored_or_error(lambda: svc.room_results(token), view.workshop.anonymity)
     if scored is None:
         return
     assessment, result = scored

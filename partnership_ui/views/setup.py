@@ -14,12 +14,13 @@ from partnership_core.bank import (
 from partnership_core.errors import PartnershipFitError
 from partnership_core.plan import planned_statements, session_minutes
 from partnership_core.sectors import partnership_type_for
+from partnership_core.solo import role_change_message
 from partnership_core.text import NAME_MAX_LENGTH, normalise_name, plural
 
 from ..autosave import save_draft
 from ..data import available_banks, bank_set
 from ..literal import literal
-from ..session import apply_setup
+from ..session import apply_setup, pending_role_change
 from ..state import SetupState, setup_state, solo_state
 from ..widgets.sector import sector_input
 
@@ -32,8 +33,9 @@ def render_setup_page() -> None:
     st.title("Set up the assessment")
     if started:
         st.info(
-            "An assessment is in progress. Changes here keep the answers already given "
-            "(answers from question banks you remove are dropped).",
+            "An assessment is in progress. Changes here keep every answer with the "
+            "organisation it was given for (answers from question banks you remove are "
+            "dropped).",
             icon=":material/info:",
         )
     try:
@@ -46,6 +48,13 @@ def render_setup_page() -> None:
     _session_fields(setup)
     _statement_count(setup)
     label = "Save and continue" if started else "Start the questionnaire"
+    change = pending_role_change(setup)
+    if change is not None:
+        label = f"Answer for {change.chosen} from now on"
+        st.warning(
+            f"**Saving changes who you answer for.** {literal(role_change_message(change))}",
+            icon=":material/swap_horiz:",
+        )
     if st.button(label, key="setup_start", type="primary", icon=":material/arrow_forward:"):
         try:
             apply_setup(setup)

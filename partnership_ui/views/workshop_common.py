@@ -14,13 +14,21 @@ from partnership_core.assessment import Assessment
 from partnership_core.errors import PartnershipFitError
 from partnership_core.results import AssessmentResult
 from partnership_core.scoring import score_assessment
-from partnership_core.workshop import Discussion, RoomState
+from partnership_core.workshop import (
+    AnonymityOptions,
+    Dashboard,
+    Discussion,
+    RoomState,
+    WorkshopService,
+    scoring_rules,
+)
 
 from ..data import bank_set
 from ..literal import literal
 
 __all__ = [
     "ROOM_POLL",
+    "fresh_dashboard",
     "qr_png",
     "render_current_item",
     "render_discussion_record",
@@ -31,7 +39,8 @@ __all__ = [
     "timer_left",
 ]
 
-# How often a shared screen or a phone asks whether anything changed (one small read).
+# How often a shared screen asks whether anything changed (one small read); phones ask
+# more often (`join.WAIT_POLL`).
 ROOM_POLL = "2s"
 
 
@@ -43,21 +52,35 @@ def qr_png(text: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-def score(assessment: Assessment) -> AssessmentResult:
-    """Score a workshop's assessment on its own banks."""
-    return score_assessment(assessment, bank_set(tuple(assessment.banks)))
+def score(assessment: Assessment, anonymity: AnonymityOptions) -> AssessmentResult:
+    """Score a workshop's assessment on its own banks, as its anonymity options allow (no
+    spread inside a partner from fewer ratings than the minimum group size)."""
+    return score_assessment(assessment, bank_set(tuple(assessment.banks)), scoring_rules(anonymity))
 
 
 def scored_or_error(
-    load: Callable[[], Assessment],
+    load: Callable[[], Assessment], anonymity: AnonymityOptions
 ) -> tuple[Assessment, AssessmentResult] | None:
     """The revealed assessment from `load` and its result, or None after showing why not."""
     try:
         assessment = load()
-        return assessment, score(assessment)
+        return assessment, score(assessment, anonymity)
     except PartnershipFitError as exc:
         show_error(exc)
         return None
+
+
+def fresh_dashboard(svc: WorkshopService, token: str, shown_state: str) -> Dashboard | None:
+    """The dashboard now, for a fragment that polls it; None after showing why not. When
+    the state changed elsewhere (locked, revealed by itself) the whole page is redrawn."""
+    try:
+        dash = svc.dashboard(token)
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return None
+    if dash.state.value != shown_state:
+        st.rerun(scope="app")
+    return dash
 
 
 def show_error(exc: PartnershipFitError) -> None:

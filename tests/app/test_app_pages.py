@@ -36,10 +36,17 @@ def test_home_explains_and_offers_every_way_in() -> None:
     assert "ready to partner" in text
     for heading in ("Assess on my own", "Workshop", "Open a saved assessment"):
         assert heading in text
-    links = {link.proto.page for link in at.get("page_link")}
-    assert "setup" in links
+    # The main ways in are buttons (the first one primary), each opening its page.
+    assert at.button(key="home_setup").label == "Set up an assessment"
+    assert at.button(key="home_setup").proto.type == "primary"
+    ways_in = {"home_setup": "Set up the assessment", "home_join": "Join a workshop"}
     if (ROOT / "pages" / "facilitator.py").exists():
-        assert "facilitator" in links
+        ways_in["home_facilitate"] = "Facilitate a workshop"
+    for key, title in ways_in.items():
+        opened = start_app()
+        opened.button(key=key).click().run()
+        assert not opened.exception, opened.exception
+        assert opened.title[0].value.startswith(title), (key, opened.title[0].value)
     assert at.file_uploader(key="home_upload").label.startswith("Assessment file")
 
 

@@ -412,3 +412,43 @@ def test_the_dashboard_says_when_saves_are_failing(svc: WorkshopService, monkeyp
     assert "NOT saved" in " ".join(w.value for w in phone.warning)
     ok(fac.run())
     assert "1 answer could not be saved" in " ".join(w.value for w in fac.warning)
+
+
+def _split_room(svc: WorkshopService, min_group_size: int) -> WorkshopCreated:
+    """Two people of the food bank far apart (one comments), three of the market too."""
+    created = svc.create_workshop(
+        "Surplus food programme",
+        "other",
+        [SPINE_BANK_ID],
+        PARTNERS,
+        anonymity={"min_group_size": min_group_size},
+    )
+    food, market, council = partner_ids(svc, created)
+    people = [(food, "Hana Okafor", 5), (food, "Hugo Berg", 1), (council, "Cy Lund", 3)]
+    people += [(market, "Mo Ali", 5), (market, "Mei Chen", 1), (market, "Max Roy", 3)]
+    for partner, name, rating in people:
+        token = joined(svc, created, partner, name)
+        view = svc.participant(token)
+        for q in view.workshop.statements:
+            comment = "Our board worries." if name == "Hana Okafor" else None
+            answer = Answer(respondent=view.respondent.id, statement=q, rating=rating)
+            svc.save_answer(token, answer.model_copy(update={"comment": comment}))
+        svc.finish(token)
+    svc.reveal(created.facilitator_token)
+    return created
+
+
+@pytest.mark.parametrize("min_group_size", [3, 2])
+def test_results_hide_a_small_groups_spread_and_names(svc: WorkshopService, min_group_size: int):
+    created = _split_room(svc, min_group_size)
+    fac = page(FACILITATOR, t=created.facilitator_token)
+    text, full = shown(fac), everything(fac)
+    split_lines = [line for line in text.splitlines() if line.startswith("- ")]
+    splits = [line for line in split_lines if "Northfield Food Bank ·" in line]
+    if min_group_size == 3:  # the default: a group of two shows neither
+        assert "Hana Okafor" not in full and "Hugo Berg" not in full
+        assert not splits
+        assert any("Harvest Market ·" in line for line in split_lines)  # three: shown
+    else:
+        assert "Hana Okafor" in full
+        assert splits

@@ -76,6 +76,7 @@ def create_workshop(
     *,
     auto_reveal: bool = False,
     predict: bool = True,
+    min_group: int | None = None,
 ) -> tuple[AppTest, str, str]:
     """Create a workshop through the facilitator page; returns (app, token, join code)."""
     at = ok(AppTest.from_file(FACILITATOR, default_timeout=60).run())
@@ -87,6 +88,8 @@ def create_workshop(
         at.text_input(key=f"pf_ws_new_partner_{i}").set_value(name)
     at.toggle(key="pf_ws_new_predict").set_value(predict)
     at.toggle(key="pf_ws_new_auto").set_value(auto_reveal)
+    if min_group is not None:
+        at.number_input(key="pf_ws_new_min_group").set_value(min_group)
     ok(at.button(key="pf_ws_create").click().run())
     token = param(at, "t")
     assert token, errors(at)
@@ -224,7 +227,9 @@ def test_open_existing_workshop_from_pasted_link(data_dir: Path):
 
 
 def test_full_workshop_flow(data_dir: Path, svc: WorkshopService, media: dict[str, bytes]):
-    fac, token, code = create_workshop()
+    # Groups of two show their split (the default minimum group size of 3 hides it; see
+    # test_app_room's small-group test).
+    fac, token, code = create_workshop(min_group=2)
     food_bank, grocer = partner_ids(svc, token)
     ann, ann_token = join(code, food_bank, "Ann")
     bob, bob_token = join(code, food_bank, "Bob")

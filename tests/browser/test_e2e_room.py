@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.app_server import AppServer, free_port, launch_browser, wait_idle
+from benchmarks.app_server import launch_browser, wait_idle
 from benchmarks.workshop_driver import RATING_LABELS, create_workshop, join_workshop
 from partnership_core.assessment import Answer
 from partnership_core.workshop import WorkshopService, WorkshopState
@@ -150,25 +150,10 @@ def _until(page, text: str, start: float, timeout: float = 20.0) -> float:  # no
     return time.monotonic() - start
 
 
-@pytest.fixture()
-def server(browser_required: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    data = tmp_path / "data"
-    monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
-    app = AppServer(
-        port=free_port(),
-        env={"PARTNERSHIP_FIT_DATA_DIR": str(data), "PARTNERSHIP_FIT_DATABASE_URL": ""},
-        log_path=tmp_path / "server.log",
-    ).start()
-    svc = WorkshopService.from_environment(data_dir=data)
-    yield app, svc
-    svc.close()
-    app.kill()
-
-
-def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
+def test_a_room_of_three_partners_with_the_room_view_on_the_projector(workshop_server):
     from playwright.sync_api import expect, sync_playwright
 
-    app, svc = server
+    app, svc = workshop_server
     figures: dict[str, object] = {}
     with sync_playwright() as pw:
         browser = launch_browser(pw)
@@ -221,6 +206,7 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
             _answer_all(svc, token, 1 + (i % 5))
         expect(room.get_by_text("2 people joined · 2 finished")).to_have_count(3, timeout=15_000)
         _shot(room, "waiting_1920")
+        _shot(fac, "dashboard_1280")
         _secret_free(room, fac_token)
 
         wait_idle(fac)
@@ -254,6 +240,7 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(server):
     print(
         "room figures:", {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
     )
-    # The phone polls every 2 s, then reruns its page: about 3-4 s on two shared cores with
-    # nine browser contexts. The bound only says "by itself"; the figures are printed.
+    # The phone polls every second, then reruns its page: within 3 s on an idle machine,
+    # slower when other jobs share the two cores. The bound only says "by itself"; the
+    # figures are printed.
     assert figures["lock_to_phone_s"] < 10 and figures["reveal_to_phone_s"] < 10

@@ -9,27 +9,13 @@ on Home in a new one. Set PF_SCREENSHOTS=<dir> to keep the screenshots.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from test_e2e_solo import _answer_step, _fill_setup, _shoot
 
-from benchmarks.app_server import AppServer, free_port, wait_idle
+from benchmarks.app_server import wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def reload_app(browser_required: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a free port, saving to a SQLite file of this module's own."""
-    data = tmp_path_factory.mktemp("reload-data")
-    env = {
-        "PARTNERSHIP_FIT_DATABASE_URL": f"sqlite:///{data / 'app.sqlite3'}",
-        "PARTNERSHIP_FIT_DATA_DIR": str(data),
-    }
-    server = AppServer(free_port(), env=env, log_path=data / "server.log")
-    with server.running(timeout=30):
-        yield server.base
 
 
 def _checked(page) -> list[str]:
@@ -42,10 +28,10 @@ def _checked(page) -> list[str]:
     return out
 
 
-def test_reload_keeps_answers_progress_and_step(reload_app: str, browser) -> None:
+def test_reload_keeps_answers_progress_and_step(own_db_app: str, browser) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 1800})
     page = context.new_page()
-    page.goto(reload_app)
+    page.goto(own_db_app)
     page.get_by_role("heading", name="Partnership Fit").wait_for()
     page.get_by_text("Set up an assessment").click()
     _fill_setup(page)
@@ -105,7 +91,7 @@ def test_reload_keeps_answers_progress_and_step(reload_app: str, browser) -> Non
     page.get_by_text("Answers for each partner").wait_for()
     wait_idle(page)
     link = page.locator('[data-testid="stCode"] code').first.inner_text().strip()
-    assert "?draft=" in link and link.startswith(reload_app)
+    assert "?draft=" in link and link.startswith(own_db_app)
     context.close()
 
     fresh = browser.new_context(viewport={"width": 1280, "height": 1800})

@@ -47,6 +47,12 @@ CASES: dict[str, tuple[str, ...]] = {
     "non_mapping": ("must be a YAML mapping",),
     "non_utf8": ("not UTF-8", "save it as UTF-8"),
     "missing_band_advice": ("line 68:", "band_advice:", "missing: insufficient"),
+    "level_without_reason": (
+        "line 56:",
+        "statements.0.level_reason:",
+        "characteristic at entry level here but counts at operational level",
+        "add a level_reason",
+    ),
 }
 
 
@@ -149,3 +155,26 @@ def test_bank_set_needs_the_spine_and_known_ids(tmp_path: Path) -> None:
         load_bank_set(["fixture-bank"], tmp_path)
     with pytest.raises(QuestionBankError, match="unknown question bank.*no-such-bank"):
         load_bank_set(["no-such-bank"])
+
+
+def test_a_level_reason_on_a_statement_at_its_own_level_is_refused() -> None:
+    # A reason where none is needed would go stale unseen: the loader says to remove it.
+    text = VALID.read_text(encoding="utf-8").replace(
+        "    crosswalk: clear-expectations\n",
+        "    crosswalk: clear-expectations\n    level_reason: Terms are terms.\n",
+    )
+    with pytest.raises(QuestionBankError) as info:
+        parse_bank(text, source="x.yaml")
+    message = str(info.value)
+    assert message.startswith("x.yaml, line 64: statements.1.level_reason:"), message
+    assert "remove the level_reason" in message
+
+
+def test_a_level_reason_lets_a_statement_count_at_another_level() -> None:
+    text = VALID.read_text(encoding="utf-8").replace(
+        "    crosswalk: cultural-compatibility\n",
+        "    crosswalk: communication\n    level_reason: Sharing values is talked through.\n",
+    )
+    bank = parse_bank(text, source="x.yaml")
+    assert bank.counts_at_another_level(bank.statements[0])
+    assert not bank.counts_at_another_level(bank.statements[1])

@@ -6,34 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from partnership_core.assessment import Answer, dump_assessment
+from partnership_core.assessment import dump_assessment
 from partnership_core.bank import load_bank_set
 from partnership_core.cli import main
 from partnership_core.example import example_assessment
 from partnership_core.frameworks import framework_views, row_sentence
 from partnership_core.scoring import score_assessment
 
-ALL = ["three-levels", "ten-characteristics", "nonprofit-elements", "cross-sector"]
 
-
-def _all_banks_example():
-    banks = load_bank_set(ALL)
-    base = example_assessment(7)
-    extra = [
-        Answer(respondent=r.id, statement=q, rating=4 if r.partner == "food-bank" else 2)
-        for r in base.respondents
-        for q in banks.applicable(base.partnership_type)
-        if not q.startswith("three-levels:")
-    ]
-    return base.model_copy(update={"banks": ALL, "answers": base.answers + extra}), banks
-
-
-def test_ten_as_ten_six_as_six_and_the_type_s_cross_sector_factors() -> None:
-    assessment, banks = _all_banks_example()
+def test_ten_as_ten_six_as_six_and_the_type_s_cross_sector_factors(all_banks_example) -> None:
+    assessment, banks = all_banks_example
     views = {
         v.bank: v for v in framework_views(assessment, banks, score_assessment(assessment, banks))
     }
-    assert list(views) == ALL[1:]
+    assert list(views) == ["ten-characteristics", "nonprofit-elements", "cross-sector"]
     assert len(views["ten-characteristics"].rows) == 10
     assert len(views["nonprofit-elements"].rows) == 6
     cross = banks.banks[3]
@@ -52,9 +38,9 @@ def test_the_spine_alone_has_no_further_framework() -> None:
 
 
 def test_cli_score_reports_each_framework(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], all_banks_example
 ) -> None:
-    assessment, _ = _all_banks_example()
+    assessment, _ = all_banks_example
     path = tmp_path / "all.json"
     path.write_text(dump_assessment(assessment), encoding="utf-8")
     assert main(["score", str(path)]) == 0

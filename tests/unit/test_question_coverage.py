@@ -47,7 +47,13 @@ CONJUNCTION = re.compile(r"\b(and|or|nor)\b", re.IGNORECASE)
 ELEMENT_ROW = re.compile(r"^\| `(s\d{3}-[a-z0-9]+(?:-[a-z0-9]+)*)` \|(.*)$")
 STATEMENT_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| ([^|]+?) \|")
 # Notes on one statement: why its "and"/"or" is one question, why it counts at another level.
-NOTE_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| (joined|level) \|")
+NOTE_ROW = re.compile(
+    r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| (joined|level|business|government|nonprofit|other) \|"
+)
+SECTOR_ROW = re.compile(
+    r"^\| `([a-z0-9-]+:[a-z0-9-]+)` \| (business|government|nonprofit|other) \| ([^|]+?) \|"
+)
+LEVEL_ROW = re.compile(r"^\| `([a-z0-9-]+):([a-z0-9-]+)` \| level \| [^|]+ \| (.+) \|$")
 RETIRED_ROW = re.compile(r"^\| ([a-z0-9-]+:[a-z0-9-]+) \| `([a-z0-9-]+:[a-z0-9-]+)` \|")
 QUALIFIED = re.compile(r"`([a-z0-9-]+:[a-z0-9-]+)`")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
@@ -232,6 +238,32 @@ def test_every_statement_counting_at_another_level_gives_its_reason(
             if level[st.characteristic] != SPINE_CHARACTERISTICS[bank.spine_characteristic_of(st)]:
                 moved.add(bank.qualified_id(st))
     assert moved == _notes(doc_lines, "level")
+
+
+def test_the_level_table_repeats_the_reasons_in_the_banks(
+    doc_lines: list[str], banks: dict[str, QuestionBank]
+) -> None:
+    in_banks = {b.qualified_id(s): s.level_reason for b in banks.values() for s in b.statements}
+    in_doc = {
+        f"{m.group(1)}:{m.group(2)}": m.group(3) for m in map(LEVEL_ROW.match, doc_lines) if m
+    }
+    assert in_doc, "the level table is missing"
+    for qid, reason in in_doc.items():
+        assert reason == in_banks[qid], f"{qid}: {DOC.name} gives another reason than its bank"
+    assert {q for q, r in in_banks.items() if r} == set(in_doc)
+
+
+def test_the_sector_wording_table_repeats_the_banks(
+    doc_lines: list[str], banks: dict[str, QuestionBank]
+) -> None:
+    in_banks = {
+        (b.qualified_id(s), sector.value): wording
+        for b in banks.values()
+        for s in b.statements
+        for sector, wording in s.text_by_sector.items()
+    }
+    in_doc = {(m.group(1), m.group(2)): m.group(3) for m in map(SECTOR_ROW.match, doc_lines) if m}
+    assert in_doc == in_banks
 
 
 def test_retired_ids_are_gone_and_point_at_statements_that_exist(

@@ -19,8 +19,9 @@ from partnership_core.assessment import (
     Respondent,
     WorkshopRecord,
 )
-from partnership_core.bank import SPINE_BANK_ID, BankSet, PartnershipType
+from partnership_core.bank import SPINE_BANK_ID, BankSet, PartnershipType, load_bank_set
 from partnership_core.errors import ReportError
+from partnership_core.example import example_assessment
 from partnership_core.palette import partner_colour
 from partnership_core.report import (
     build_report_model,
@@ -565,7 +566,6 @@ def test_without_splits_the_section_says_why_there_are_none(banks):
 
 
 def test_coverage_is_shown_per_partner_and_not_assessed_characteristics_named(banks):
-    from partnership_core.bank import load_bank_set
 
     nonprofit = load_bank_set(["nonprofit-elements"])
     qids = nonprofit.applicable(PartnershipType.BUSINESS_NONPROFIT)
@@ -676,3 +676,41 @@ def test_a_long_finding_shows_its_first_statements_and_counts_the_rest():
     assert long.evidence_more == "… and 3 more, all on the discussion agenda."
     assert long.effect_note == "at least “Cause for pause”"
     assert long.who == "A and B"
+
+
+def test_each_framework_is_reported_as_itself_in_the_pdf_and_the_html(all_banks_example):
+    assessment, banks = all_banks_example
+    data = build_report_model(assessment, banks)
+    titles = [f.title for f in data.frameworks]
+    assert titles == [b.title for b in banks.banks[1:]]
+    ten, six, cross = data.frameworks
+    assert len(ten.rows) == 10 and len(six.rows) == 6
+    assert six.rows[0].scores == {"food-bank": 75.0, "grocer": 25.0} and six.rows[0].gap == 50.0
+    applicable = {
+        s.characteristic
+        for s in banks.banks[3].statements
+        if s.applies(assessment.partnership_type)
+    }
+    assert len(cross.rows) == len(applicable)
+    assert "Each framework as itself" in [t.title for t in data.toc]
+
+    text, _ = _pdf_text(render_pdf(data))
+    flat = _flat(text)
+    # After the last level's band advice, before the splits (the contents list it too).
+    section = flat.index("Each framework as itself The levels above")
+    assert flat.rfind("What the bands mean for you") < section
+    assert section < flat.index("Where a partner’s own people differ", section)
+    for f in data.frameworks:
+        assert f.title in flat[section:]
+    assert "Shared vision and purpose 6 75 25 50" in flat
+    page = render_html(data)
+    block = page[page.index('id="frameworks"') :]
+    assert "Elements of strong nonprofit partnerships" in block
+    assert ">Shared vision and purpose</td>" in block
+
+
+def test_the_spine_alone_reports_no_further_framework(banks):
+    data = build_report_model(example_assessment(7, banks), banks)
+    assert data.frameworks == ()
+    assert 'id="frameworks"' not in render_html(data)
+    assert "Each framework as itself" not in _flat(_pdf_text(render_pdf(data))[0])

@@ -446,6 +446,39 @@ def test_page_loads_while_saves_fail_and_the_dashboard_counts_them(
         assert svc.dashboard(created.facilitator_token).failed_saves == 0  # "recently"
 
 
+def test_the_dashboard_counts_waiting_answers_once_however_often_they_are_retried(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "busy.sqlite3"
+    with closing(
+        WorkshopService(f"sqlite:///{path}", clock=clock, busy_timeout_ms=50, retry_attempts=1)
+    ) as svc:
+        created = _create(svc)
+        ann = svc.join(created.join_code, "p1", "Ann", "k").participant_token
+        bo = svc.join(created.join_code, "p2", "Bo", "k").participant_token
+        q = _statements(svc, created)[:3]
+        blocker = _hold_write_lock(str(path))
+        for _ in range(3):  # a phone retrying the same answer
+            with pytest.raises(StorageError):
+                svc.save_answer(ann, _answer(q[0], 4))
+        svc.report_unsaved(ann, [q[1]])  # waiting behind it, not tried
+        with pytest.raises(StorageError):
+            svc.save_answer(bo, _answer(q[0], 2))
+        board = svc.dashboard(created.facilitator_token)
+        assert (board.failed_saves, board.unsaved_answers, board.unsaved_people) == (4, 3, 2)
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        svc.save_answer(ann, _answer(q[0], 4))
+        svc.save_answer(ann, _answer(q[1], 4))
+        board = svc.dashboard(created.facilitator_token)
+        assert (board.unsaved_answers, board.unsaved_people) == (1, 1)
+        svc.set_locked(created.facilitator_token, True)
+        with pytest.raises(WorkshopError):  # refused for good: not waiting any more
+            svc.save_answer(bo, _answer(q[0], 2))
+        board = svc.dashboard(created.facilitator_token)
+        assert (board.failed_saves, board.unsaved_answers) == (4, 0)
+
+
 def test_page_loads_from_a_read_only_database(db_url: str, clock: Clock) -> None:
     # Any database (PostgreSQL here made read-only, SQLite's file locked by a writer): the
     # participant page is reads only; saves fail loudly and are counted for the dashboard.
