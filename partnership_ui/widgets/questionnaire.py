@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from partnership_core.assessment import NOT_SURE, Answer, Importance
@@ -267,8 +268,12 @@ def _redraw(context: _Statements, key: str) -> None:
     left as it is: a keyed rerun would replace it by the three fragments alone.
     """
     ctx = get_script_run_ctx()
-    if ctx is not None and ctx.fragment_ids_this_run:
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return
+    try:
         st.rerun([key, context.progress_key, context.navigation_key])
+    except StreamlitAPIException:
+        st.rerun()  # a fragment named here is not known to this session: redraw the page
 
 
 def _moves_key(key_prefix: str) -> str:
