@@ -158,13 +158,8 @@ def _rate_step(page, tally: Tally, importance: bool) -> None:  # noqa: ANN001
     for i in range(groups.count()):
         old = page.locator('[data-testid="stProgress"]').inner_text()
         target = groups.nth(i).get_by_text("4 · Agree", exact=True)
-        cpu, t = tally.cpu(), time.perf_counter()
-        target.click()
-        page.wait_for_function(PROGRESS_CHANGED_SCRIPT, arg=old, polling="raf")
-        tally.rating_latency.append(time.perf_counter() - t)
+        _measured(page, tally, target, (PROGRESS_CHANGED_SCRIPT, old), "rating")
         tally.ratings += 1
-        _idle(page)
-        tally.rating_cpu.append(tally.cpu() - cpu)
     if not importance:
         return
     asks = page.locator(_RATING_GROUPS).filter(has_text="How much does")
@@ -191,14 +186,20 @@ def _next_step(page, tally: Tally) -> bool:  # noqa: ANN001
     button = page.get_by_role("button", name="Next →")
     if not button.count():
         button = page.get_by_role("button", name="Continue anyway")
-    cpu, t = tally.cpu(), time.perf_counter()
-    button.click()
-    page.wait_for_function(_HEADING_CHANGED, arg=heading, polling="raf")
-    tally.step_latency.append(time.perf_counter() - t)
+    _measured(page, tally, button, (_HEADING_CHANGED, heading), "step")
     tally.navigation += 1
-    _idle(page)
-    tally.step_cpu.append(tally.cpu() - cpu)
     return False
+
+
+def _measured(page, tally: Tally, target, drawn: tuple[str, str], kind: str) -> None:  # noqa: ANN001
+    """Click `target`; keep the time until `drawn` (probe, argument) holds, and the server's
+    CPU until the page has settled, as a `kind` ("rating" or "step") figure."""
+    cpu, t = tally.cpu(), time.perf_counter()
+    target.click()
+    page.wait_for_function(drawn[0], arg=drawn[1], polling="raf")
+    getattr(tally, f"{kind}_latency").append(time.perf_counter() - t)
+    _idle(page)
+    getattr(tally, f"{kind}_cpu").append(tally.cpu() - cpu)
 
 
 def run(app_dir: Path, importance: bool, ptype: str, width: int) -> Tally:
