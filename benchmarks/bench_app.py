@@ -3,7 +3,9 @@
 Run from the repository root:  python benchmarks/bench_app.py [--runs 20] [--no-browser]
 
 1. AppTest: rerun time of the questionnaire page after one answer, and of the results page,
-   each as a ratio to the rerun of an empty Streamlit page (same machine, same run).
+   each as a ratio to the rerun of an empty Streamlit page, alternating with it rerun by
+   rerun, in wall time and in the process's CPU time (which load from other processes on a
+   shared machine moves far less).
 2. Browser (headless Chromium, if /usr/bin/chromium exists): median time from a click on an
    answer to the updated progress bar text.
 """
@@ -14,6 +16,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,21 +34,25 @@ from benchmarks.app_server import (  # noqa: E402
 )
 
 
-def _timed(fn, runs: int) -> list[float]:
-    out = []
+def _timed_side_by_side(fns: dict[str, Callable[[int], None]], runs: int) -> dict[str, tuple]:
+    """Median wall and CPU seconds of each function, run in turn (one of each per round), so
+    that load from other processes on a shared machine falls on all of them alike. CPU time
+    is the whole process's (AppTest runs the script in a thread of its own)."""
+    wall: dict[str, list[float]] = {name: [] for name in fns}
+    cpu: dict[str, list[float]] = {name: [] for name in fns}
     for i in range(runs):
-        t = time.perf_counter()
-        fn(i)
-        out.append(time.perf_counter() - t)
-    return out
+        for name, fn in fns.items():
+            t, c = time.perf_counter(), time.process_time()
+            fn(i)
+            wall[name].append(time.perf_counter() - t)
+            cpu[name].append(time.process_time() - c)
+    return {n: (statistics.median(wall[n]), statistics.median(cpu[n])) for n in fns}
 
 
 def bench_apptest(runs: int) -> dict[str, float]:
     from app_helpers import answer_step, goto, rating_keys, start_app, start_solo
 
     empty = AppTest.from_string("import streamlit as st\n", default_timeout=60).run()
-    empty_times = _timed(lambda i: empty.run(), runs)
-
     at = start_solo(start_app())
     answer_step(at, 4)
     key = rating_keys(at)[0]
@@ -55,20 +62,24 @@ def bench_apptest(runs: int) -> dict[str, float]:
         at.run()
         assert not at.exception
 
-    questionnaire_times = _timed(answer, runs)
-
+    first = _timed_side_by_side({"empty": lambda i: empty.run(), "questionnaire": answer}, runs)
     goto(at, "results")
-    results_times = _timed(lambda i: at.run(), runs)
+    second = _timed_side_by_side(
+        {"empty": lambda i: empty.run(), "results": lambda i: at.run()}, runs
+    )
     assert not at.exception
-
-    e, q, r = (statistics.median(x) for x in (empty_times, questionnaire_times, results_times))
-    return {
-        "empty_rerun_s": e,
-        "questionnaire_rerun_s": q,
-        "results_rerun_s": r,
-        "questionnaire_ratio": q / e,
-        "results_ratio": r / e,
-    }
+    out = {}
+    for name, timed in (("questionnaire", first), ("results", second)):
+        (e_wall, e_cpu), (wall, cpu) = timed["empty"], timed[name]
+        out |= {
+            f"{name}_empty_rerun_s": e_wall,
+            f"{name}_empty_cpu_s": e_cpu,
+            f"{name}_rerun_s": wall,
+            f"{name}_cpu_s": cpu,
+            f"{name}_ratio": wall / e_wall,
+            f"{name}_cpu_ratio": cpu / e_cpu,
+        }
+    return out
 
 
 _HEADING_CHANGED = """o => {
@@ -126,17 +137,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
-    apptest = bench_apptest(args.runs)
-    print(f"AppTest, median of {args.runs} reruns:")
-    print(f"  empty page            {apptest['empty_rerun_s'] * 1000:7.1f} ms")
-    print(
-        f"  questionnaire answer  {apptest['questionnaire_rerun_s'] * 1000:7.1f} ms"
-        f"  ratio {apptest['questionnaire_ratio']:.1f}x"
-    )
-    print(
-        f"  results page          {apptest['results_rerun_s'] * 1000:7.1f} ms"
-        f"  ratio {apptest['results_ratio']:.1f}x"
-    )
+    a = bench_apptest(args.runs)
+    print(f"AppTest, median of {args.runs} reruns, each beside an empty page's (wall / CPU):")
+    for name, label in (("questionnaire", "questionnaire answer"), ("results", "results page")):
+        print(
+            f"  {label:<21} {a[f'{name}_rerun_s'] * 1000:6.1f} /"
+            f" {a[f'{name}_cpu_s'] * 1000:5.1f} ms"
+            f"  empty page {a[f'{name}_empty_rerun_s'] * 1000:5.1f} /"
+            f" {a[f'{name}_empty_cpu_s'] * 1000:4.1f} ms"
+            f"  ratio {a[f'{name}_ratio']:.1f}x / {a[f'{name}_cpu_ratio']:.1f}x"
+        )
     if not args.no_browser:
         browser = bench_browser(args.runs)
         if browser:

@@ -28,9 +28,9 @@ lost (clicks the client saw saved, against the answers the database holds, read 
 the facilitator's refreshes, divided by answers saved; CPU per run divides it by every run
 the clients asked for instead), server CPU per join, CPU share while the N finished
 participants wait (the facilitator's dashboard refresh included), waiting poll p50/p95,
-dashboard refresh p50/p95, RSS per session, the CPU time of full and young collections
-(`PARTNERSHIP_FIT_GC_STATS`, see partnership_ui/gc_tuning.py) and this process's own CPU
-share (it must stay well below 100 %, or the figures measure the clients).
+dashboard refresh p50/p95, RSS per session, the CPU time of full collections and the number
+of young ones (`PARTNERSHIP_FIT_GC_STATS`, see partnership_ui/gc_tuning.py) and this
+process's own CPU share (it must stay well below 100 %, or the figures measure the clients).
 
 Each level runs once per `--variants` entry (see VARIANTS): `stock` as app.py is now,
 `freeze` with `gc_tuning.freeze_after_warm_up()` after every run.
@@ -58,7 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -66,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 from benchmarks.app_server import AppServer, free_port  # noqa: E402
-from benchmarks.serve_app import FREEZE_ENV  # noqa: E402
+from benchmarks.serve_app import FREEZE_ENV, THRESHOLDS_ENV  # noqa: E402
 from benchmarks.st_protocol import ProtocolSession, ScriptError  # noqa: E402
 from partnership_core.bank import PartnershipType  # noqa: E402
 from partnership_core.workshop import WorkshopService  # noqa: E402
@@ -90,6 +90,8 @@ VARIANTS = {
     "stock": {FREEZE_ENV: "0"},
     "freeze": {FREEZE_ENV: "1"},
     "freeze-no-post-gc": {FREEZE_ENV: "1", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"},
+    # Python's own collector thresholds, against what gc_tuning.THRESHOLDS sets.
+    "default-thresholds": {THRESHOLDS_ENV: "700,10,10"},
 }
 
 
@@ -115,7 +117,7 @@ class GcTotals:
 
     full: int = 0
     full_ms: float = 0.0
-    young_ms: float = 0.0
+    young: int = 0
     frozen: int = 0
     durations: list[float] = field(default_factory=list)
 
@@ -131,7 +133,7 @@ class GcTotals:
         return cls(
             full=int(last[7]),
             full_ms=float(last[8]),
-            young_ms=float(last[4]) + float(last[6]),
+            young=int(last[3]) + int(last[5]),
             frozen=int(last[2]),
             durations=[float(r[1]) for r in rows],
         )
@@ -140,7 +142,7 @@ class GcTotals:
         return GcTotals(
             full=self.full - before.full,
             full_ms=self.full_ms - before.full_ms,
-            young_ms=self.young_ms - before.young_ms,
+            young=self.young - before.young,
             frozen=self.frozen,
             durations=self.durations[len(before.durations) :],
         )
@@ -298,7 +300,7 @@ class LevelResult:
     click_max_ms: float | None = None
     cpu_per_answer_ms: float | None = None
     cpu_per_run_ms: float | None = None
-    gc_young_per_answer_ms: float | None = None
+    gc_young_per_answer: float | None = None
     gc_full_per_answer_ms: float | None = None
     gc_full_median_ms: float | None = None
     cpu_per_join_ms: float | None = None
@@ -350,13 +352,13 @@ class Level:
     def _session(self, page: str, query: str) -> ProtocolSession:
         return ProtocolSession(self.server.base, page, query, timeout=self.args.timeout)
 
-    def start_profiler(self) -> subprocess.Popen[bytes] | None:
-        """py-spy on the server for the answer phase, when `--profile FILE` asks for it."""
+    def start_profiler(self, phase: str) -> subprocess.Popen[bytes] | None:
+        """py-spy on the server for one phase (answer, wait), when `--profile FILE` asks."""
         if not self.args.profile:
             return None
         # --gil: only the thread holding the GIL, i.e. where the server spends CPU on Python.
         cmd = ["py-spy", "record", "--pid", str(self.pid), "--format", "raw", "--rate", "200"]
-        name = f"{self.args.profile}.{self.n}.{self.variant}.txt"
+        name = f"{self.args.profile}.{self.n}.{self.variant}.{phase}.txt"
         cmd += ["--gil", "--nonblocking", "--output", name]
         return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -411,7 +413,7 @@ class Level:
         everyone = [facilitator, *sessions]
         runs1 = sum(s.runs for s in everyone)
         joined = [(s, p) for s, p in zip(sessions, people, strict=True) if p.join_s is not None]
-        profiler = self.start_profiler()
+        profiler = self.start_profiler("answer")
         self.stage = "answer"
         await asyncio.gather(*(guarded(answer(s, p, plan), p) for s, p in joined))
         self.stage = "wait"
@@ -427,9 +429,11 @@ class Level:
             for s, p in waiting
         ]
         await asyncio.sleep(1.0)  # every waiting screen is on its poll cycle
+        profiler = self.start_profiler("wait")
         cpu3, t3 = server_cpu(self.pid), time.monotonic()
         await asyncio.sleep(window)
         cpu4, t4 = server_cpu(self.pid), time.monotonic()
+        self.stop_profiler(profiler)
         polls_before_reveal = [x for _, p in waiting for x in p.polls]
         self.stage = "reveal"
         self.svc.reveal(created.facilitator_token)
@@ -457,7 +461,7 @@ class Level:
         if saved:
             result.cpu_per_answer_ms = (cpu2 - cpu1) * 1000 / saved
             result.cpu_per_run_ms = (cpu2 - cpu1) * 1000 / max(runs2 - runs1, 1)
-            result.gc_young_per_answer_ms = answer_gc.young_ms / saved
+            result.gc_young_per_answer = answer_gc.young / saved
             result.gc_full_per_answer_ms = answer_gc.full_ms / saved if answer_gc.full else None
         result.gc_full_median_ms = (
             statistics.median(answer_gc.durations) if answer_gc.durations else None
@@ -531,7 +535,7 @@ COLUMNS = [
     ("CPU/answer ms", "cpu_per_answer_ms", "{:.1f}"),
     ("CPU/run ms", "cpu_per_run_ms", "{:.1f}"),
     ("full GC/answer ms", "gc_full_per_answer_ms", "{:.1f}"),
-    ("young GC/answer ms", "gc_young_per_answer_ms", "{:.1f}"),
+    ("young GCs/answer", "gc_young_per_answer", "{:.0f}"),
     ("full GC median ms", "gc_full_median_ms", "{:.1f}"),
     ("CPU/join ms", "cpu_per_join_ms", "{:.0f}"),
     ("join p50 s", "join_p50_s", "{:.2f}"),
@@ -609,7 +613,17 @@ def summary(results: list[LevelResult]) -> str:
 def load_results(path: Path) -> list[LevelResult]:
     """The runs a `--json` output file holds (one JSON object a line among the table)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [LevelResult(**json.loads(line)) for line in lines if line.startswith("{")]
+    known = {f.name for f in fields(LevelResult)}
+    runs = [json.loads(line) for line in lines if line.startswith("{")]
+    # Files written before a column was renamed still load (the old column is left out).
+    return [LevelResult(**{k: v for k, v in run.items() if k in known}) for run in runs]
+
+
+def _databases(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
+    """ "sqlite" (a fresh file per level) unless --postgres-only, then the PostgreSQL URL."""
+    if args.postgres_only and not args.postgres:
+        parser.error("--postgres-only needs --postgres URL")
+    return ([] if args.postgres_only else ["sqlite"]) + ([args.postgres] if args.postgres else [])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -624,10 +638,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=600.0, help="cap per level")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per run")
     parser.add_argument("--postgres", default="", help="also on this PostgreSQL URL")
+    parser.add_argument("--postgres-only", action="store_true", help="no SQLite run")
     parser.add_argument("--pin", action="store_true", help="server on CPU 0, clients on CPU 1")
     parser.add_argument("--quick", action="store_true", help="N=10, 5 answers, 60 s a server")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--profile", default="", help="py-spy the answer phase into FILE.N.txt")
+    parser.add_argument("--profile", default="", help="py-spy answering and waiting: FILE.N.*.txt")
     parser.add_argument("--json", action="store_true", help="one JSON line per run as well")
     parser.add_argument("--summarise", nargs="*", default=None, help="tables of --json files")
     args = parser.parse_args(argv)
@@ -643,9 +658,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown variant(s) {sorted(unknown)}; choose from {list(VARIANTS)}")
     if args.pin:
         os.sched_setaffinity(0, {1})
-    databases = ["sqlite"] + ([args.postgres] if args.postgres else [])
     results: list[LevelResult] = []
-    for database in databases:
+    for database in _databases(parser, args):
         for n in (int(x) for x in args.levels.split(",")):
             for _ in range(args.repeats):  # variants alternate, so noise hits both alike
                 for variant in args.variants.split(","):

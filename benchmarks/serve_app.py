@@ -5,7 +5,9 @@ garbage collector and try `partnership_ui.gc_tuning` without editing app.py:
 
 - `PARTNERSHIP_FIT_GC_STATS=path` times every collection (`gc_tuning.record_gc_times_if_asked`);
 - `PARTNERSHIP_FIT_BENCH_FREEZE=1` calls `gc_tuning.freeze_after_warm_up()` after every
-  script run, as the line in app.py does before `page.run()`.
+  script run, as the line in app.py does before `page.run()`;
+- `PARTNERSHIP_FIT_BENCH_GC_THRESHOLDS=a,b,c` sets the collector's thresholds instead of the
+  ones gc_tuning sets (to compare settings side by side).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 FREEZE_ENV = "PARTNERSHIP_FIT_BENCH_FREEZE"
+THRESHOLDS_ENV = "PARTNERSHIP_FIT_BENCH_GC_THRESHOLDS"
 
 
 def _freeze_after_each_run() -> None:
@@ -35,6 +38,15 @@ def _freeze_after_each_run() -> None:
     ScriptRunner._on_script_finished = finish_then_freeze
 
 
+def _override_thresholds(thresholds: tuple[int, ...]) -> None:
+    import gc
+
+    from partnership_ui import gc_tuning
+
+    gc.set_threshold(*thresholds)
+    gc_tuning.THRESHOLDS = thresholds  # what its first freeze sets
+
+
 def main() -> None:
     from streamlit.web.cli import main as streamlit_main
 
@@ -43,6 +55,8 @@ def main() -> None:
     record_gc_times_if_asked()
     if os.environ.get(FREEZE_ENV) == "1":
         _freeze_after_each_run()
+    if os.environ.get(THRESHOLDS_ENV):
+        _override_thresholds(tuple(int(x) for x in os.environ[THRESHOLDS_ENV].split(",")))
     sys.argv = ["streamlit", *sys.argv[1:]]
     streamlit_main(prog_name="streamlit")
 

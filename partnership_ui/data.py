@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
+from collections.abc import Callable
 
 import streamlit as st
 
 from partnership_core.bank import BankSet, QuestionBank, load_bank_set, load_banks
 from partnership_core.drafts import DraftStore
 from partnership_core.storage import DATABASE_URL_ENV, database_url_from_environment
-from partnership_core.workshop import WorkshopService
+from partnership_core.workshop import RoomState, WorkshopService
 
-__all__ = ["available_banks", "bank_set", "database_url", "draft_store", "workshop_service"]
+__all__ = [
+    "ROOM_MAX_AGE",
+    "RecentRooms",
+    "available_banks",
+    "bank_set",
+    "database_url",
+    "draft_store",
+    "room_state",
+    "workshop_service",
+]
+
+# How old a workshop's room state that waiting screens are shown may be, in seconds.
+ROOM_MAX_AGE = 1.0
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -69,3 +84,53 @@ def _workshop_service(url: str) -> WorkshopService:
 def workshop_service() -> WorkshopService:
     """The process-wide workshop service (raises StorageError if the database is unusable)."""
     return _workshop_service(database_url())
+
+
+class RecentRooms:
+    """The room state of each workshop, read at most once per `max_age` seconds.
+
+    Every participant's screen polls its workshop's room every few seconds: 200 people
+    waiting for the reveal would be 100 reads a second of the same row. They share one read
+    per workshop here instead; a change reaches them at most `max_age` later. Thread-safe:
+    sessions run their scripts in threads of their own.
+    """
+
+    def __init__(self, max_age: float = ROOM_MAX_AGE, clock: Callable[[], float] = time.monotonic):
+        self._max_age = max_age
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._rooms: dict[str, tuple[float, RoomState]] = {}
+
+    def get(self, workshop_id: str, read: Callable[[], RoomState]) -> RoomState:
+        """The workshop's room as read at most `max_age` ago, else `read()` now.
+
+        `read` must read this workshop's room; what it raises is raised and nothing kept.
+        """
+        now = self._clock()
+        kept = self._rooms.get(workshop_id)
+        if kept is not None and now - kept[0] < self._max_age:
+            return kept[1]
+        room = read()
+        with self._lock:
+            if len(self._rooms) > 1000:  # workshops long finished: keep only the recent ones
+                self._rooms = {w: k for w, k in self._rooms.items() if now - k[0] < self._max_age}
+            self._rooms[workshop_id] = (now, room)
+        return room
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _recent_rooms(url: str) -> RecentRooms:
+    # One per database, like the service: another database (tests) starts empty.
+    return RecentRooms()
+
+
+def room_state(workshop_id: str, participant_token: str) -> RoomState:
+    """The room of the participant's workshop (`workshop_id`, as their page was given it),
+    shared with the other screens of that workshop for up to `ROOM_MAX_AGE` seconds.
+
+    Raises:
+        PartnershipFitError: as `WorkshopService.room_state` (nothing is kept then).
+    """
+    return _recent_rooms(database_url()).get(
+        workshop_id, lambda: workshop_service().room_state(participant_token)
+    )

@@ -168,9 +168,9 @@ def _splits(ctx: Context, qid: str, by_partner: dict[str, list[Rating]]) -> list
             severity = Severity.DISCUSS
         else:
             continue
-        high = sorted({r.name for r in ratings if r.score == max(x.score for x in ratings)})
-        low = sorted({r.name for r in ratings if r.score == min(x.score for x in ratings)})
         top, bottom = max(r.score for r in ratings), min(r.score for r in ratings)
+        high = sorted({r.name for r in ratings if r.score == top})
+        low = sorted({r.name for r in ratings if r.score == bottom})
         detail = (
             f"{quote(ctx.text(qid))}: within {ctx.names[partner]}, {names_of(high)} at "
             f"{rating(top)} against {names_of(low)} at {rating(bottom)}"

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
 
 from ..assessment import NOT_SURE, Answer, Assessment, Respondent
 from ..bank import BankSet, Characteristic, Level, LevelId
 from ..plan import planned_statements
 from .rules import ScoringRules, normalise
 
-__all__ = ["Context", "Rating", "Tally", "build_context", "tally_answers", "mean"]
+__all__ = ["Context", "Guess", "Rating", "Tally", "build_context", "tally_answers", "mean"]
+
+# Shared by every answer without a guess per partner (most of them): one object, not one each.
+_NO_GUESSES: Mapping[str, float] = MappingProxyType({})
 
 
 def mean(values: Iterable[float]) -> float | None:
@@ -47,7 +52,17 @@ class Context:
 
     def text(self, qualified_id: str) -> str:
         """A statement's text as shown to everyone (`BankSet.text_for`, no answering side)."""
-        return self.banks.text_for(qualified_id, None, self.assessment)
+        text = self._texts.get(qualified_id)
+        if text is None:
+            text = self._texts[qualified_id] = self.banks.text_for(
+                qualified_id, None, self.assessment
+            )
+        return text
+
+    @cached_property
+    def _texts(self) -> dict[str, str]:
+        # Every step quotes statements, some once per rule and partner: fill the names once.
+        return {}
 
     def respondents_of(self, partner: str) -> int:
         return sum(1 for r in self.counted.values() if r.partner == partner)
@@ -64,6 +79,19 @@ class Rating:
     score: float
 
 
+@dataclass(frozen=True)
+class Guess:
+    """One respondent's guesses on one statement, normalised: `about` per named partner,
+    `rest` for every other partner (the single guess; None: no guess about them)."""
+
+    name: str
+    about: Mapping[str, float]
+    rest: float | None
+
+    def of(self, partner: str | None) -> float | None:
+        return self.about.get(partner, self.rest)
+
+
 @dataclass
 class Tally:
     """Answers by statement: ratings[statement][partner] -> that partner's respondents."""
@@ -71,8 +99,10 @@ class Tally:
     ratings: dict[str, dict[str, list[Rating]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
-    # (statement, predicting partner, partner the guess is about) -> the guesses.
-    predictions: dict[tuple[str, str, str], list[Rating]] = field(
+    # (statement, predicting partner) -> the guesses. Kept once per answer rather than once
+    # per other partner: most answers carry one guess for everyone, and expanding it per
+    # partner made the tally and the perception gaps five times the work with six partners.
+    predictions: dict[tuple[str, str], list[Guess]] = field(
         default_factory=lambda: defaultdict(list)
     )
     importance: dict[str, float] = field(default_factory=dict)
@@ -144,9 +174,15 @@ def _record(tally: Tally, ctx: Context, answer: Answer, respondent: Respondent) 
         tally.importance[answer.statement] = max(tally.importance.get(answer.statement, 0), factor)
     if answer.comment and answer.comment.strip():
         tally.comments[answer.statement].append((partner, respondent.name, answer.comment.strip()))
-    for other in ctx.partner_ids:
-        guess = answer.prediction_about(other) if other != partner else None
-        if guess is not None:
-            tally.predictions[(answer.statement, partner, other)].append(
-                Rating(respondent.id, respondent.name, normalise(guess, statement.reverse))
-            )
+    if answer.prediction is not None or answer.predictions:
+        about = _NO_GUESSES
+        if answer.predictions:
+            about = {
+                other: normalise(guess, statement.reverse)
+                for other, guess in answer.predictions.items()
+                if other != partner
+            }
+        rest = (
+            None if answer.prediction is None else normalise(answer.prediction, statement.reverse)
+        )
+        tally.predictions[(answer.statement, partner)].append(Guess(respondent.name, about, rest))

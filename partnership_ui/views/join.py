@@ -5,11 +5,12 @@ the URL (`?p=`), with the questionnaire step they are on (`&step=`), so a reload
 or another device resumes where they were; the answers live in the database, written the
 moment they change, each against the version this page showed.
 
-A fragment asks every `WAIT_POLL` for the room's version (one small read) and redraws the
-page only when it changed: a lock, an unlock, the reveal, the item under discussion, an
-agreement or an action reach the phone within a few seconds. An answer the database
-refused stays on the page, marked as not saved yet, and the same fragment sends it again
-until it is stored.
+A fragment asks every `WAIT_POLL` for the room's version (one small read, shared by the
+screens of a workshop) and redraws the page only when it changed: a lock, an unlock, the
+reveal, the item under discussion, an agreement or an action reach the phone within a few
+seconds; a participant who has handed in asks every `HANDED_IN_POLL`. An answer the
+database refused stays on the page, marked as not saved yet, and the same fragment sends
+it again until it is stored.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from partnership_core.workshop import (
 )
 
 from ..context import base_url, client_key
-from ..data import bank_set, workshop_service
+from ..data import bank_set, room_state, workshop_service
 from ..literal import literal
 from ..privacy import render_erase_own_answers
 from ..state import JoinState, join_state, set_questionnaire_step
@@ -46,12 +47,15 @@ from .workshop_common import (
     show_invalid_link,
 )
 
-__all__ = ["render_join_page", "WAIT_POLL"]
+__all__ = ["render_join_page", "WAIT_POLL", "HANDED_IN_POLL"]
 
 _Q_PREFIX = "pf_ws_q_"
 # A phone asks every second (one small read, about 0.5 ms of database work), so that a
 # lock, an unlock or the reveal reaches it within 3 s with the page's own redraw.
 WAIT_POLL = "1s"
+# Handed in, a participant waits for the reveal and nothing else: fewer polls keep 200
+# waiting screens within a tenth of a core (benchmarks/bench_capacity.py).
+HANDED_IN_POLL = "4s"
 _TRIED_AT = "pf_ws_saves_tried_at"  # time.monotonic() when the last try to save them ended
 _RETRY_GAP = 1.5  # seconds: the poll sends pending answers again at most this often
 
@@ -237,7 +241,9 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
     else:
         _answering(svc, state, token, view)
     if view.room is not None:
-        _poll(token, view.room.version)
+        waiting = view.finished and view.state != WorkshopState.REVEALED
+        poll = _poll_handed_in if waiting else _poll
+        poll(token, view.workshop.workshop_id, view.room.version)
 
 
 def _resume_step() -> None:
@@ -428,22 +434,32 @@ def _reopen(svc: WorkshopService, token: str) -> None:
 
 
 @st.fragment(run_every=WAIT_POLL)
-def _poll(token: str, shown_version: int) -> None:
+def _poll(token: str, workshop_id: str, shown_version: int) -> None:
     """Send answers the database refused again; redraw the whole page when they are in, or
     when the room changed (lock, reveal, discussion)."""
-    svc = workshop_service()
+    _retry_and_redraw(token, workshop_id, shown_version)
+
+
+@st.fragment(run_every=HANDED_IN_POLL)
+def _poll_handed_in(token: str, workshop_id: str, shown_version: int) -> None:
+    """`_poll` for a participant who has handed in and waits for the reveal."""
+    _retry_and_redraw(token, workshop_id, shown_version)
+
+
+def _retry_and_redraw(token: str, workshop_id: str, shown_version: int) -> None:
     state = join_state()
     # Not again right after a try (the click's own, or this page run's): each try of a
     # database that refuses writes waits for its timeout.
     if state.pending and time.monotonic() - st.session_state.get(_TRIED_AT, 0.0) >= _RETRY_GAP:
-        _flush_pending(svc, state, token)
+        _flush_pending(workshop_service(), state, token)
         if not state.pending:
             st.rerun(scope="app")
     try:
-        room = svc.room_state(token)
+        room = room_state(workshop_id, token)
     except PartnershipFitError:
         return  # keep the page as it is; the next poll tries again
-    if room.version != shown_version:
+    # Versions only grow; the room shared with the other screens may be older than this page.
+    if room.version > shown_version:
         st.rerun(scope="app")
 
 

@@ -21,8 +21,10 @@ def _fresh_tuning(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(gc_tuning, "_recorder", None)
     monkeypatch.delenv(gc_tuning.GC_STATS_ENV, raising=False)
     callbacks = list(gc.callbacks)
+    thresholds = gc.get_threshold()
     yield
     gc.callbacks[:] = callbacks
+    gc.set_threshold(*thresholds)
     gc.unfreeze()
 
 
@@ -30,6 +32,19 @@ def test_first_call_freezes_what_exists():
     gc.unfreeze()
     assert gc_tuning.freeze_after_warm_up() is True
     assert gc.get_freeze_count() > 0
+
+
+def test_the_first_freeze_sets_the_thresholds_later_ones_leave_them(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(gc_tuning, "THRESHOLDS", (12_345, 7, 9))
+    gc.set_threshold(700, 10, 10)
+    assert gc_tuning.freeze_after_warm_up() is True
+    assert gc.get_threshold() == (12_345, 7, 9)
+    gc.set_threshold(700, 10, 10)
+    monkeypatch.setitem(sys.modules, "pf_later_import", types.ModuleType("pf_later_import"))
+    assert gc_tuning.freeze_after_warm_up() is True
+    assert gc.get_threshold() == (700, 10, 10)
 
 
 def test_later_calls_do_nothing_until_a_module_is_imported(monkeypatch: pytest.MonkeyPatch):
