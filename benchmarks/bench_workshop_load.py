@@ -43,8 +43,9 @@ from benchmarks.app_server import (  # noqa: E402
     free_port,
 )
 from benchmarks.workshop_driver import LIVE_RADIOS, RATING_LABELS  # noqa: E402
-from partnership_core.bank import PartnershipType, load_bank_set, questionnaire_steps  # noqa: E402
+from partnership_core.bank import PartnershipType, load_bank_set  # noqa: E402
 from partnership_core.workshop import WorkshopService  # noqa: E402
+from partnership_ui.widgets.questionnaire import questionnaire_pages  # noqa: E402
 
 PARTNERS = ["Northfield Food Bank", "Harvest Market Grocers"]
 
@@ -116,7 +117,7 @@ async def _run_participant(
             radios = page.locator(LIVE_RADIOS).filter(has_text="Strongly agree")
             await radios.first.wait_for(timeout=timeout_ms)
             await _idle(page)
-            heading = await page.locator("h3").filter(has_text="·").first.inner_text()
+            heading = await page.locator("h3").first.inner_text()
             labels = [
                 (await radios.nth(i).locator('[data-testid="stWidgetLabel"]').inner_text()).strip()
                 for i in range(await radios.count())
@@ -136,9 +137,7 @@ async def _run_participant(
                 ).to_be_visible(timeout=timeout_ms)
             if step < steps - 1:
                 await page.locator("button").filter(has_text=re.compile("Next →")).click()
-                await expect(page.locator("h3").filter(has_text="·").first).not_to_have_text(
-                    heading, timeout=timeout_ms
-                )
+                await expect(page.locator("h3").first).not_to_have_text(heading, timeout=timeout_ms)
     except Exception as exc:  # noqa: BLE001 - recorded and reported per participant
         who.error = f"{who.name}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
     finally:
@@ -215,7 +214,8 @@ async def run_level(
     errors = [p.error for p in people if p.error]
     banks = load_bank_set(dash.workshop.banks)
     expected = sum(
-        len(s.statement_ids) for s in questionnaire_steps(banks, dash.workshop.statements)[:steps]
+        len(s.statement_ids)
+        for s in questionnaire_pages(banks, list(dash.workshop.statements))[:steps]
     )
     all_saved = (
         not errors

@@ -16,8 +16,9 @@ from .bank import BankSet, LevelId, PartnershipType
 __all__ = ["SECONDS_PER", "SessionPlan", "planned_statements", "session_minutes"]
 
 # Measured-by-eye pace of one answer's parts, in seconds: reading and rating a statement,
-# then the optional importance and each guess about another partner.
-SECONDS_PER: dict[str, int] = {"rating": 15, "importance": 4, "guess": 6}
+# then the optional importance and each guess about another partner. Importance is asked
+# once per characteristic (about 5 s for some five statements), so 1 s a statement.
+SECONDS_PER: dict[str, int] = {"rating": 15, "importance": 1, "guess": 6}
 
 
 class SessionPlan(BaseModel):

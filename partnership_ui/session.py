@@ -41,6 +41,7 @@ from .state import (
     solo_state,
     ui_state,
 )
+from .widgets.questionnaire import questionnaire_pages
 
 __all__ = [
     "work_in_progress",
@@ -167,7 +168,7 @@ def _open_at_first_gap(respondent_id: str) -> int:
     banks = bank_set(tuple(assessment.banks))
     ids = planned_statements(banks, assessment.partnership_type, assessment.plan)
     given = solo.answers.get(respondent_id, {})
-    steps = banks.steps(ids)
+    steps = questionnaire_pages(banks, ids)
     first = next(
         (i for i, step in enumerate(steps) if any(q not in given for q in step.statement_ids)), 0
     )

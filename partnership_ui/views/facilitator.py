@@ -210,7 +210,7 @@ def _create_form(svc: WorkshopService) -> None:
         _sector_fields(int(count))
         st.toggle(
             "Also ask everyone to guess how the other side will answer",
-            value=True,
+            value=False,
             key="pf_ws_new_predict",
             help="Guesses show where the partners misread each other.",
         )
@@ -259,7 +259,9 @@ def _session_plan_fields() -> None:
             format_func=lambda level: level.value.capitalize(),
             key="pf_ws_new_levels",
         )
-        st.checkbox("Ask how much each statement matters", value=True, key="pf_ws_new_importance")
+        st.checkbox(
+            "Ask how much each characteristic matters", value=True, key="pf_ws_new_importance"
+        )
 
 
 def _chosen_plan() -> SessionPlan:
@@ -268,7 +270,7 @@ def _chosen_plan() -> SessionPlan:
         levels=tuple(st.session_state.get("pf_ws_new_levels") or LevelId),
         core_only=bool(st.session_state.get("pf_ws_new_core", False)),
         ask_importance=bool(st.session_state.get("pf_ws_new_importance", True)),
-        ask_guesses=bool(st.session_state.get("pf_ws_new_predict", True)),
+        ask_guesses=bool(st.session_state.get("pf_ws_new_predict", False)),
     )
 
 

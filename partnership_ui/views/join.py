@@ -295,7 +295,6 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
             "carries on by itself when answering opens again.",
             icon=":material/lock:",
         )
-    _save_indicator(state)
     if not locked and not view.own_answers and not state.answers:
         _switch_partner(svc, token, view)
     others = [p.name for p in info.partners if p.id != view.respondent.partner]
@@ -315,6 +314,7 @@ def _answering(svc: WorkshopService, state: JoinState, token: str, view: Partici
         other_partner_label=" / ".join(others) or "the other partner",
         statement_text=lambda qid: banks.text_for(qid, view.respondent.partner, info),
         other_partners=[(p.id, p.name) for p in info.partners if p.id != view.respondent.partner],
+        render_status=lambda: _save_indicator(state),
     )
     _remember_step(outcome.step)
     if not locked and view.own_answers:
@@ -371,6 +371,8 @@ def _on_change(svc: WorkshopService, token: str, answer: Answer | None, qid: str
     state.pending[qid] = answer
     _flush_pending(svc, state, token)
     state.hold_retry = bool(state.pending)
+    if state.loaded_for is None:
+        st.rerun()  # the answer cannot be kept: show the stored answers again, whole page
 
 
 def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:

@@ -6,7 +6,13 @@ from functools import partial
 
 import streamlit as st
 
-from partnership_core.assessment import Assessment, Respondent, RespondentKind, dump_assessment
+from partnership_core.assessment import (
+    Answer,
+    Assessment,
+    Respondent,
+    RespondentKind,
+    dump_assessment,
+)
 from partnership_core.bank import BankSet
 from partnership_core.errors import PartnershipFitError
 from partnership_core.plan import planned_statements
@@ -17,7 +23,7 @@ from ..autosave import SOLO_NAV_PREFIX, answer_changed, render_draft_status
 from ..data import bank_set
 from ..literal import literal
 from ..session import answer_count, finish_respondent, start_estimate
-from ..state import SoloState, solo_state
+from ..state import SoloState, draft_state, solo_state
 from ..widgets.questionnaire import render_questionnaire
 from .partner_import import render_partner_import
 
@@ -80,7 +86,7 @@ def _answer(
         key_prefix=f"{SOLO_NAV_PREFIX}{respondent.id}_",
         ask_prediction=solo.ask_prediction and not estimate,
         ask_importance=assessment.plan is None or assessment.plan.ask_importance,
-        on_change=partial(answer_changed, respondent.id),
+        on_change=partial(_answer_changed, respondent.id),
         on_finish=partial(finish_respondent, respondent.id),
         finish_label="Finish the estimate" if estimate else "Finish my answers",
         other_partner_label=join_names(others) if len(others) < 3 else "the other partners",
@@ -95,6 +101,16 @@ def _answer(
         args=(None,),
     )
     render_draft_status(compact=True)
+
+
+def _answer_changed(respondent_id: str, answer: Answer | None, statement: str) -> None:
+    """Keep and save the answer. An answer alone redraws only its part of the questionnaire;
+    the whole page is redrawn when saving starts or stops failing (its warning sits outside
+    the questionnaire) or another device's answers were merged in on the way."""
+    before = (draft_state().problem, solo_state().revision)
+    answer_changed(respondent_id, answer, statement)
+    if (draft_state().problem, solo_state().revision) != before:
+        st.rerun()
 
 
 def _overview(solo: SoloState, assessment: Assessment, statement_ids: list[str]) -> None:

@@ -1,9 +1,17 @@
-"""The reusable questionnaire: one characteristic per step, level by level.
+"""The reusable questionnaire: one page per level, each characteristic's statements under
+its own heading, with how much the characteristic matters asked once, after its statements.
 
 Used by the solo flow and by the workshop participant page. The caller owns the answers:
 it hands in a dict of them (which the questionnaire keeps current while it is drawn) and
 learns about every change through `on_change`, which carries the changed answer at the
 moment it happens, so the caller can keep and save exactly that.
+
+A page per level (three Next clicks for the default bank, not eleven) keeps the framework's
+order, entry before decision before operational, and the confirmation when a level is left
+unanswered. Each statement, each importance question, the progress and the step buttons are
+fragments: a rating, guess, comment or importance click redraws its own fragment, the
+progress and the step buttons only, not the page around them (the caller's `render_status`
+is drawn with the progress, so it stays current); moving to another step redraws the page.
 
 Example::
 
@@ -24,20 +32,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from partnership_core.assessment import NOT_SURE, Answer, Importance
-from partnership_core.bank import AnswerScale, BankSet, LevelId, QuestionnaireStep
+from partnership_core.bank import AnswerScale, BankSet, Level, LevelId, QuestionnaireStep
+from partnership_core.text import plural
 
 from ..literal import literal
 from ..state import QuestionnaireNav, questionnaire_nav
+from .questionnaire_layout import open_step_at_top, statement_container_key, style_scale
 
 __all__ = [
     "QuestionnaireOutcome",
+    "QuestionnairePage",
+    "importance_key",
+    "questionnaire_pages",
     "render_questionnaire",
     "widget_key",
 ]
 
 _RATINGS: tuple[int | str, ...] = (1, 2, 3, 4, 5, NOT_SURE)
+_IMPORTANCE = "importance"
 _IMPORTANCE_LABELS = {Importance.LOW: "Low", Importance.MEDIUM: "Medium", Importance.HIGH: "High"}
 # Shown as an icon with the level name, so a level is never told apart by colour alone.
 _LEVEL_ICONS = {LevelId.ENTRY: "①", LevelId.DECISION: "②", LevelId.OPERATIONAL: "③"}
@@ -45,7 +61,7 @@ _LEVEL_ICONS = {LevelId.ENTRY: "①", LevelId.DECISION: "②", LevelId.OPERATION
 
 @dataclass(frozen=True)
 class QuestionnaireOutcome:
-    """What the questionnaire looks like after this run."""
+    """What the questionnaire looks like after this run (`step`: the page, one per level)."""
 
     answered: int
     total: int
@@ -57,9 +73,38 @@ class QuestionnaireOutcome:
         return self.answered == self.total
 
 
+@dataclass(frozen=True)
+class QuestionnairePage:
+    """One step of the questionnaire: a level, with its characteristics in the spine's order."""
+
+    level: Level
+    characteristics: tuple[QuestionnaireStep, ...]
+
+    @property
+    def statement_ids(self) -> tuple[str, ...]:
+        return tuple(q for c in self.characteristics for q in c.statement_ids)
+
+
+def questionnaire_pages(banks: BankSet, statement_ids: list[str]) -> list[QuestionnairePage]:
+    """The steps that ask `statement_ids`: one per level that has any, entry level first."""
+    pages: list[QuestionnairePage] = []
+    for step in banks.steps(statement_ids):
+        if pages and pages[-1].level.id == step.level.id:
+            last = pages.pop()
+            pages.append(QuestionnairePage(last.level, (*last.characteristics, step)))
+        else:
+            pages.append(QuestionnairePage(step.level, (step,)))
+    return pages
+
+
 def widget_key(key_prefix: str, respondent_id: str, qid: str, part: str) -> str:
-    """Session-state key of one control (`part`: rating, importance, prediction, comment)."""
+    """Session-state key of one statement's control (`part`: rating, prediction, comment)."""
     return f"{key_prefix}{respondent_id}|{qid}|{part}"
+
+
+def importance_key(key_prefix: str, respondent_id: str, characteristic_id: str) -> str:
+    """Session-state key of a characteristic's importance (it applies to its statements)."""
+    return widget_key(key_prefix, respondent_id, f"characteristic:{characteristic_id}", _IMPORTANCE)
 
 
 def render_questionnaire(
@@ -78,6 +123,7 @@ def render_questionnaire(
     other_partner_label: str = "the other partner",
     statement_text: Callable[[str], str] | None = None,
     other_partners: Sequence[tuple[str, str]] = (),
+    render_status: Callable[[], None] | None = None,
 ) -> QuestionnaireOutcome:
     """Draw the questionnaire step the respondent is on, with navigation and progress.
 
@@ -88,9 +134,12 @@ def render_questionnaire(
         respondent_id: written into new answers; also part of every widget key.
         key_prefix: makes widget keys unique; also names the navigation state.
         ask_prediction: also ask how the other partner(s) would rate each statement.
-        ask_importance: also ask how much each statement matters.
+        ask_importance: also ask, once per characteristic, how much it matters (written
+            into the answer to each of its statements).
         on_change: called with (new answer or None, qualified id) as soon as an answer
-            changes (rating, importance, prediction or comment).
+            changes (rating, importance, prediction or comment). It runs in a widget
+            callback; calling `st.rerun()` there redraws the whole page instead of the
+            changed statement, the progress and the step buttons only.
         read_only: show the answers without letting them change.
         on_finish: called (in a button callback) when the respondent finishes the last step,
             after confirming if some statements are unanswered.
@@ -100,21 +149,18 @@ def render_questionnaire(
             id (`BankSet.text_for` with the answering partner); the bank's text without it.
         other_partners: (id, name) of each other partner; with two or more, a guess is
             asked about each of them (`Answer.predictions`), else one guess.
+        render_status: draws a line above the progress (e.g. "saved"); redrawn with every
+            answer, as the rest of the page is not.
 
     Returns:
         Counts of answered and total statements and the current step.
     """
-    steps = banks.steps(statement_ids)
+    pages = questionnaire_pages(banks, statement_ids)
     nav = questionnaire_nav(key_prefix)
-    total = sum(len(s.statement_ids) for s in steps)
-    if not steps:
+    if not pages:
         st.info("There are no statements to answer for this partnership type and question bank.")
         return QuestionnaireOutcome(0, 0, 0, 0)
-    nav.step = min(max(nav.step, 0), len(steps) - 1)
-    answered = sum(1 for s in steps for q in s.statement_ids if q in answers)
-    _progress_and_jump(steps, nav, answered, total, key_prefix)
-    step = steps[nav.step]
-    _step_header(step)
+    nav.step = min(max(nav.step, 0), len(pages) - 1)
     context = _Statements(
         banks,
         answers,
@@ -128,10 +174,16 @@ def render_questionnaire(
         tuple(other_partners) if len(other_partners) >= 2 else (),
         ask_importance,
     )
-    for qid in step.statement_ids:
-        _render_statement(context, qid)
-    _render_navigation(steps, nav, answers, key_prefix, on_finish, finish_label)
-    return QuestionnaireOutcome(answered, total, nav.step, len(steps))
+    style_scale()
+    _open_at_top(context, pages[nav.step], nav)
+    _questionnaire_body(context, pages, nav, on_finish, finish_label, render_status)
+    return QuestionnaireOutcome(*_counts(pages, answers), nav.step, len(pages))
+
+
+def _counts(pages: list[QuestionnairePage], answers: dict[str, Answer]) -> tuple[int, int]:
+    """(answered, total) statements of the whole questionnaire."""
+    ids = [q for p in pages for q in p.statement_ids]
+    return sum(1 for q in ids if q in answers), len(ids)
 
 
 @dataclass(frozen=True)
@@ -151,50 +203,150 @@ class _Statements:
     guess_each: tuple[tuple[str, str], ...]
     ask_importance: bool
 
+    @property
+    def progress_key(self) -> str:
+        return f"{self.key_prefix}{self.respondent_id}|progress"
 
-def _progress_and_jump(
-    steps: list[QuestionnaireStep],
+    @property
+    def navigation_key(self) -> str:
+        return f"{self.key_prefix}{self.respondent_id}|navigation"
+
+    def fragment_key(self, qid: str) -> str:
+        return widget_key(self.key_prefix, self.respondent_id, qid, "fragment")
+
+    def box_key(self, qid: str) -> str:
+        return statement_container_key(self.key_prefix, self.respondent_id, qid)
+
+    def importance_key(self, characteristic_id: str) -> str:
+        return importance_key(self.key_prefix, self.respondent_id, characteristic_id)
+
+
+def _questionnaire_body(
+    context: _Statements,
+    pages: list[QuestionnairePage],
     nav: QuestionnaireNav,
-    answered: int,
-    total: int,
-    key_prefix: str,
+    on_finish: Callable[[], None] | None,
+    finish_label: str,
+    render_status: Callable[[], None] | None,
 ) -> None:
+    """The progress, the step's statements and the step buttons, each a fragment that an
+    answer's callback can redraw on its own (see `_redraw`)."""
+    _in_fragment(context.progress_key, _render_progress, pages, nav, context, render_status)
+    _jump(pages, nav, context.key_prefix)
+    page = pages[nav.step]
+    st.subheader(f"{_LEVEL_ICONS.get(page.level.id, '')} {page.level.name}")
+    st.caption(page.level.description)
+    for step in page.characteristics:
+        _characteristic_header(step)
+        for qid in step.statement_ids:
+            _in_fragment(context.fragment_key(qid), _render_statement, context, qid)
+        if context.ask_importance:
+            key = context.importance_key(step.characteristic.id)
+            _in_fragment(f"{key}|fragment", _render_importance, context, step)
+    _in_fragment(
+        context.navigation_key,
+        _render_navigation,
+        pages,
+        nav,
+        context.answers,
+        context.key_prefix,
+        on_finish,
+        finish_label,
+    )
+
+
+def _in_fragment(key: str, draw: Callable[..., None], *args: object) -> None:
+    """`draw(*args)` as a fragment named `key`: a widget in it reruns only the fragment."""
+    st.fragment(draw, key=key)(*args)
+
+
+def _redraw(context: _Statements, key: str) -> None:
+    """After an answer in a fragment rerun (a browser's click on a statement reruns only that
+    statement's fragment), also redraw the progress and the step buttons, and nothing else.
+
+    A full rerun (AppTest, or a client that names no fragment) draws everything anyway and is
+    left as it is: a keyed rerun would replace it by the three fragments alone.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return
+    try:
+        st.rerun([key, context.progress_key, context.navigation_key])
+    except StreamlitAPIException:
+        st.rerun()  # a fragment named here is not known to this session: redraw the page
+
+
+def _moves_key(key_prefix: str) -> str:
+    return f"{key_prefix}moves"
+
+
+def _to_missing_key(key_prefix: str) -> str:
+    return f"{key_prefix}to_missing"
+
+
+def _open_at_top(context: _Statements, page: QuestionnairePage, nav: QuestionnaireNav) -> None:
+    """After a step change, the new step opens at its top, focus on its first statement
+    (on the first unanswered one when sent back to it)."""
+    missing = [q for q in page.statement_ids if q not in context.answers]
+    target = page.statement_ids[0]
+    moves = st.session_state.get(_moves_key(context.key_prefix), 0)
+    if st.session_state.get(_to_missing_key(context.key_prefix)) and missing:
+        target = missing[0]
+    open_step_at_top(
+        context.box_key(target),
+        f"{context.key_prefix}{nav.step}:{moves}",
+        at_top=target == page.statement_ids[0],
+    )
+
+
+def _render_progress(
+    pages: list[QuestionnairePage],
+    nav: QuestionnaireNav,
+    context: _Statements,
+    render_status: Callable[[], None] | None,
+) -> None:
+    if render_status is not None:
+        render_status()
+    answered, total = _counts(pages, context.answers)
+    st.progress(
+        answered / total,
+        text=f"{answered} of {total} statements answered · step {nav.step + 1} of {len(pages)}",
+    )
+
+
+def _jump(pages: list[QuestionnairePage], nav: QuestionnaireNav, key_prefix: str) -> None:
     jump_key = f"{key_prefix}jump"
     if st.session_state.get(jump_key) != nav.step:
         st.session_state[jump_key] = nav.step
-    st.progress(
-        answered / total,
-        text=f"{answered} of {total} statements answered · step {nav.step + 1} of {len(steps)}",
-    )
     st.selectbox(
         "Jump to a step",
-        options=list(range(len(steps))),
-        format_func=lambda i: _step_option(steps[i], i),
+        options=list(range(len(pages))),
+        format_func=lambda i: _step_option(pages[i], i),
         key=jump_key,
         on_change=_on_jump,
-        args=(nav, jump_key),
+        args=(nav, jump_key, key_prefix),
     )
 
 
-def _step_header(step: QuestionnaireStep) -> None:
-    st.subheader(f"{_LEVEL_ICONS.get(step.level.id, '')} {step.title}")
+def _characteristic_header(step: QuestionnaireStep) -> None:
+    st.markdown(f"#### {literal(step.characteristic.name)}")
     st.markdown(step.characteristic.meaning)
     with st.expander(f"Why {step.characteristic.name.lower()} matters"):
         st.markdown(step.characteristic.why_it_matters)
-        st.caption(f"**{step.level.name}.** {step.level.description}")
 
 
-def _step_option(step: QuestionnaireStep, index: int) -> str:
+def _step_option(page: QuestionnairePage, index: int) -> str:
     # Option labels must not change between reruns: Streamlit matches the chosen option by
     # its label, so a label with a live answer count would stop matching after an answer.
-    return f"{index + 1}. {step.title}"
+    return f"{index + 1}. {page.level.name}"
 
 
-def _on_jump(nav: QuestionnaireNav, jump_key: str) -> None:
+def _on_jump(nav: QuestionnaireNav, jump_key: str, key_prefix: str) -> None:
     value = st.session_state[jump_key]
     if isinstance(value, int):
         nav.step = value
         nav.confirm_level = None
+        _moved(key_prefix)
 
 
 def _push(key: str, value: object) -> None:
@@ -203,7 +355,7 @@ def _push(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-_PARTS = ("rating", "importance", "prediction", "comment")
+_PARTS = ("rating", "prediction", "comment")
 
 
 def _render_statement(context: _Statements, qid: str) -> None:
@@ -212,14 +364,14 @@ def _render_statement(context: _Statements, qid: str) -> None:
     answer = context.answers.get(qid)
     parts = (*_PARTS, *(_guess_part(pid) for pid, _ in context.guess_each))
     keys = {p: widget_key(context.key_prefix, context.respondent_id, qid, p) for p in parts}
+    keys["importance"] = context.importance_key(context.banks.spine_characteristic(qid).id)
     _push(keys["rating"], answer.rating if answer else None)
-    _push(keys["importance"], answer.importance if answer else None)
     _push(keys["prediction"], answer.prediction if answer else None)
     for pid, _ in context.guess_each:
         _push(keys[_guess_part(pid)], answer.prediction_about(pid) if answer else None)
     _push(keys["comment"], (answer.comment or "") if answer else "")
     cb_args = (context, qid, keys)
-    with st.container(border=True):
+    with st.container(border=True, key=context.box_key(qid)):
         st.radio(
             f"**{literal(context.text_of(qid))}**",
             options=_RATINGS,
@@ -231,6 +383,7 @@ def _render_statement(context: _Statements, qid: str) -> None:
             disabled=context.read_only,
             on_change=_on_answer,
             args=cb_args,
+            width="stretch",
         )
         _render_details(context, scale, keys, cb_args, no_rating=answer is None)
 
@@ -243,27 +396,13 @@ def _render_details(
     *,
     no_rating: bool,
 ) -> None:
-    """Importance, the guess about the other side and a comment: once a rating is given."""
+    """The guess about the other side and a comment: once a rating is given."""
     locked = context.read_only or no_rating
-    cols = st.columns(2 if context.ask_prediction and context.ask_importance else 1)
-    if context.ask_importance:
-        cols[0].radio(
-            "How much does this matter to you?",
-            options=list(Importance),
-            index=None,
-            format_func=lambda i: _IMPORTANCE_LABELS[i],
-            horizontal=True,
-            key=keys["importance"],
-            disabled=locked,
-            help="Rate the statement first." if no_rating else None,
-            on_change=_on_answer,
-            args=cb_args,
-        )
     guesses = [(keys["prediction"], context.other_label)]
     if context.guess_each:
         guesses = [(keys[_guess_part(pid)], name) for pid, name in context.guess_each]
     for key, about in guesses if context.ask_prediction else ():
-        cols[-1].selectbox(
+        st.selectbox(
             f"Your guess: how would {literal(about)} rate this?",
             options=[1, 2, 3, 4, 5],
             index=None,
@@ -274,7 +413,8 @@ def _render_details(
             on_change=_on_answer,
             args=cb_args,
         )
-    with st.expander("Comment (optional)"):
+    # Keyed by the statement, so a box opened here stays with this statement only.
+    with st.expander("Comment (optional)", key=f"{keys['comment']}|box"):
         st.text_area(
             "Comment on this statement",
             key=keys["comment"],
@@ -286,6 +426,51 @@ def _render_details(
         )
 
 
+def _shared_importance(context: _Statements, step: QuestionnaireStep) -> tuple[bool, object]:
+    """(known, importance): the importance every answered statement of `step` carries."""
+    given = {context.answers[q].importance for q in step.statement_ids if q in context.answers}
+    if not given:
+        return False, None
+    return True, given.pop() if len(given) == 1 else None
+
+
+def _render_importance(context: _Statements, step: QuestionnaireStep) -> None:
+    """How much the characteristic matters: once, for all its statements (it orders the
+    discussion agenda; the verdict does not depend on it)."""
+    key = context.importance_key(step.characteristic.id)
+    known, value = _shared_importance(context, step)
+    if known:
+        _push(key, value)
+    with st.container(border=True):
+        st.radio(
+            f"How much does {step.characteristic.name.lower()} matter to you?",
+            options=list(Importance),
+            index=None,
+            format_func=lambda i: _IMPORTANCE_LABELS[i],
+            horizontal=True,
+            key=key,
+            disabled=context.read_only,
+            help="Applies to every statement above. High puts these statements earlier "
+            "on the discussion agenda; it does not change the verdict.",
+            on_change=_on_importance,
+            args=(context, step, key),
+        )
+
+
+def _on_importance(context: _Statements, step: QuestionnaireStep, key: str) -> None:
+    """Widget callback: write the characteristic's importance into each answered statement."""
+    importance = st.session_state.get(key)
+    for qid in step.statement_ids:
+        answer = context.answers.get(qid)
+        if answer is None or answer.importance == importance:
+            continue
+        new = answer.model_copy(update={"importance": importance})
+        context.answers[qid] = new
+        if context.on_change is not None:
+            context.on_change(new, qid)
+    _redraw(context, f"{key}|fragment")
+
+
 def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
     """Widget callback: turn the controls of one statement into an Answer and report it."""
     rating = st.session_state.get(keys["rating"])
@@ -294,11 +479,12 @@ def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
         context.answers.pop(qid, None)
     else:
         comment = (st.session_state.get(keys["comment"]) or "").strip() or None
+        importance = _importance_for(context, qid, keys["importance"])
         new = Answer(
             respondent=context.respondent_id,
             statement=qid,
             rating=rating,
-            importance=st.session_state.get(keys["importance"]),
+            importance=importance,
             prediction=None if context.guess_each else st.session_state.get(keys["prediction"]),
             predictions=_guesses(context, keys),
             comment=comment,
@@ -306,6 +492,16 @@ def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
         context.answers[qid] = new
     if context.on_change is not None:
         context.on_change(new, qid)
+    _redraw(context, context.fragment_key(qid))
+
+
+def _importance_for(context: _Statements, qid: str, key: str) -> Importance | None:
+    """The characteristic's importance, else what the answer carried (set per statement in
+    an older draft or file)."""
+    if not context.ask_importance:
+        return None
+    old = context.answers.get(qid)
+    return st.session_state.get(key) or (old.importance if old else None)
 
 
 def _guess_part(partner_id: str) -> str:
@@ -322,28 +518,21 @@ def _guesses(context: _Statements, keys: dict[str, str]) -> dict[str, int] | Non
     return given or None
 
 
-def _unanswered(
-    step_list: list[QuestionnaireStep], answers: dict[str, Answer]
-) -> list[tuple[int, str]]:
-    return [(i, q) for i, s in step_list for q in s.statement_ids if q not in answers]
-
-
 def _render_navigation(
-    steps: list[QuestionnaireStep],
+    pages: list[QuestionnairePage],
     nav: QuestionnaireNav,
     answers: dict[str, Answer],
     key_prefix: str,
     on_finish: Callable[[], None] | None,
     finish_label: str,
 ) -> None:
-    step = steps[nav.step]
-    last = nav.step == len(steps) - 1
-    ends_level = last or steps[nav.step + 1].level.id != step.level.id
-    level_steps = [(i, s) for i, s in enumerate(steps) if s.level.id == step.level.id]
-    missing = _unanswered(level_steps, answers)
+    page = pages[nav.step]
+    last = nav.step == len(pages) - 1
+    missing = [q for q in page.statement_ids if q not in answers]
+    moving = _Moving(nav, key_prefix, len(pages), on_finish)
 
-    if nav.confirm_level == step.level.id and ends_level and missing:
-        _confirm_unanswered(step, nav, missing, len(steps), key_prefix, on_finish, finish_label)
+    if nav.confirm_level == page.level.id and missing:
+        _confirm_unanswered(page, moving, len(missing), finish_label if last else None)
         return
 
     c1, c2 = st.columns(2)
@@ -352,78 +541,87 @@ def _render_navigation(
         key=f"{key_prefix}back",
         disabled=nav.step == 0,
         on_click=_goto,
-        args=(nav, nav.step - 1),
+        args=(moving, nav.step - 1),
         width="stretch",
     )
-    if ends_level and missing:
-        label = finish_label if last else f"Finish the {step.level.name.lower()} →"
-        c2.button(
-            label,
-            key=f"{key_prefix}next",
-            type="primary",
-            on_click=_ask_confirm,
-            args=(nav, step.level.id),
-            width="stretch",
-        )
+    if missing:
+        label = finish_label if last else f"Finish the {page.level.name.lower()} →"
+        on_click, args = _ask_confirm, (nav, page.level.id)
     else:
         label = finish_label if last else "Next →"
-        c2.button(
-            label,
-            key=f"{key_prefix}next",
-            type="primary",
-            on_click=_advance,
-            args=(nav, len(steps), on_finish),
-            width="stretch",
-        )
+        on_click, args = _advance, (moving,)
+    c2.button(
+        label,
+        key=f"{key_prefix}next",
+        type="primary",
+        on_click=on_click,
+        args=args,
+        width="stretch",
+    )
+
+
+@dataclass(frozen=True)
+class _Moving:
+    """What the step buttons need to move on: the navigation and how to end."""
+
+    nav: QuestionnaireNav
+    key_prefix: str
+    n_steps: int
+    on_finish: Callable[[], None] | None
 
 
 def _confirm_unanswered(
-    step: QuestionnaireStep,
-    nav: QuestionnaireNav,
-    missing: list[tuple[int, str]],
-    n_steps: int,
-    key_prefix: str,
-    on_finish: Callable[[], None] | None,
-    finish_label: str,
+    page: QuestionnairePage, moving: _Moving, missing: int, finish_label: str | None
 ) -> None:
     """Leaving a level with statements unanswered: go back to them, or go on anyway."""
+    verb = "is" if missing == 1 else "are"
     st.warning(
-        f"{len(missing)} statement(s) at the {step.level.name.lower()} are not answered yet. "
-        "Unanswered statements make the result less certain. Go back and answer them, "
+        f"{plural(missing, 'statement')} at the {page.level.name.lower()} {verb} not answered "
+        "yet. Unanswered statements make the result less certain. Go back and answer them, "
         "or continue and come back later.",
         icon=":material/warning:",
     )
     c1, c2 = st.columns(2)
     c1.button(
         "Go to the first unanswered statement",
-        key=f"{key_prefix}goto_missing",
+        key=f"{moving.key_prefix}goto_missing",
         on_click=_goto,
-        args=(nav, missing[0][0]),
+        args=(moving, moving.nav.step, True),
         width="stretch",
     )
     c2.button(
-        finish_label if nav.step == n_steps - 1 else "Continue anyway",
-        key=f"{key_prefix}confirm_next",
+        finish_label or "Continue anyway",
+        key=f"{moving.key_prefix}confirm_next",
         type="primary",
         on_click=_advance,
-        args=(nav, n_steps, on_finish),
+        args=(moving,),
         width="stretch",
     )
 
 
-def _goto(nav: QuestionnaireNav, step: int) -> None:
-    nav.step = max(step, 0)
-    nav.confirm_level = None
+def _moved(key_prefix: str, to_missing: bool = False) -> None:
+    """Count a step change (the new step opens at its top) and redraw the whole page."""
+    st.session_state[_moves_key(key_prefix)] = st.session_state.get(_moves_key(key_prefix), 0) + 1
+    st.session_state[_to_missing_key(key_prefix)] = to_missing
+    st.rerun()
+
+
+def _goto(moving: _Moving, step: int, to_missing: bool = False) -> None:
+    moving.nav.step = max(step, 0)
+    moving.nav.confirm_level = None
+    _moved(moving.key_prefix, to_missing)
 
 
 def _ask_confirm(nav: QuestionnaireNav, level_id: str) -> None:
     nav.confirm_level = level_id
 
 
-def _advance(nav: QuestionnaireNav, n_steps: int, on_finish: Callable[[], None] | None) -> None:
+def _advance(moving: _Moving) -> None:
+    nav = moving.nav
     nav.confirm_level = None
-    if nav.step >= n_steps - 1:
-        if on_finish is not None:
-            on_finish()
+    if nav.step >= moving.n_steps - 1:
+        if moving.on_finish is not None:
+            moving.on_finish()
     else:
         nav.step += 1
+    _moved(moving.key_prefix)

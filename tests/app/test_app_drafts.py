@@ -23,11 +23,13 @@ from app_helpers import (
 )
 from streamlit.testing.v1 import AppTest
 
+from partnership_core.bank import load_bank_set
 from partnership_core.drafts import DraftNotFoundError, DraftStore
 from partnership_core.errors import StorageError
 from partnership_core.example import example_assessment
 from partnership_ui import autosave
 from partnership_ui.state import DRAFT_KEY, SOLO_KEY
+from partnership_ui.widgets.questionnaire import importance_key
 
 URL_ENV = "PARTNERSHIP_FIT_DATABASE_URL"
 
@@ -58,6 +60,12 @@ def _alerts(at: AppTest) -> str:
     return "\n".join(e.value for kind in (at.warning, at.error) for e in kind)
 
 
+def _importance(rating_key: str) -> str:
+    """The importance control of the characteristic a rating's statement belongs to."""
+    characteristic = load_bank_set(["three-levels"]).spine_characteristic(rating_key.split("|")[1])
+    return importance_key("q_me_", "me", characteristic.id)
+
+
 def _answer_some(at: AppTest) -> list[str]:
     """Whole first step at 4, then on step 2: first statement 2 with high importance,
     second 'not sure'. Returns the rating keys of step 2."""
@@ -65,7 +73,7 @@ def _answer_some(at: AppTest) -> list[str]:
     at.button(key="q_me_next").click().run()
     keys = rating_keys(at)
     at.radio(key=keys[0]).set_value(2).run()
-    at.radio(key=keys[0].replace("|rating", "|importance")).set_value("high").run()
+    at.radio(key=_importance(keys[0])).set_value("high").run()
     at.radio(key=keys[1]).set_value("not_sure").run()
     assert not at.exception, at.exception
     return keys
@@ -84,7 +92,7 @@ def test_reload_brings_back_answers_and_the_step(db_url: str) -> None:
     assert progress_text(again) == before_progress
     assert again.subheader[0].value == before_step
     assert again.radio(key=keys[0]).value == 2
-    assert again.radio(key=keys[0].replace("|rating", "|importance")).value == "high"
+    assert again.radio(key=_importance(keys[0])).value == "high"
     assert again.radio(key=keys[1]).value == "not_sure"
     assert again.session_state[SOLO_KEY].build() == before
     assert again.query_params["draft"] == token

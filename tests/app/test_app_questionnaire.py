@@ -3,6 +3,8 @@ pure solo helpers in `partnership_core.solo`."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,7 +20,8 @@ from partnership_core.solo import (
     new_assessment,
     validate_partner_names,
 )
-from partnership_ui.widgets.questionnaire import widget_key
+from partnership_ui.widgets.questionnaire import importance_key, questionnaire_pages, widget_key
+from partnership_ui.widgets.questionnaire_layout import statement_container_key
 
 BANKS = load_bank_set(["three-levels"])
 
@@ -74,7 +77,8 @@ def test_on_change_is_called_the_moment_an_answer_changes() -> None:
     assert isinstance(answer, Answer) and answer.respondent == "r9"
     assert at.session_state["outcome"].answered == 1
     # Importance is part of the same answer and reported too.
-    at.radio(key=widget_key("ws_", "r9", qid, "importance")).set_value("low").run()
+    characteristic = BANKS.spine_characteristic(qid).id
+    at.radio(key=importance_key("ws_", "r9", characteristic)).set_value("low").run()
     assert at.session_state["answers"][qid].importance == "low"
     assert len(at.session_state["log"]) == 3
 
@@ -103,6 +107,79 @@ def test_every_control_has_a_visible_label() -> None:
     for widget in [*at.radio, *at.selectbox, *at.text_area]:
         assert widget.label.strip(), widget.key
         assert widget.proto.label_visibility.value in (0, 1), widget.key  # unset or visible
+
+
+GOV_NONPROFIT = BANKS.applicable("government-nonprofit")
+
+
+def _ratings(at: AppTest) -> list[str]:
+    return [r.key for r in at.radio if r.key.endswith("|rating")]
+
+
+def _opening_scripts(at: AppTest) -> list[str]:
+    return [e.proto.body for e in at.get("html") if "<script>" in e.proto.body]
+
+
+def test_a_step_per_level_holds_every_statement_of_the_level() -> None:
+    pages = questionnaire_pages(BANKS, GOV_NONPROFIT)
+    assert [p.level.id for p in pages] == ["entry", "decision", "operational"]
+    assert [q for p in pages for q in p.statement_ids] == [
+        q for s in questionnaire_steps(BANKS, GOV_NONPROFIT) for q in s.statement_ids
+    ]
+    at = _app()
+    assert at.session_state["outcome"].steps == 3
+    assert [k.split("|")[1] for k in _ratings(at)] == list(pages[0].statement_ids)
+    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert headings == [f"#### {c.characteristic.name}" for c in pages[0].characteristics]
+
+
+def test_importance_is_asked_once_per_characteristic_for_all_its_statements() -> None:
+    at = _app()
+    page = questionnaire_pages(BANKS, GOV_NONPROFIT)[0]
+    asked = [r.key for r in at.radio if r.key.endswith("|importance")]
+    assert asked == [importance_key("ws_", "r9", c.characteristic.id) for c in page.characteristics]
+    first, second = page.characteristics[0], page.characteristics[1]
+    a, b, c = first.statement_ids[:3]
+    at.radio(key=widget_key("ws_", "r9", a, "rating")).set_value(4).run()
+    at.radio(key=widget_key("ws_", "r9", b, "rating")).set_value(2).run()
+    at.radio(key=asked[0]).set_value("high").run()
+    answers = at.session_state["answers"]
+    assert [answers[q].importance for q in (a, b)] == ["high", "high"]
+    assert at.session_state["log"][-2:] == [(a, 4), (b, 2)]  # each change reported
+    at.radio(key=widget_key("ws_", "r9", c, "rating")).set_value(5).run()  # rated after
+    assert at.session_state["answers"][c].importance == "high"
+    other = second.statement_ids[0]
+    at.radio(key=widget_key("ws_", "r9", other, "rating")).set_value(5).run()
+    assert at.session_state["answers"][other].importance is None  # its own characteristic
+    assert at.radio(key=asked[0]).value == "high" and at.radio(key=asked[1]).value is None
+
+
+def test_comment_boxes_belong_to_their_statement() -> None:
+    at = _app()
+    boxes = [e.key for e in at.expander if e.label == "Comment (optional)"]
+    statements = [k.split("|")[1] for k in _ratings(at)]
+    assert boxes == [widget_key("ws_", "r9", q, "comment") + "|box" for q in statements]
+    at.button(key="ws_next").click().run()
+    at.button(key="ws_confirm_next").click().run()
+    after = [e.key for e in at.expander if e.label == "Comment (optional)"]
+    assert after and not set(after) & set(boxes)
+
+
+def test_the_opening_script_changes_with_every_step_change_only() -> None:
+    at = _app()
+    pages = questionnaire_pages(BANKS, GOV_NONPROFIT)
+    [first] = _opening_scripts(at)
+    assert json.dumps(statement_container_key("ws_", "r9", pages[0].statement_ids[0])) in first
+    at.radio(key=_ratings(at)[0]).set_value(3).run()
+    assert _opening_scripts(at) == [first]  # an answer does not move the page
+    at.button(key="ws_next").click().run()
+    at.button(key="ws_confirm_next").click().run()
+    [second] = _opening_scripts(at)
+    assert json.dumps(statement_container_key("ws_", "r9", pages[1].statement_ids[0])) in second
+    assert "const atTop = true" in second
+    at.button(key="ws_back").click().run()
+    [back] = _opening_scripts(at)
+    assert back not in (first, second)  # the same step again, a new change: runs again
 
 
 # ---------------------------------------------------------------- pure solo helpers

@@ -23,12 +23,12 @@ from partnership_core.assessment import (
     dump_assessment,
     parse_assessment,
 )
-from partnership_core.bank import load_bank_set, questionnaire_steps
+from partnership_core.bank import load_bank_set
 from partnership_core.errors import StorageError, WorkshopError
 from partnership_core.workshop import WorkshopService, WorkshopState
 from partnership_core.workshop.throttle import CLIENT_BURST
 from partnership_ui.state import FacilitatorState
-from partnership_ui.widgets.questionnaire import widget_key
+from partnership_ui.widgets.questionnaire import questionnaire_pages, widget_key
 
 ROOT = Path(__file__).resolve().parents[2]
 FACILITATOR = str(ROOT / "pages" / "facilitator.py")
@@ -125,7 +125,7 @@ def answer_all(
     """
     view = svc.participant(token)
     banks = load_bank_set(view.workshop.banks)
-    steps = questionnaire_steps(banks, list(view.workshop.statements))
+    steps = questionnaire_pages(banks, list(view.workshop.statements))
     rid = view.respondent.id
     count = 0
     for index, step in enumerate(steps):

@@ -52,7 +52,9 @@ def test_the_create_form_chooses_a_short_session(data_dir: Path) -> None:
     try:
         board = svc.dashboard(token)
         assert board.workshop.statements == asked
-        assert board.workshop.plan == plan
+        # Guesses are off unless the facilitator switches them on.
+        assert board.workshop.plan == plan.model_copy(update={"ask_guesses": False})
+        assert not board.workshop.ask_predictions
         partner = board.workshop.partners[0].id
         session = svc.join(board.join_code, partner, "Ana", "phone")
     finally:

@@ -121,6 +121,34 @@ def _answer_step(page, rating_label: str = "4 · Agree") -> int:
     return n
 
 
+_SCALE_BOXES = """() => {
+  const group = document.querySelector('div[class*="st-key-pfq-"] [data-testid="stRadioGroup"]');
+  return [...group.querySelectorAll('[data-testid="stRadioOption"]')].map(o => {
+    const r = o.getBoundingClientRect();
+    return {top: Math.round(r.top), left: Math.round(r.left)};
+  });
+}"""
+_WHERE = """() => ({
+  window: window.scrollY,
+  main: document.querySelector('[data-testid="stMain"]').scrollTop,
+  focusInFirst: document.querySelector('div[class*="st-key-pfq-"]')
+    .contains(document.activeElement),
+  openComments: document.querySelectorAll('[data-testid="stExpander"] details[open]').length,
+})"""
+
+
+def _next_step(page, button: str) -> dict:  # noqa: ANN001 - a Playwright Page
+    """Press `button`, wait for the next step's heading and drawing; where the page is then."""
+    heading = page.locator("h3").first.inner_text()
+    page.get_by_role("button", name=button).click()
+    page.wait_for_function(
+        "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
+        arg=heading,
+    )
+    wait_idle(page)
+    return page.evaluate(_WHERE)
+
+
 def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 1800})
     page.goto(app_url)
@@ -145,13 +173,8 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
         if button.count():
             button.click()
             break
-        heading = page.locator("h3").first.inner_text()
-        page.get_by_role("button", name="Next →").click()
-        page.wait_for_function(
-            "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
-            arg=heading,
-        )
-        wait_idle(page)
+        where = _next_step(page, "Next →")  # every new step opens at its top
+        assert where["window"] <= 5 and where["main"] <= 5 and where["focusInFirst"], where
     assert answered == len(
         load_bank_set(["three-levels"]).applicable(PartnershipType.BUSINESS_NONPROFIT)
     )
@@ -172,6 +195,41 @@ def test_solo_assessment_end_to_end(app_url: str, browser, tmp_path: Path) -> No
     assert page.locator('[data-testid="stPlotlyChart"] .main-svg').count() >= 1
     assert "Traceback" not in body
     _shoot(page, "results_1280")
+    page.close()
+
+
+def test_each_step_opens_at_its_top_with_the_scale_in_one_row(app_url: str, browser) -> None:
+    """1280 px: the six options share one row; on the next step (here after leaving the
+    entry level unanswered) the page is at its top, the focus on the first statement, and a
+    comment box opened on the step before is not open there.
+    390 px: the options are one vertical list."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{app_url}/setup")
+    _fill_setup(page)
+    page.get_by_role("button", name="Start the questionnaire").click()
+    page.locator('div[class*="st-key-pfq-"] [data-testid="stRadioOption"]').first.wait_for()
+    wait_idle(page)
+    boxes = page.evaluate(_SCALE_BOXES)
+    assert len(boxes) == 6 and len({b["top"] for b in boxes}) == 1, boxes
+    assert page.evaluate(_WHERE)["focusInFirst"]  # the first step too
+
+    comment = page.locator('[data-testid="stExpander"]').filter(has_text="Comment (optional)")
+    comment.last.locator("summary").click()
+    page.locator("details[open] textarea").wait_for()
+    page.get_by_role("button", name="Finish the entry level →").click()  # nothing answered:
+    page.get_by_role("button", name="Continue anyway").wait_for()  # asked, then go on
+    wait_idle(page)
+    before = page.evaluate(_WHERE)
+    assert before["main"] > 1000 and before["openComments"] == 1, before  # far down the step
+    after = _next_step(page, "Continue anyway")
+    assert after["window"] <= 5 and after["main"] <= 5, after
+    assert after["focusInFirst"] and after["openComments"] == 0, after
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    boxes = page.evaluate(_SCALE_BOXES)
+    assert len({b["left"] for b in boxes}) == 1, boxes
+    assert [b["top"] for b in boxes] == sorted({b["top"] for b in boxes}), boxes
     page.close()
 
 

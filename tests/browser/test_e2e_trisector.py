@@ -16,6 +16,7 @@ import pytest
 from benchmarks.app_server import PROGRESS_CHANGED_SCRIPT, commit_text, wait_idle
 from partnership_core.bank import LevelId, PartnershipType, load_bank_set
 from partnership_core.plan import SessionPlan, planned_statements
+from partnership_ui.widgets.questionnaire_layout import STATEMENT_KEY_PREFIX
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +36,15 @@ def _shoot(page, name: str) -> None:  # noqa: ANN001 - a Playwright Page
         page.screenshot(path=str(Path(directory) / f"{name}.png"))
 
 
-def _choose(page, label: str, option: str) -> None:  # noqa: ANN001 - a Playwright Page
-    page.get_by_role("combobox", name=label).click()
+def _choose(page, label: str, option: str, within=None) -> None:  # noqa: ANN001 - Playwright
+    box = (within or page).get_by_role("combobox", name=label)
+    box.click()
+    if box.get_attribute("aria-expanded") != "true":
+        # Seen on a step of several statements: the first press on a guess list that was
+        # just redrawn only focuses it; a person presses again, so does the test.
+        page.wait_for_timeout(300)
+        if box.get_attribute("aria-expanded") != "true":
+            box.click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 
@@ -60,16 +68,17 @@ def _set_up(page) -> None:  # noqa: ANN001 - a Playwright Page
         wait_idle(page)
 
 
-def _answer_statement(page, index: int) -> str:  # noqa: ANN001 - a Playwright Page
-    """Rate statement `index` of the step, then guess about each other partner; returns the
+def _answer_statement(page, box) -> str:  # noqa: ANN001 - a Playwright Page and Locator
+    """Rate the statement in `box`, then guess about each other partner; returns the
     statement's text."""
-    group = page.locator(RATING_GROUPS).filter(has_text="Strongly disagree").nth(index)
+    group = box.locator(RATING_GROUPS).filter(has_text="Strongly disagree")
     progress = page.locator('[data-testid="stProgress"]').inner_text()
     group.get_by_text("4 · Agree", exact=True).click()
     page.wait_for_function(PROGRESS_CHANGED_SCRIPT, arg=progress)
     wait_idle(page)
     for other in OTHERS:
-        _choose(page, f"Your guess: how would {other} rate this?", "3 · Neither agree nor disagree")
+        label = f"Your guess: how would {other} rate this?"
+        _choose(page, label, "3 · Neither agree nor disagree", within=box)
     return group.locator('[data-testid="stWidgetLabel"]').inner_text()
 
 
@@ -85,34 +94,28 @@ def test_three_sectors_are_named_and_guessed_about_one_by_one(app_url: str, brow
     page.get_by_text("answering for").wait_for()
     plan = SessionPlan(levels=(LevelId.ENTRY,), core_only=True)
     expected = planned_statements(load_bank_set(["three-levels"]), PartnershipType.TRISECTOR, plan)
+    page.locator(RATING_GROUPS).first.wait_for()
+    wait_idle(page)
+    boxes = page.locator(f'div[class*="st-key-{STATEMENT_KEY_PREFIX}"]')
+    assert boxes.count() == len(expected)  # the entry level's core set is one step
     texts = []
-    for step in range(len(expected)):
-        page.locator(RATING_GROUPS).first.wait_for()
-        wait_idle(page)
-        guesses = page.get_by_role("combobox", name="Your guess")
-        texts.append(_answer_statement(page, 0))
+    for index in range(len(expected)):
+        box = boxes.nth(index)
+        texts.append(_answer_statement(page, box))
         # One guess per other partner, each naming it; none for the partner answering.
-        assert guesses.count() == len(OTHERS)
+        assert box.get_by_role("combobox", name="Your guess").count() == len(OTHERS)
         for other in OTHERS:
-            assert page.get_by_text(f"Your guess: how would {other} rate this?").count() == 1
-        assert not page.get_by_text(f"how would {PARTNERS[0][0]} rate").count()
-        if step == 0 and os.environ.get("PF_SCREENSHOTS"):
+            assert box.get_by_text(f"Your guess: how would {other} rate this?").count() == 1
+        assert not box.get_by_text(f"how would {PARTNERS[0][0]} rate").count()
+        if index == 0 and os.environ.get("PF_SCREENSHOTS"):
             _shoot(page, "trisector_questionnaire_1280")
             page.set_viewport_size({"width": 390, "height": 1400})
             wait_idle(page)
             _shoot(page, "trisector_questionnaire_390")
             page.set_viewport_size({"width": 1280, "height": 1400})
             wait_idle(page)
-        finish = page.get_by_role("button", name="Finish my answers")
-        if finish.count():
-            finish.click()
-            break
-        heading = page.locator("h3").first.inner_text()
-        page.get_by_role("button", name="Next →").click()
-        page.wait_for_function(
-            "old => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
-            arg=heading,
-        )
+    assert not page.get_by_text(f"how would {PARTNERS[0][0]} rate").count()
+    page.get_by_role("button", name="Finish my answers").click()
     assert len(texts) == len(expected) == 3
     assert any("the other partners" in t for t in texts), texts
     assert not [t for t in texts if "{" in t or "the other partner " in t], texts
