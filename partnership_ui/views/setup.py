@@ -193,7 +193,7 @@ def _session_fields(setup: SetupState) -> None:
         )
         setup.levels = chosen or list(LevelId)
         setup.ask_importance = st.checkbox(
-            "Ask how much each statement matters",
+            "Ask how much each characteristic matters",
             value=setup.ask_importance,
             key="setup_importance",
         )

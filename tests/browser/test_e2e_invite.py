@@ -89,7 +89,7 @@ def _owner_sets_up_and_answers(page, app_url: str) -> int:  # noqa: ANN001
     page.get_by_text("Length of the session").click()
     page.get_by_text("Core set only").click()
     wait_idle(page)
-    page.get_by_text("Ask how much each statement matters").click()
+    page.get_by_text("Ask how much each characteristic matters").click()
     wait_idle(page)
     page.get_by_role("button", name="Start the questionnaire").click()
     page.get_by_text("answering for").wait_for()
