@@ -68,6 +68,7 @@ class ProtocolSession:
     _reader: asyncio.Task[None] | None = None
     _finished: asyncio.Queue[int] = field(default_factory=asyncio.Queue)
     _fragment_run: bool = False
+    fragments: dict[tuple[int, ...], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         host = urlsplit(self.base).hostname
@@ -101,6 +102,7 @@ class ProtocolSession:
         widgets: Iterable[WidgetState] = (),
         *,
         fragment_id: str = "",
+        timer: bool = True,
         first: bool = False,
     ) -> RunResult:
         """Ask for a run (whole page, or one fragment) and wait until it has finished.
@@ -120,7 +122,7 @@ class ProtocolSession:
         rerun.widget_states.widgets.extend(widgets)
         if fragment_id:
             rerun.fragment_id = fragment_id
-            rerun.is_auto_rerun = True
+            rerun.is_auto_rerun = timer
         info = rerun.context_info
         info.timezone, info.timezone_offset, info.locale = "UTC", 0, "en-GB"
         info.url = f"{self.base}/{self.page}" + (
@@ -158,6 +160,7 @@ class ProtocolSession:
             if not self._fragment_run:
                 self.elements.clear()
                 self.auto_reruns.clear()
+                self.fragments.clear()
             if msg.new_session.page_script_hash:
                 self.page_script_hash = msg.new_session.page_script_hash
         elif kind == "navigation":
@@ -179,10 +182,12 @@ class ProtocolSession:
         delta = msg.delta
         if delta.WhichOneof("type") == "new_element":
             self.elements[path] = delta.new_element
+            self.fragments[path] = delta.fragment_id
         elif delta.WhichOneof("type") == "add_block":
             # A redrawn container: what was drawn inside it before is gone.
             for old in [p for p in self.elements if p[: len(path)] == path and p != path]:
                 del self.elements[old]
+                self.fragments.pop(old, None)
 
     # ------------------------------------------------------------------ what is shown
 
@@ -226,8 +231,21 @@ class ProtocolSession:
         return await self.rerun([WidgetState(id=button.id, trigger_value=True)])
 
     async def choose(self, radio_id: str, option: str) -> RunResult:
-        """Pick `option` (its shown label) on the radio with `radio_id`."""
-        return await self.rerun([WidgetState(id=radio_id, string_value=option)])
+        """Pick `option` (its shown label) on the radio with `radio_id`; as the browser
+        does, a radio drawn inside a fragment asks for a run of that fragment only."""
+        return await self.rerun(
+            [WidgetState(id=radio_id, string_value=option)],
+            fragment_id=self.fragment_of(radio_id),
+            timer=False,
+        )
+
+    def fragment_of(self, widget_id: str) -> str:
+        """The fragment the widget with `widget_id` was drawn in ("" for the page)."""
+        for path, element in self.elements.items():
+            kind = element.WhichOneof("type")
+            if kind and getattr(getattr(element, kind), "id", None) == widget_id:
+                return self.fragments.get(path, "")
+        return ""
 
     async def submit_form(self, button_label: str, values: Iterable[WidgetState]) -> RunResult:
         """Submit a form: its widgets' values travel with the submit button's trigger."""

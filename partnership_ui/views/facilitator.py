@@ -61,6 +61,7 @@ from .invitation import render_invitation
 from .workshop_common import (
     fresh_dashboard,
     qr_png,
+    reveal_and_rerun,
     scored_or_error,
     show_error,
     show_invalid_link,
@@ -482,14 +483,7 @@ def _lock_and_reveal(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         disabled=not people or not anyway,
         help="Final: everyone sees all answers; nobody can change them afterwards.",
     ):
-        try:
-            svc.reveal(token)
-            room_changed()
-        except PartnershipFitError as exc:
-            show_error(exc)
-            return
-        facilitator_state().message = "Answers revealed."
-        st.rerun(scope="app")
+        reveal_and_rerun(svc, token, "Answers revealed.")
 
 
 def _ago(now: datetime, then: datetime) -> str:

@@ -28,12 +28,12 @@ from partnership_core.workshop.invite import opening_rule, owner_token, waiting_
 
 from ..autosave import save_draft
 from ..context import base_url
-from ..data import bank_set, room_changed, workshop_service
+from ..data import bank_set, workshop_service
 from ..literal import literal
 from ..state import facilitator_state, forget_workshop_state, solo_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from .facilitator_room import render_headcounts, render_people
-from .workshop_common import fresh_dashboard, qr_png, show_error
+from .workshop_common import fresh_dashboard, qr_png, reveal_and_rerun, show_error
 
 __all__ = [
     "INVITED",
@@ -237,14 +237,7 @@ def _open_now(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         disabled=not anyway or dash.state == WorkshopState.REVEALED,
         help="Final: everyone invited sees all answers; nobody can change them afterwards.",
     ):
-        try:
-            svc.reveal(token)
-            room_changed()
-        except PartnershipFitError as exc:
-            show_error(exc)
-            return
-        facilitator_state().message = "The results are open to everyone invited."
-        st.rerun(scope="app")
+        reveal_and_rerun(svc, token, "The results are open to everyone invited.")
 
 
 # ---------------------------------------------------------------------------- partner's page

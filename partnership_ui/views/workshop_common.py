@@ -23,8 +23,9 @@ from partnership_core.workshop import (
     scoring_rules,
 )
 
-from ..data import bank_set
+from ..data import bank_set, room_changed
 from ..literal import literal
+from ..state import facilitator_state
 
 __all__ = [
     "ROOM_POLL",
@@ -86,6 +87,18 @@ def fresh_dashboard(svc: WorkshopService, token: str, shown_state: str) -> Dashb
 def show_error(exc: PartnershipFitError) -> None:
     """The one way a workshop page reports a user-fixable problem: its message, no traceback."""
     st.error(literal(exc), icon=":material/error:")
+
+
+def reveal_and_rerun(svc: WorkshopService, token: str, message: str) -> None:
+    """The facilitator's (or owner's) reveal: final, so the whole page is drawn again."""
+    try:
+        svc.reveal(token)
+        room_changed()
+    except PartnershipFitError as exc:
+        show_error(exc)
+        return
+    facilitator_state().message = message
+    st.rerun(scope="app")
 
 
 def show_invalid_link(
