@@ -75,7 +75,7 @@ from partnership_ui.gc_tuning import GC_STATS_ENV  # noqa: E402
 PARTNERS = ["Northfield Food Bank", "Harvest Market Grocers"]
 ORGANISATION = "Which organisation do you answer for?"
 NAME = "Your name (as the others will see it)"
-IMPORTANCE = "How much does this matter to you?"
+IMPORTANCE = "How much does "  # … <characteristic> matter to you?", once per characteristic
 SWITCH = "Answer for"  # the wrong-organisation switch, offered before the first answer
 JUMP = "Jump to a step"
 FINISH = "Finish and hand in"
@@ -176,7 +176,9 @@ def rating_radios(session: ProtocolSession) -> list:  # noqa: ANN401 - radio pro
     return [
         e.radio
         for e in session.shown("radio")
-        if e.radio.label not in (IMPORTANCE, ORGANISATION, SWITCH) and not e.radio.disabled
+        if e.radio.label not in (ORGANISATION, SWITCH)
+        and not e.radio.label.startswith(IMPORTANCE)
+        and not e.radio.disabled
     ]
 
 
@@ -438,9 +440,10 @@ class Level:
         self.stage = "reveal"
         self.svc.reveal(created.facilitator_token)
         revealed = time.monotonic()
-        await asyncio.wait(
-            wait_tasks, timeout=min(args.reveal_timeout, max(self.deadline - revealed, 1))
-        )
+        if wait_tasks:  # none when nobody got as far as handing in (errors say why)
+            await asyncio.wait(
+                wait_tasks, timeout=min(args.reveal_timeout, max(self.deadline - revealed, 1))
+            )
         for task in wait_tasks:
             task.cancel()
         stop.set()
