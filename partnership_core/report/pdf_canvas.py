@@ -210,6 +210,7 @@ class ReportCanvas(FPDF):
         self.alias_nb_pages(NB_ALIAS)
         self.cover_done = False
         self._word_units: dict[str, dict[str, int]] = {}  # per font: word -> width units
+        self._drawn_chars: dict[str, frozenset[str]] = {}  # per font: what it can draw
 
     # ------------------------------------------------------------------ page furniture
 
@@ -273,14 +274,23 @@ class ReportCanvas(FPDF):
         report with hundreds of comments take seconds; this measures each word once from
         the font's width table. Words longer than a line are split between characters.
         """
-        text = drawable(text, self.current_font.cmap)
+        text = self._drawable(text)
         font = self.current_font
         known = self._word_units.setdefault(font.fontkey, {})
         return _wrap(text, width, font.cw, self.font_size_pt * 0.001 / self.k, known)
 
     def normalize_text(self, text: str) -> str:
         """Every string fpdf2 writes (cells, tables, headers) passes here: make it drawable."""
-        return super().normalize_text(drawable(text, self.current_font.cmap))
+        return super().normalize_text(self._drawable(text))
+
+    def _drawable(self, text: str) -> str:
+        """`drawable` in the current font, with the common case (every character drawn)
+        checked at once against a set: every line of the report passes here twice."""
+        font = self.current_font
+        chars = self._drawn_chars.get(font.fontkey)
+        if chars is None:
+            chars = self._drawn_chars[font.fontkey] = frozenset(map(chr, font.cmap)) | {"\n", "\t"}
+        return text if chars.issuperset(text) else drawable(text, font.cmap)
 
     def lines_at(self, x: float, text: str, h: float) -> None:
         """Write wrapped plain text from `x` to the right margin (never markdown or HTML)."""
