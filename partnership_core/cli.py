@@ -7,13 +7,14 @@ code 2 and one paragraph on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from .assessment import (
     MAX_ASSESSMENT_BYTES,
@@ -30,11 +31,16 @@ from .frameworks import FrameworkView, framework_views, row_sentence
 from .results import AssessmentResult, Verdict
 from .text import format_score, plural
 
-__all__ = ["main", "build_parser", "format_result"]
+__all__ = ["main", "run", "build_parser", "format_result"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 _WIDTH = 88
+# The collector's thresholds in a command-line process (Python's own: 700, 10, 10). A report
+# allocates a few million objects that mostly live to the end (fonts, pages, the model);
+# young collections every 700 of them kept walking and promoting them, and each full
+# collection walked every module as well.
+PROCESS_GC_THRESHOLDS = (50_000, 20, 10)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,6 +115,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> NoReturn:
+    """The command line as a process of its own (`partnership-fit`, `python -m
+    partnership_core`): `main`, with collector settings for a short run; exits with its code.
+    """
+    gc.set_threshold(*PROCESS_GC_THRESHOLDS)
+    code = main()
+    # What is still alive is freed by the system when the process ends; frozen, it is not
+    # walked again by the full collections the interpreter makes while shutting down (a
+    # sixth of the report's time, measured).
+    gc.freeze()
+    sys.exit(code)
 
 
 def _silence_stdout() -> None:
