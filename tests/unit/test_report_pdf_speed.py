@@ -1,5 +1,6 @@
 """What keeps the summary PDF quick without changing it: the report imports fpdf2 only for a
-PDF, and without the packages it never uses; its tables are drawn in one pass."""
+PDF, and without the packages it never uses; its tables are drawn in one pass; the command
+line's process runs without the cyclic garbage collector."""
 
 from __future__ import annotations
 
@@ -106,3 +107,36 @@ def test_a_cell_wider_than_its_column_wraps_inside_it():
     lines = [ln for ln in pages[0].splitlines() if ln.strip().startswith("word")]
     assert len(lines) >= 2
     assert sum(ln.split().count("word") for ln in pages[0].splitlines()) == 60
+
+
+def _process(argv: list[str]) -> tuple[int, dict[str, object]]:
+    """Run the command line's process entry with `argv`; its exit code, and the collector's
+    state seen at exit."""
+    code = (
+        "import atexit, gc, json, sys\n"
+        "from partnership_core import cli\n"
+        "atexit.register(lambda: print(json.dumps({'collecting': gc.isenabled(),"
+        " 'frozen': gc.get_freeze_count() > 0})))\n"
+        f"sys.argv = ['partnership-fit', *{argv!r}]\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60, check=False
+    )
+    return done.returncode, json.loads(done.stdout.decode().splitlines()[-1])
+
+
+def test_the_command_line_process_runs_without_collections_and_exits_with_mains_code(tmp_path):
+    assert _process(["banks"]) == (0, {"collecting": False, "frozen": True})
+    missing = str(tmp_path / "missing.json")
+    code, _ = _process(["report", missing, "-o", str(tmp_path / "r.pdf")])
+    assert code == 2
+
+
+def test_both_ways_of_starting_the_command_line_use_the_process_entry():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"]["partnership-fit"] == "partnership_core.cli:run"
+    main_module = (ROOT / "partnership_core" / "__main__.py").read_text(encoding="utf-8")
+    assert "run()" in main_module
