@@ -8,10 +8,12 @@ same run, and interleaved with it so that a busy machine slows all alike, two fl
 alone); the PDF is reported beside both, as medians and ratios. The processes run as an
 installed package does, from compiled bytecode (written once, to a temporary folder, in an
 untimed first round); `--no-bytecode` keeps the environment's setting instead, and with
-PYTHONDONTWRITEBYTECODE=1 every run then compiles the checkout's modules afresh. The HTML is
-timed in-process (model + render), as the app produces it.
+PYTHONDONTWRITEBYTECODE=1 every run then compiles the checkout's modules afresh.
+`--baseline DIR` times the PDF and the floor of another checkout too (e.g. a worktree of
+main), in the same rounds, for a before/after on one machine. The HTML is timed in-process
+(model + render), as the app produces it.
 
-Run: python benchmarks/bench_report.py [--repeat 9] [--no-bytecode]
+Run: python benchmarks/bench_report.py [--repeat 9] [--no-bytecode] [--baseline DIR]
 Targets: PDF < 0.8 s median as a process, HTML < 0.5 s.
 """
 
@@ -53,6 +55,8 @@ from partnership_core.report import build_report_model, render_html  # noqa: E40
 
 PDF_TARGET_S = 0.8
 HTML_TARGET_S = 0.5
+FLOOR = "import partnership_core"
+BASELINE = "(baseline)"
 
 
 def build(seed: int = 1) -> tuple[Assessment, BankSet]:
@@ -136,17 +140,22 @@ def child_env(pycache: Path | None) -> dict[str, str]:
 
 
 def time_processes(
-    commands: dict[str, list[str]], repeat: int, env: dict[str, str]
+    commands: dict[str, list[str]],
+    repeat: int,
+    env: dict[str, str],
+    folders: dict[str, Path] | None = None,
 ) -> dict[str, tuple[list[float], list[float]]]:
     """Wall and CPU (user + system) seconds of each command, `repeat` rounds after one
     untimed round, the commands taking turns in every round. CPU time shows the work when
-    other jobs share the machine."""
+    other jobs share the machine. Each command runs in its folder of `folders` (the
+    checkout it imports), this checkout by default."""
     times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in commands}
     for round_no in range(repeat + 1):
         for name, cmd in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+            cwd = (folders or {}).get(name, ROOT)
+            subprocess.run(cmd, check=True, capture_output=True, cwd=cwd, env=env)
             wall = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if round_no:
@@ -157,6 +166,17 @@ def time_processes(
     return times
 
 
+def _pdf_summary(walls: dict[str, float], cpus: dict[str, float], suffix: str) -> str:
+    """The PDF's median beside its floors, for this checkout (`suffix` "") or the baseline."""
+    pdf, floor = walls["PDF report" + suffix], FLOOR + suffix
+    return (
+        f"median {pdf:.3f} s; {pdf / walls[floor]:.2f}x the package import "
+        f"(CPU {cpus['PDF report' + suffix] / cpus[floor]:.2f}x), "
+        f"{pdf / walls['python -c pass']:.2f}x the bare interpreter; "
+        f"target < {PDF_TARGET_S} s: {'ok' if pdf < PDF_TARGET_S else 'MISSED'}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9, help="runs per measurement (>= 7)")
@@ -165,6 +185,12 @@ def main() -> int:
         action="store_true",
         help="keep the environment's bytecode setting (PYTHONDONTWRITEBYTECODE=1 compiles "
         "every module of the checkout on every run)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="another checkout whose PDF and package import are timed in the same rounds",
     )
     args = parser.parse_args()
     repeat = max(7, args.repeat)
@@ -177,16 +203,20 @@ def main() -> int:
         source = Path(tmp) / "assessment.json"
         source.write_text(dump_assessment(assessment), encoding="utf-8")
         out = Path(tmp) / "report.pdf"
+        floor_cmd = [sys.executable, "-c", "import partnership_core"]
+        pdf_cmd = [sys.executable, "-m", "partnership_core", "report", str(source), "-o"]
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
-            "import partnership_core": [sys.executable, "-c", "import partnership_core"],
-            "PDF report": [
-                *(sys.executable, "-m", "partnership_core", "report"),
-                *(str(source), "-o", str(out)),
-            ],
+            "import partnership_core": floor_cmd,
+            "PDF report": [*pdf_cmd, str(out)],
         }
+        folders = {}
+        if args.baseline:
+            commands[f"{FLOOR} {BASELINE}"] = floor_cmd
+            commands[f"PDF report {BASELINE}"] = [*pdf_cmd, str(Path(tmp) / "baseline.pdf")]
+            folders = {name: args.baseline.resolve() for name in commands if BASELINE in name}
         pycache = None if args.no_bytecode else Path(tmp) / "pycache"
-        process_times = time_processes(commands, repeat, child_env(pycache))
+        process_times = time_processes(commands, repeat, child_env(pycache), folders)
         size = out.stat().st_size
 
     html_times, render_times = [], []
@@ -206,20 +236,16 @@ def main() -> int:
         f"Whole processes ({bytecode}), median of {repeat} interleaved runs "
         "(wall; CPU user + system):"
     )
+    width = max(map(len, process_times))
     for name, (wall, _) in process_times.items():
         print(
-            f"  {name:<24} {walls[name]:.3f} s (min {min(wall):.3f}, max {max(wall):.3f}); "
+            f"  {name:<{width}} {walls[name]:.3f} s (min {min(wall):.3f}, max {max(wall):.3f}); "
             f"CPU {cpus[name]:.3f} s"
         )
     pdf_median = walls["PDF report"]
-    floor = "import partnership_core"
-    print(
-        f"PDF as a process:  median {pdf_median:.3f} s, {size / 1024:.0f} KB; "
-        f"{pdf_median / walls[floor]:.2f}x the package import "
-        f"(CPU {cpus['PDF report'] / cpus[floor]:.2f}x), "
-        f"{pdf_median / walls['python -c pass']:.2f}x the bare interpreter; "
-        f"target < {PDF_TARGET_S} s: {'ok' if pdf_median < PDF_TARGET_S else 'MISSED'}"
-    )
+    print(f"PDF as a process:  {_pdf_summary(walls, cpus, '')}, {size / 1024:.0f} KB")
+    if args.baseline:
+        print(f"Baseline {args.baseline}: {_pdf_summary(walls, cpus, ' ' + BASELINE)}")
     html_median = statistics.median(html_times)
     print(
         f"HTML in-process:   median {html_median:.3f} s (scoring + model + render; render alone "
