@@ -543,6 +543,7 @@ class WorkshopService(DatabaseService):
                     is_estimate=r.is_estimate,
                 )
             repo.add_answers([(new_ids[a.respondent], _as_asked(a, w)) for a in answers])
+            repo.change_room(w.id)  # after the reveal, the results shown change with it
             self._reveal_if_due(repo, w)
             return len(new_ids)
 

@@ -17,15 +17,18 @@ is one the fragment runs every `RETRY_POLL` and sends it again until it is store
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
 
 from partnership_core import links
-from partnership_core.assessment import Answer
+from partnership_core.assessment import Answer, Assessment
 from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
+from partnership_core.results import AssessmentResult
 from partnership_core.text import normalise_name, plural
 from partnership_core.workshop import (
+    AnonymityOptions,
     ParticipantView,
     WorkshopService,
     WorkshopState,
@@ -44,7 +47,7 @@ from .invitation import INVITED, render_shared_downloads, waiting_note
 from .workshop_common import (
     render_current_item,
     render_discussion_record,
-    scored_or_error,
+    score,
     show_error,
     show_invalid_link,
 )
@@ -471,17 +474,43 @@ def _retry_and_redraw(token: str, workshop_id: str, shown_version: int) -> None:
         st.rerun(scope="app")
 
 
+@st.cache_resource(max_entries=8, ttl=900, show_spinner=False)
+def _revealed_results(
+    workshop_id: str,
+    room_version: int,
+    _load: Callable[[], Assessment],
+    _anonymity: AnonymityOptions,
+) -> tuple[Assessment, AssessmentResult]:
+    """The revealed results, loaded and scored once per workshop and room version for every
+    participant's page: the reveal redraws all of them at once, and each loading every
+    answer made the reveal's cost grow with the square of the room. Every participant of a
+    workshop is shown the same results, and whatever changes them moves the room version on
+    (frozen models: safe to share). `_load` must be a participant's check that the workshop
+    is revealed; what it raises is raised and nothing kept."""
+    assessment = _load()
+    return assessment, score(assessment, _anonymity)
+
+
 def _revealed(svc: WorkshopService, token: str, view: ParticipantView) -> None:
     # Said before the results are scored and drawn: the phone shows the change at once.
     has_room = view.workshop.has_room
     opened = "The facilitator has revealed" if has_room else "Everyone invited can now see"
     st.success(f"{opened} the results.", icon=":material/celebration:")
-    scored = scored_or_error(
-        lambda: svc.revealed_assessment_for_participant(token), view.workshop.anonymity
-    )
-    if scored is None:
+    anonymity = view.workshop.anonymity
+    try:
+        if view.room is None:  # no version to share the results by
+            assessment = svc.revealed_assessment_for_participant(token)
+            result = score(assessment, anonymity)
+        else:
+            assessment, result = _revealed_results(
+                view.workshop.workshop_id,
+                view.room.version,
+                lambda: svc.revealed_assessment_for_participant(token),
+                anonymity,
+            )
+    except PartnershipFitError as exc:
+        show_error(exc)
         return
-    assessment, result = scored
     try:
         discussion = svc.participant_discussion(token)
     except PartnershipFitError as exc:

@@ -705,6 +705,17 @@ def test_removing_or_moving_someone_moves_the_room_version_on(svc: WorkshopServi
     svc.remove_participant(token, stray.respondent_id)
     svc.move_participant(token, bo.respondent_id, "p2", keep_answers=True)
     assert svc.room_state(ann.participant_token).version == before + 2
+    svc.finish(ann.participant_token)
+    svc.reveal(token)
+    offline = svc.export(token).model_copy(update={"workshop": None})
+    names = {r.id: f"{r.name} (file)" for r in offline.respondents}
+    offline = offline.model_copy(
+        update={
+            "respondents": [r.model_copy(update={"name": names[r.id]}) for r in offline.respondents]
+        }
+    )
+    svc.import_assessment(token, offline, {"p1": "p1", "p2": "p2"})
+    assert svc.room_state(ann.participant_token).version == before + 4  # reveal, import
 
 
 def test_discussion_item_and_timer_are_checked(svc: WorkshopService) -> None:
