@@ -30,6 +30,8 @@ How a push asks for the run, and why:
   waits to run is merged with it (`ScriptRequests`), and an empty set of widget states would
   then replace the click's widget values, losing the click. A busy session is asked again
   every `_BUSY_RETRY_S` for up to `_BUSY_TRIES` times; after that the poll covers it.
+- A few sessions at a time (`_Wave`), so that the first screens show the change after one
+  redraw rather than after every screen's redraw.
 
 A failure here never reaches the change that caused it: it is logged, and the poll remains.
 """
@@ -70,6 +72,9 @@ FALLBACK_POLL_ENV = "PARTNERSHIP_FIT_FALLBACK_POLL"
 _FALLBACK_POLL_S = 10.0
 _BUSY_RETRY_S = 0.05
 _BUSY_TRIES = 100  # 5 s of a busy session, then its poll takes over
+_AT_ONCE = 2  # sessions of one change running their push at a time (see `_Wave`)
+_RUN_CHECK_S = 0.02  # how often a pushed session is checked for the end of its run
+_RUN_WAIT_S = 2.0  # the next session is asked after this even if that run goes on
 _SWEEP_EVERY_S = 60.0  # how often sessions that went away are looked for among the kept
 
 
@@ -169,42 +174,21 @@ class Watchers:
 
     def notify(self, workshop_id: str, *, skip: str | None = None) -> int:
         """Ask each live session kept for the workshop, except `skip` (the caller's own,
-        which redraws itself), to run its fragment now. Returns how many were asked;
-        sessions that went away are dropped."""
-        asked = 0
+        which redraws itself), to run its fragment now, `_AT_ONCE` at a time. Returns how
+        many are to be asked; sessions that went away are dropped."""
+        targets = []
         for session_id, fragment_id in self.sessions(workshop_id).items():
             if session_id == skip:
                 continue
             session = self._find(session_id)
             if session is None:
                 self.forget(session_id)
-                continue
-            try:
-                session.call_soon(self._run_when_idle(session, session_id, fragment_id))
-            except RuntimeError:  # its event loop is closed: the server is stopping
-                self.forget(session_id)
-                continue
-            asked += 1
-        return asked
-
-    def _run_when_idle(
-        self, session: LiveSession, session_id: str, fragment_id: str
-    ) -> Callable[[], None]:
-        tries = [_BUSY_TRIES]
-
-        def attempt() -> None:  # on the session's event loop
-            try:
-                if self._find(session_id) is None or not session.has_fragment(fragment_id):
-                    self.forget(session_id, fragment_id)
-                elif not session.busy():
-                    session.rerun_fragment(fragment_id)
-                elif tries[0] > 0:
-                    tries[0] -= 1
-                    session.call_later(_BUSY_RETRY_S, attempt)
-            except Exception:  # noqa: BLE001 - a push is a speed-up; the poll remains
-                _LOGGER.warning("Could not push a room change to a session", exc_info=True)
-
-        return attempt
+            else:
+                targets.append((session, session_id, fragment_id))
+        wave = _Wave(self, targets)
+        for _ in range(_AT_ONCE):
+            wave.start_next()
+        return len(targets)
 
     def _drop_locked(self, session_id: str) -> None:
         workshop_id = self._workshop_of.pop(session_id)
@@ -212,6 +196,70 @@ class Watchers:
         fragments.pop(session_id, None)
         if not fragments:
             del self._by_workshop[workshop_id]
+
+
+class _Wave:
+    """The sessions one change is pushed to, `_AT_ONCE` at a time: the next one is asked when
+    an earlier one's run is over. Asked all at once, every page would redraw in parallel
+    and each would take as long as all of them (one core, one interpreter lock); one after
+    the other, the first screens show the change after one redraw, not after all."""
+
+    def __init__(self, watchers: Watchers, targets: list[tuple[LiveSession, str, str]]) -> None:
+        self._watchers = watchers
+        self._lock = threading.Lock()
+        self._left = targets[::-1]
+
+    def start_next(self) -> None:
+        """Ask the next session (from any thread); nothing when none is left."""
+        while True:
+            with self._lock:
+                if not self._left:
+                    return
+                session, session_id, fragment_id = self._left.pop()
+            try:
+                session.call_soon(self._attempt(session, session_id, fragment_id))
+                return
+            except RuntimeError:  # its event loop is closed: the server is stopping
+                self._watchers.forget(session_id)
+
+    def _attempt(
+        self, session: LiveSession, session_id: str, fragment_id: str
+    ) -> Callable[[], None]:
+        tries = [_BUSY_TRIES]
+
+        def attempt() -> None:  # on the session's event loop
+            try:
+                if self._watchers._find(session_id) is None or not session.has_fragment(
+                    fragment_id
+                ):
+                    self._watchers.forget(session_id, fragment_id)
+                elif not session.busy():
+                    session.rerun_fragment(fragment_id)
+                    self._after_run(session, _RUN_WAIT_S)
+                    return
+                elif tries[0] > 0:
+                    tries[0] -= 1
+                    session.call_later(_BUSY_RETRY_S, attempt)
+                    return
+            except Exception:  # noqa: BLE001 - a push is a speed-up; the poll remains
+                _LOGGER.warning("Could not push a room change to a session", exc_info=True)
+            self.start_next()
+
+        return attempt
+
+    def _after_run(self, session: LiveSession, left: float) -> None:
+        """Ask the next session once this one's run is over (or after `left` seconds)."""
+
+        def check() -> None:  # on the session's event loop
+            try:
+                if left > 0 and session.busy():
+                    self._after_run(session, left - _RUN_CHECK_S)
+                    return
+            except Exception:  # noqa: BLE001 - see `_attempt`
+                _LOGGER.warning("Could not follow a pushed run", exc_info=True)
+            self.start_next()
+
+        session.call_later(_RUN_CHECK_S, check)
 
 
 def fragment_rerun(last: ClientState, fragment_id: str) -> ClientState:

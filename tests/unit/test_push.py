@@ -101,7 +101,7 @@ def test_sessions_that_went_away_are_dropped_silently() -> None:
     del sessions["gone"]  # disconnected
     sessions["closed"].closed = True  # the server is stopping
     sessions["stale"].fragments = {"new"}  # a full run replaced the fragment
-    assert watchers.notify("w1") == 2  # stale and kept were asked
+    assert watchers.notify("w1") == 3  # the gone one is dropped at once
     assert watchers.sessions("w1") == {"kept": "f"}
     assert sessions["kept"].reruns == ["f"] and sessions["stale"].reruns == []
 
@@ -125,7 +125,28 @@ def test_a_busy_session_is_asked_when_its_run_is_over_and_only_once() -> None:
     assert sessions["a"].reruns == []  # never merged into a click that waits to run
     for _ in range(3):
         sessions["a"].run_later()
-    assert sessions["a"].reruns == ["f"] and sessions["a"].later == []
+    assert sessions["a"].reruns == ["f"]
+    sessions["a"].run_later()  # its run is over: the next session would be asked now
+    assert sessions["a"].later == []
+
+
+def test_sessions_are_asked_a_few_at_a_time_each_after_an_earlier_run_is_over() -> None:
+    sessions = {f"s{i}": _Session("f") for i in range(5)}
+    watchers = _watchers(sessions)
+    for session_id in sessions:
+        watchers.watch("w1", session_id, "f")
+    assert watchers.notify("w1") == 5
+    started = [sid for sid, session in sessions.items() if session.reruns]
+    assert started == ["s0", "s1"][: push._AT_ONCE]
+    sessions["s0"].busy_for = 1  # its run goes on: the check comes back later
+    sessions["s0"].run_later()
+    assert not sessions["s2"].reruns
+    sessions["s0"].run_later()  # over: the next one is asked
+    assert sessions["s2"].reruns == ["f"] and not sessions["s3"].reruns
+    for _ in range(3):
+        for session in sessions.values():
+            session.run_later()
+    assert all(session.reruns == ["f"] for session in sessions.values())
 
 
 def test_a_session_busy_for_too_long_is_left_to_its_poll() -> None:
