@@ -324,8 +324,8 @@ def watch_room(workshop_id: str) -> None:
 
 def notify_room(workshop_id: str) -> int:
     """After a committed change of the workshop's room: run the waiting screens' fragments
-    served by this process now (not the caller's own session). Returns how many were asked;
-    never raises."""
+    served by this process now, a few at a time (not the caller's own session). Returns how
+    many are to be asked; never raises."""
     try:
         ctx = get_script_run_ctx(suppress_warning=True)
         return _WATCHERS.notify(workshop_id, skip=ctx.session_id if ctx else None)
