@@ -15,9 +15,14 @@ benchmarks/serve_app.py) and a fresh database:
 4. answer: once all have joined, each rates `--answers` statements (default all), one click
    every `--pace` s (uniform jitter of +-50 %), presses Next between steps and hands in
    (jumping to the last step and confirming when it answers fewer than all);
-5. wait: every participant sits on the waiting screen, which reruns its fragment every 3 s;
-   the server's CPU is measured for `--wait-seconds`; then the facilitator reveals (through
-   the service) and the time until every waiting screen shows the results is measured.
+5. wait: every participant sits on the waiting screen, whose fragment reruns at its interval
+   (the fallback poll, `partnership_ui.push.fallback_poll`) and whenever the server pushes a
+   room change to it; the server's CPU is measured for `--wait-seconds`; then the
+   facilitator presses "Reveal the answers" on the dashboard (`--reveal-via page`: the
+   server pushes the reveal to the waiting screens) or the reveal is written through the
+   service of this process (`--reveal-via service`: as from another app process, the
+   screens see it on their poll), and the time from the click (or the commit) until every
+   waiting screen shows the results is measured.
 
 Reported per level: click -> saved p50/p95/max (from sending the rating click to the end of
 its rerun, counted only when that rerun's progress text has gone up by one and no
@@ -81,6 +86,8 @@ JUMP = "Jump to a step"
 FINISH = "Finish and hand in"
 THANKS = "your answers are in"
 REVEALED = "The facilitator has revealed the results."
+REVEAL = "Reveal the answers"
+REVEAL_ANYWAY = "Reveal although"
 SERVE = Path(__file__).resolve().parent / "serve_app.py"
 _TICK = os.sysconf("SC_CLK_TCK")
 # What the server is started with: as shipped; with gc_tuning's freeze after every run (the
@@ -254,18 +261,34 @@ async def hand_in(session: ProtocolSession, *, jump: bool) -> None:
 
 
 async def wait_for_reveal(session: ProtocolSession, who: Person, stop_at: float) -> None:
-    """The waiting screen: rerun its fragment at its interval until the results show."""
-    revealed_at: float | None = None
+    """The waiting screen: rerun its fragment at its interval, as the browser's timer does,
+    until the results show; a run the server makes by itself (a pushed change) restarts
+    the interval, as it does in the browser."""
     while time.monotonic() < stop_at and not session.has_text(REVEALED):
-        if not session.auto_reruns:
+        if not session.auto_reruns:  # between the messages of a run the server started
+            if await session.server_run(session.timeout):
+                continue
             raise ScriptError(f"{who.name}: the waiting screen has no auto-rerun fragment")
         fragment_id, interval = next(iter(session.auto_reruns.items()))
-        await asyncio.sleep(interval)
+        if await session.server_run(interval):
+            continue
         result = await session.rerun(fragment_id=fragment_id)
         who.polls.append(result.seconds)
-        revealed_at = time.monotonic()
-    if session.has_text(REVEALED) and revealed_at is not None:
-        who.revealed_after = revealed_at
+    if session.has_text(REVEALED):
+        who.revealed_after = session.finished_at
+
+
+async def reveal_on_page(facilitator: ProtocolSession) -> None:
+    """Press "Reveal the answers" on the dashboard (ticking "Reveal although ..." first when
+    someone has not finished), as the facilitator does."""
+    unfinished = [
+        e.checkbox
+        for e in facilitator.shown("checkbox")
+        if e.checkbox.label.startswith(REVEAL_ANYWAY)
+    ]
+    if unfinished:
+        await facilitator.rerun([WidgetState(id=unfinished[0].id, bool_value=True)])
+    await facilitator.click(REVEAL)
 
 
 async def facilitator_loop(
@@ -438,16 +461,20 @@ class Level:
         self.stop_profiler(profiler)
         polls_before_reveal = [x for _, p in waiting for x in p.polls]
         self.stage = "reveal"
-        self.svc.reveal(created.facilitator_token)
+        stop.set()
+        await fac_task  # one request at a time on the facilitator's page
         revealed = time.monotonic()
+        if args.reveal_via == "page":
+            await reveal_on_page(facilitator)
+        else:
+            self.svc.reveal(created.facilitator_token)
+            revealed = time.monotonic()
         if wait_tasks:  # none when nobody got as far as handing in (errors say why)
             await asyncio.wait(
                 wait_tasks, timeout=min(args.reveal_timeout, max(self.deadline - revealed, 1))
             )
         for task in wait_tasks:
             task.cancel()
-        stop.set()
-        fac_task.cancel()
 
         dash = self.svc.dashboard(created.facilitator_token)
         stored = {p.name: p.answered for p in dash.participants}
@@ -638,6 +665,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, default=None, help="statements each rates (all)")
     parser.add_argument("--wait-seconds", type=float, default=15.0, help="waiting window")
     parser.add_argument("--reveal-timeout", type=float, default=60.0, help="seconds")
+    parser.add_argument(
+        "--reveal-via",
+        choices=["page", "service"],
+        default="page",
+        help="the facilitator's button (pushed) or the service (as from another process)",
+    )
     parser.add_argument("--max-seconds", type=float, default=600.0, help="cap per level")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per run")
     parser.add_argument("--postgres", default="", help="also on this PostgreSQL URL")

@@ -8,6 +8,12 @@ path, the fragments that asked to be rerun on a timer (`auto_rerun`), the query 
 script set. Nothing is rendered; finding a widget by its label and "clicking" it is all a
 load generator needs.
 
+The server may also run the page, or one of its fragments, without being asked (a change
+pushed to a waiting screen, partnership_ui/push.py): its messages are applied like any
+others, a run that finishes while this client waits for none of its own is counted in
+`server_runs` (and wakes `server_run`), and `finished_at` says when the latest run of
+either kind finished.
+
 Used by `bench_capacity.py` and by `tests/test_protocol_client.py`. Only 127.0.0.1 is allowed:
 this is a benchmark client, not a crawler.
 """
@@ -64,9 +70,14 @@ class ProtocolSession:
     auto_reruns: dict[str, float] = field(default_factory=dict)
     page_script_hash: str = ""
     runs: int = 0
+    server_runs: int = 0  # runs the server made by itself (none of this client's waiting)
+    finished_at: float = 0.0  # time.monotonic() when the latest run finished
     _ws: websockets.ClientConnection | None = None
     _reader: asyncio.Task[None] | None = None
     _finished: asyncio.Queue[int] = field(default_factory=asyncio.Queue)
+    _outstanding: int = 0  # runs asked for and not finished yet
+    _server_run: asyncio.Event = field(default_factory=asyncio.Event)
+    _server_runs_seen: int = 0
     _fragment_run: bool = False
     fragments: dict[tuple[int, ...], str] = field(default_factory=dict)
 
@@ -131,11 +142,14 @@ class ProtocolSession:
         while not self._finished.empty():
             self._finished.get_nowait()
         started = time.perf_counter()
-        await self._ws.send(msg.SerializeToString())
+        self._outstanding += 1
         try:
+            await self._ws.send(msg.SerializeToString())
             status = await asyncio.wait_for(self._finished.get(), self.timeout)
         except TimeoutError:
             raise ScriptError(f"no run finished within {self.timeout} s") from None
+        finally:
+            self._outstanding -= 1
         self.runs += 1
         if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
             raise ScriptError("the page failed to compile")
@@ -143,6 +157,18 @@ class ProtocolSession:
         if error:
             raise ScriptError(f"the page shows an exception: {error}")
         return RunResult(time.perf_counter() - started, status)
+
+    async def server_run(self, timeout: float) -> bool:
+        """Whether a run the server made by itself has finished since the last call, waiting
+        up to `timeout` s for one."""
+        if self.server_runs == self._server_runs_seen:
+            self._server_run.clear()
+            try:
+                await asyncio.wait_for(self._server_run.wait(), timeout)
+            except TimeoutError:
+                return False
+        self._server_runs_seen = self.server_runs
+        return True
 
     async def _read(self) -> None:
         assert self._ws is not None
@@ -175,7 +201,12 @@ class ProtocolSession:
             for fragment_id in msg.stop_auto_rerun.fragment_ids:
                 self.auto_reruns.pop(fragment_id, None)
         elif kind == "script_finished" and msg.script_finished in _DONE:
-            self._finished.put_nowait(msg.script_finished)
+            self.finished_at = time.monotonic()
+            if self._outstanding:
+                self._finished.put_nowait(msg.script_finished)
+            else:  # nobody here asked for it: the server ran the page by itself
+                self.server_runs += 1
+                self._server_run.set()
 
     def _apply_delta(self, msg: ForwardMsg) -> None:
         path = tuple(msg.metadata.delta_path)

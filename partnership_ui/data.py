@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -14,6 +15,8 @@ from partnership_core.drafts import DraftStore
 from partnership_core.storage import DATABASE_URL_ENV, database_url_from_environment
 from partnership_core.workshop import RoomState, WorkshopService
 
+from .push import notify_room
+
 __all__ = [
     "ROOM_MAX_AGE",
     "RecentRooms",
@@ -25,6 +28,8 @@ __all__ = [
     "room_state",
     "workshop_service",
 ]
+
+_LOGGER = logging.getLogger(__name__)
 
 # How old a workshop's room state that waiting screens are shown may be, in seconds.
 ROOM_MAX_AGE = 1.0
@@ -79,7 +84,7 @@ def draft_store() -> DraftStore:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _workshop_service(url: str) -> WorkshopService:
     # One per database per process: the service is thread-safe and holds the connection pool.
-    return WorkshopService(url)
+    return WorkshopService(url, on_room_change=lambda workshop_id: room_changed(workshop_id, url))
 
 
 def workshop_service() -> WorkshopService:
@@ -90,10 +95,11 @@ def workshop_service() -> WorkshopService:
 class RecentRooms:
     """The room state of each workshop, read at most once per `max_age` seconds.
 
-    Every participant's screen polls its workshop's room every few seconds: 200 people
-    waiting for the reveal would be 100 reads a second of the same row. They share one read
-    per workshop here instead; a change reaches them at most `max_age` later. Thread-safe:
-    sessions run their scripts in threads of their own.
+    Every participant's screen reads its workshop's room on each poll and each pushed change:
+    200 people would be 200 reads of the same row at once. They share one read per workshop
+    here instead; a change made elsewhere reaches them at most `max_age` later, one made in
+    this process at once (`forget`). Thread-safe: sessions run their scripts in threads of
+    their own.
     """
 
     def __init__(self, max_age: float = ROOM_MAX_AGE, clock: Callable[[], float] = time.monotonic):
@@ -101,27 +107,32 @@ class RecentRooms:
         self._clock = clock
         self._lock = threading.Lock()
         self._rooms: dict[str, tuple[float, RoomState]] = {}
+        self._forgotten = 0  # how many `forget`s so far
 
     def get(self, workshop_id: str, read: Callable[[], RoomState]) -> RoomState:
         """The workshop's room as read at most `max_age` ago, else `read()` now.
 
         `read` must read this workshop's room; what it raises is raised and nothing kept.
+        A read that a `forget` overtook is returned but not kept: it may predate the change.
         """
         now = self._clock()
         kept = self._rooms.get(workshop_id)
         if kept is not None and now - kept[0] < self._max_age:
             return kept[1]
+        forgotten = self._forgotten
         room = read()
         with self._lock:
             if len(self._rooms) > 1000:  # workshops long finished: keep only the recent ones
                 self._rooms = {w: k for w, k in self._rooms.items() if now - k[0] < self._max_age}
-            self._rooms[workshop_id] = (now, room)
+            if self._forgotten == forgotten:
+                self._rooms[workshop_id] = (now, room)
         return room
 
-    def forget(self) -> None:
-        """Drop every kept read: the next screen to ask reads its room afresh."""
+    def forget(self, workshop_id: str) -> None:
+        """Drop the workshop's kept read: the next screen to ask reads its room afresh."""
         with self._lock:
-            self._rooms = {}
+            self._rooms.pop(workshop_id, None)
+            self._forgotten += 1
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -142,7 +153,12 @@ def room_state(workshop_id: str, participant_token: str) -> RoomState:
     )
 
 
-def room_changed() -> None:
-    """After this process's facilitator locked, unlocked or revealed: the waiting screens
-    served here see it on their next poll rather than up to `ROOM_MAX_AGE` later."""
-    _recent_rooms(database_url()).forget()
+def room_changed(workshop_id: str, url: str) -> None:
+    """After the workshop service of database `url` committed a change of the workshop's
+    room (its `on_room_change`): the waiting screens served here read it afresh, now
+    (`push`). Never raises: the change is stored, and the screens' polls see it anyway."""
+    try:
+        _recent_rooms(url).forget(workshop_id)
+        notify_room(workshop_id)
+    except Exception:  # noqa: BLE001 - see above; logged for whoever runs the server
+        _LOGGER.warning("Could not announce a room change", exc_info=True)

@@ -59,7 +59,8 @@ class AnonymityOptions(_Frozen):
 
 class RoomState(_Frozen):
     """What a waiting screen polls: `version` changes whenever the state, the current
-    discussion item, its timer, an agreement or an action changes."""
+    discussion item, its timer, an agreement or an action changes, and when people are
+    removed, moved or imported (the revealed results are the same at one version)."""
 
     version: int
     state: WorkshopState

@@ -64,19 +64,38 @@ class UnitOfWork:
     Args:
         store: the database.
         now: the time every row written in one transaction is stamped with (database form).
+        on_room_change: called with the id of each workshop whose room version the work
+            moved on, once its transaction has committed (never for a rolled-back one).
     """
 
-    def __init__(self, store: Store, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        now: Callable[[], datetime],
+        on_room_change: Callable[[str], None] | None = None,
+    ) -> None:
         self.store = store
         self._now = now
+        self._on_room_change = on_room_change
 
     def __call__(
         self, work: Callable[[WorkshopRepository], T], *, failed: str, write: bool = True
     ) -> T:
         """Raises: StorageError starting with `failed`; anything `work` raises, rolled back."""
-        return self.store.run(
-            lambda conn: work(WorkshopRepository(conn, self._now())), write=write, failed=failed
-        )
+        changed: set[str] = set()
+
+        def attempt(conn: Connection) -> T:
+            repo = WorkshopRepository(conn, self._now())
+            result = work(repo)
+            changed.clear()  # a retried transaction: only the attempt that commits counts
+            changed.update(repo.changed_rooms)
+            return result
+
+        result = self.store.run(attempt, write=write, failed=failed)
+        if self._on_room_change is not None:
+            for workshop_id in changed:
+                self._on_room_change(workshop_id)
+        return result
 
 
 class WorkshopRepository:
@@ -91,6 +110,7 @@ class WorkshopRepository:
         self.conn = conn
         self.stamp = stamp
         self.now = from_db(stamp)
+        self.changed_rooms: set[str] = set()  # workshops whose room version moved on
 
     # ------------------------------------------------------------------ workshops
 
@@ -218,6 +238,7 @@ class WorkshopRepository:
             .where(workshops.c.id == workshop_id)
             .values(room_version=workshops.c.room_version + 1, **values)
         )
+        self.changed_rooms.add(workshop_id)
 
     def set_state(self, workshop_id: str, state: WorkshopState) -> None:
         self.change_room(workshop_id, state=state.value)

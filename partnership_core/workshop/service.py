@@ -85,8 +85,12 @@ class WorkshopService(DatabaseService):
     multi-row operations (creating a workshop, importing an offline file) are all-or-nothing.
 
     Args:
-        questions_dir: where the question banks live. The other arguments, and the errors
-            at start-up, are those of `storage.DatabaseService`.
+        questions_dir: where the question banks live.
+        on_room_change: called with a workshop's id after a committed change of what its
+            waiting screens show (`RoomState.version` moved on: a lock, the reveal, the
+            discussion, someone removed or moved), in the caller's thread; must not raise.
+            The other arguments, and the errors at start-up, are those of
+            `storage.DatabaseService`.
     """
 
     def __init__(
@@ -94,12 +98,13 @@ class WorkshopService(DatabaseService):
         database_url: str,
         *,
         questions_dir: Path | str = QUESTIONS_DIR,
+        on_room_change: Callable[[str], None] | None = None,
         **options: Unpack[ServiceOptions],
     ) -> None:
         self.questions_dir = Path(questions_dir)
         self._statements = _Statements(self.questions_dir)
         super().__init__(database_url, **options)
-        self._unit_of_work = UnitOfWork(self.store, self._now)
+        self._unit_of_work = UnitOfWork(self.store, self._now, on_room_change)
         self._save_failures = SaveFailures(self._clock)
 
     # ------------------------------------------------------------------ facilitator
@@ -440,6 +445,7 @@ class WorkshopService(DatabaseService):
         def write(repo: WorkshopRepository) -> None:
             w = self._facilitated(repo, token, lock=True)
             repo.remove_participant(_someone(repo, w, respondent_id).id)
+            repo.change_room(w.id)  # the removed person's page says their link is gone
 
         self._unit_of_work(write, failed="The participant was not removed.")
 
@@ -457,6 +463,7 @@ class WorkshopService(DatabaseService):
             person = _someone(repo, w, respondent_id)
             self._check_newcomer(repo, w, partner_id, person.name, moving=person)
             repo.move_participant(person.id, partner_id, keep_answers=bool(keep_answers))
+            repo.change_room(w.id)  # the moved person's page shows their new organisation
             return self._reveal_if_due(repo, w)
 
         return self._unit_of_work(write, failed="The participant was not moved.")
@@ -536,6 +543,7 @@ class WorkshopService(DatabaseService):
                     is_estimate=r.is_estimate,
                 )
             repo.add_answers([(new_ids[a.respondent], _as_asked(a, w)) for a in answers])
+            repo.change_room(w.id)  # after the reveal, the results shown change with it
             self._reveal_if_due(repo, w)
             return len(new_ids)
 

@@ -38,9 +38,10 @@ from partnership_core.workshop.rules import left_out_note, plan_summary, planned
 
 from .. import notify
 from ..context import base_url
-from ..data import available_banks, bank_set, room_changed, workshop_service
+from ..data import available_banks, bank_set, workshop_service
 from ..literal import literal
 from ..privacy import render_expiry_warning
+from ..push import watch_room
 from ..state import facilitator_state, forget_workshop_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
@@ -150,7 +151,7 @@ def render_facilitator_page() -> None:
         render_reachability()
         _invite(dash, join_key)
         st.subheader("Who is answering")
-        _dashboard_fragment(token, dash.state.value)
+        _dashboard_fragment(token, dash.workshop.workshop_id, dash.state.value)
         with _kept_open_expander("Manage people: remove or move someone", "pf_ws_people_open"):
             render_people(svc, token, dash)
         with _kept_open_expander("People expected per partner", "pf_ws_expected_open"):
@@ -381,8 +382,10 @@ def _invite(dash: Dashboard, join_key: str | None) -> None:
 
 
 @st.fragment(run_every=DASHBOARD_POLL)
-def _dashboard_fragment(token: str, shown_state: str) -> None:
-    """Live progress, redrawn every few seconds on its own; the rest of the page stays."""
+def _dashboard_fragment(token: str, workshop_id: str, shown_state: str) -> None:
+    """Live progress, redrawn every few seconds on its own, and at once when the room
+    changes in this process (an automatic reveal: `push`); the rest of the page stays."""
+    watch_room(workshop_id)
     svc = workshop_service()
     dash = fresh_dashboard(svc, token, shown_state)
     if dash is None:
@@ -463,7 +466,6 @@ def _lock_and_reveal(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     ):
         try:
             svc.set_locked(token, not locked)
-            room_changed()
         except PartnershipFitError as exc:
             show_error(exc)
             return

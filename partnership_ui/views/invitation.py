@@ -30,6 +30,7 @@ from ..autosave import save_draft
 from ..context import base_url
 from ..data import bank_set, workshop_service
 from ..literal import literal
+from ..push import watch_room
 from ..state import facilitator_state, forget_workshop_state, solo_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from .facilitator_room import render_headcounts, render_people
@@ -143,7 +144,7 @@ def render_invitation(svc: WorkshopService, token: str, dash: Dashboard) -> None
     if mine is not None:
         _own_answers(mine, token)
     st.subheader("Who has answered")
-    _progress_fragment(token, dash.state.value)
+    _progress_fragment(token, dash.workshop.workshop_id, dash.state.value)
     with st.expander("People expected per partner"):
         render_headcounts(svc, token, dash)
     with st.expander("Manage people: remove or move someone"):
@@ -196,9 +197,10 @@ def _own_answers(mine: ParticipantView, token: str) -> None:
 
 
 @st.fragment(run_every=INVITE_POLL)
-def _progress_fragment(token: str, shown_state: str) -> None:
+def _progress_fragment(token: str, workshop_id: str, shown_state: str) -> None:
     """Progress per partner, redrawn every few seconds; the page reloads once the results
-    open by themselves."""
+    open by themselves (at once when that happens in this process: `push`)."""
+    watch_room(workshop_id)
     svc = workshop_service()
     dash = fresh_dashboard(svc, token, shown_state)
     if dash is None:

@@ -5,26 +5,30 @@ the URL (`?p=`), with the questionnaire step they are on (`&step=`), so a reload
 or another device resumes where they were; the answers live in the database, written the
 moment they change, each against the version this page showed.
 
-A fragment asks every `WAIT_POLL` for the room's version (one small read, shared by the
-screens of a workshop) and redraws the page only when it changed: a lock, an unlock, the
-reveal, the item under discussion, an agreement or an action reach the phone within a few
-seconds; a participant who has handed in asks every `HANDED_IN_POLL`. An answer the
-database refused stays on the page, marked as not saved yet, and the same fragment sends
-it again until it is stored.
+A fragment reads the room's version (one small read, shared by the screens of a workshop)
+and redraws the page only when it changed: a lock, an unlock, the reveal, the item under
+discussion, an agreement or an action, someone removed or moved. A change made in this
+process runs that fragment at once (`push`), so it reaches the phone within a rerun; the
+fragment also runs by itself every `WAIT_POLL` (10 s), for changes made in another process.
+An answer the database refused stays on the page, marked as not saved yet, and while there
+is one the fragment runs every `RETRY_POLL` and sends it again until it is stored.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
 
 from partnership_core import links
-from partnership_core.assessment import Answer
+from partnership_core.assessment import Answer, Assessment
 from partnership_core.errors import PartnershipFitError, StorageError, WorkshopError
+from partnership_core.results import AssessmentResult
 from partnership_core.text import normalise_name, plural
 from partnership_core.workshop import (
+    AnonymityOptions,
     ParticipantView,
     WorkshopService,
     WorkshopState,
@@ -35,6 +39,7 @@ from ..context import base_url, client_key
 from ..data import bank_set, room_state, workshop_service
 from ..literal import literal
 from ..privacy import render_erase_own_answers
+from ..push import fallback_poll, watch_room
 from ..state import JoinState, join_state, set_questionnaire_step
 from ..widgets.questionnaire import render_questionnaire
 from ..widgets.result_view import WORKSHOP_SECTIONS, render_result_view
@@ -42,21 +47,19 @@ from .invitation import INVITED, render_shared_downloads, waiting_note
 from .workshop_common import (
     render_current_item,
     render_discussion_record,
-    scored_or_error,
+    score,
     show_error,
     show_invalid_link,
 )
 
-__all__ = ["render_join_page", "WAIT_POLL", "HANDED_IN_POLL"]
+__all__ = ["render_join_page", "RETRY_POLL", "WAIT_POLL"]
 
 _Q_PREFIX = "pf_ws_q_"
-# A phone asks every second (one small read, about 0.5 ms of database work), so that a
-# lock, an unlock or the reveal reaches it within 3 s with the page's own redraw.
-WAIT_POLL = "1s"
-# Handed in, a participant waits only for the reveal and asks half as often. Every 4 s
-# would keep 200 waiting screens within a tenth of a core, but the reveal must reach them
-# within 3 s (benchmarks/bench_capacity.py measures the cost).
-HANDED_IN_POLL = "2s"
+# Changes made in this process are pushed; the poll is for those made in another process
+# and a safety net (see `push.fallback_poll`).
+WAIT_POLL = fallback_poll()
+# While answers wait to be saved, the fragment sends them again (at most every `_RETRY_GAP`).
+RETRY_POLL = "1s"
 _TRIED_AT = "pf_ws_saves_tried_at"  # time.monotonic() when the last try to save them ended
 _RETRY_GAP = 1.5  # seconds: the poll sends pending answers again at most this often
 
@@ -242,8 +245,7 @@ def _participant(svc: WorkshopService, state: JoinState, token: str) -> None:
     else:
         _answering(svc, state, token, view)
     if view.room is not None:
-        waiting = view.finished and view.state != WorkshopState.REVEALED
-        poll = _poll_handed_in if waiting else _poll
+        poll = _retry_poll if state.pending else _poll
         poll(token, view.workshop.workshop_id, view.room.version)
 
 
@@ -371,8 +373,10 @@ def _on_change(svc: WorkshopService, token: str, answer: Answer | None, qid: str
     state.pending[qid] = answer
     _flush_pending(svc, state, token)
     state.hold_retry = bool(state.pending)
-    if state.loaded_for is None:
-        st.rerun()  # the answer cannot be kept: show the stored answers again, whole page
+    if state.loaded_for is None or state.pending:
+        # The whole page: the stored answers again when this one cannot be kept; with
+        # answers waiting to be saved, the poll that sends them again.
+        st.rerun()
 
 
 def _flush_pending(svc: WorkshopService, state: JoinState, token: str) -> None:
@@ -436,18 +440,22 @@ def _reopen(svc: WorkshopService, token: str) -> None:
 
 @st.fragment(run_every=WAIT_POLL)
 def _poll(token: str, workshop_id: str, shown_version: int) -> None:
-    """Send answers the database refused again; redraw the whole page when they are in, or
-    when the room changed (lock, reveal, discussion)."""
+    """Redraw the whole page when the room changed (lock, reveal, discussion, people): run
+    at once by a push, else every `WAIT_POLL`."""
     _retry_and_redraw(token, workshop_id, shown_version)
 
 
-@st.fragment(run_every=HANDED_IN_POLL)
-def _poll_handed_in(token: str, workshop_id: str, shown_version: int) -> None:
-    """`_poll` for a participant who has handed in and waits for the reveal."""
+@st.fragment(run_every=RETRY_POLL)
+def _retry_poll(token: str, workshop_id: str, shown_version: int) -> None:
+    """`_poll` while answers wait to be saved: send them again; redraw the whole page when
+    they are in (it then shows `_poll`)."""
+    if not join_state().pending:
+        st.rerun(scope="app")
     _retry_and_redraw(token, workshop_id, shown_version)
 
 
 def _retry_and_redraw(token: str, workshop_id: str, shown_version: int) -> None:
+    watch_room(workshop_id)
     state = join_state()
     # Not again right after a try (the click's own, or this page run's): each try of a
     # database that refuses writes waits for its timeout.
@@ -457,6 +465,8 @@ def _retry_and_redraw(token: str, workshop_id: str, shown_version: int) -> None:
             st.rerun(scope="app")
     try:
         room = room_state(workshop_id, token)
+    except WorkshopError:
+        st.rerun(scope="app")  # this link no longer works (removed): the page says so
     except PartnershipFitError:
         return  # keep the page as it is; the next poll tries again
     # Versions only grow; the room shared with the other screens may be older than this page.
@@ -464,17 +474,43 @@ def _retry_and_redraw(token: str, workshop_id: str, shown_version: int) -> None:
         st.rerun(scope="app")
 
 
+@st.cache_resource(max_entries=8, ttl=900, show_spinner=False)
+def _revealed_results(
+    workshop_id: str,
+    room_version: int,
+    _load: Callable[[], Assessment],
+    _anonymity: AnonymityOptions,
+) -> tuple[Assessment, AssessmentResult]:
+    """The revealed results, loaded and scored once per workshop and room version for every
+    participant's page: the reveal redraws all of them at once, and each loading every
+    answer made the reveal's cost grow with the square of the room. Every participant of a
+    workshop is shown the same results, and whatever changes them moves the room version on
+    (frozen models: safe to share). `_load` must be a participant's check that the workshop
+    is revealed; what it raises is raised and nothing kept."""
+    assessment = _load()
+    return assessment, score(assessment, _anonymity)
+
+
 def _revealed(svc: WorkshopService, token: str, view: ParticipantView) -> None:
     # Said before the results are scored and drawn: the phone shows the change at once.
     has_room = view.workshop.has_room
     opened = "The facilitator has revealed" if has_room else "Everyone invited can now see"
     st.success(f"{opened} the results.", icon=":material/celebration:")
-    scored = scored_or_error(
-        lambda: svc.revealed_assessment_for_participant(token), view.workshop.anonymity
-    )
-    if scored is None:
+    anonymity = view.workshop.anonymity
+    try:
+        if view.room is None:  # no version to share the results by
+            assessment = svc.revealed_assessment_for_participant(token)
+            result = score(assessment, anonymity)
+        else:
+            assessment, result = _revealed_results(
+                view.workshop.workshop_id,
+                view.room.version,
+                lambda: svc.revealed_assessment_for_participant(token),
+                anonymity,
+            )
+    except PartnershipFitError as exc:
+        show_error(exc)
         return
-    assessment, result = scored
     try:
         discussion = svc.participant_discussion(token)
     except PartnershipFitError as exc:

@@ -5,8 +5,10 @@ code to join, progress per partner (people's names only when the workshop shows 
 shared screens), then after the reveal the overall result, the level of the item under
 discussion and the item itself with its timer, as the facilitator steps through the agenda.
 
-A small fragment asks every `ROOM_POLL` whether anything changed (one read) and redraws
-the page only when it did; the timer counts down in a fragment of its own.
+A small fragment asks whether anything changed (one read) and redraws the page only when it
+did: every `ROOM_POLL`, for the progress, and at once when this process changes the room
+(a lock, the reveal, the item under discussion: `push`). The timer counts down in a
+fragment of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from partnership_core.workshop import PartnerProgress, RoomView, WorkshopService
 from ..context import base_url
 from ..data import workshop_service
 from ..literal import literal
+from ..push import watch_room
 from ..widgets.result_view import Section, render_result_view
 from .workshop_common import ROOM_POLL, qr_png, render_current_item, scored_or_error, show_error
 
@@ -74,12 +77,13 @@ def render_room_page() -> None:
         return
     with st.container(key="pf_room"):
         _room(svc, token, view, st.query_params.get(links.JOIN_KEY_PARAM))
-    _watch(token, room_fingerprint(view))
+    _watch(token, view.workshop.workshop_id, room_fingerprint(view))
 
 
 @st.fragment(run_every=ROOM_POLL)
-def _watch(token: str, shown: tuple[object, ...]) -> None:
+def _watch(token: str, workshop_id: str, shown: tuple[object, ...]) -> None:
     """Redraw the page only when what it shows has changed."""
+    watch_room(workshop_id)
     try:
         view = workshop_service().room_view(token)
     except PartnershipFitError:

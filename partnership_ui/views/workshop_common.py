@@ -23,7 +23,7 @@ from partnership_core.workshop import (
     scoring_rules,
 )
 
-from ..data import bank_set, room_changed
+from ..data import bank_set
 from ..literal import literal
 from ..state import facilitator_state
 
@@ -40,8 +40,8 @@ __all__ = [
     "timer_left",
 ]
 
-# How often a shared screen asks whether anything changed (one small read); phones ask
-# more often (`join.WAIT_POLL`).
+# How often the projected room view asks whether anything changed (one read): its progress
+# moves with every answer, which is not pushed; room changes are (`push`).
 ROOM_POLL = "2s"
 
 
@@ -93,7 +93,6 @@ def reveal_and_rerun(svc: WorkshopService, token: str, message: str) -> None:
     """The facilitator's (or owner's) reveal: final, so the whole page is drawn again."""
     try:
         svc.reveal(token)
-        room_changed()
     except PartnershipFitError as exc:
         show_error(exc)
         return

@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from partnership_core.assessment import Answer
+from partnership_core.assessment import AgreedItem, Answer
 from partnership_core.bank import SPINE_BANK_ID, load_bank_set
 from partnership_core.links import PUBLIC_URL_ENV
 from partnership_core.workshop import WorkshopCreated, WorkshopService, WorkshopState
@@ -452,3 +452,35 @@ def test_results_hide_a_small_groups_spread_and_names(svc: WorkshopService, min_
     else:
         assert "Hana Okafor" in full
         assert splits
+
+
+def test_participants_share_one_load_of_the_revealed_results_per_room_version(
+    svc: WorkshopService, monkeypatch: pytest.MonkeyPatch
+):
+    """The reveal redraws every phone at once: the results are loaded and scored once for
+    all of them, and again once something that changes them moved the room version on."""
+    created = new_workshop(svc)
+    people = [
+        joined(svc, created, partner, name)
+        for partner, name in zip(partner_ids(svc, created), ["Ann", "Bo", "Cy"], strict=True)
+    ]
+    for rating, token in enumerate(people, start=2):
+        answer_everything(svc, token, rating)
+    svc.reveal(created.facilitator_token)
+    loads: list[str] = []
+    real = WorkshopService.revealed_assessment_for_participant
+
+    def counted(self: WorkshopService, token: str):  # noqa: ANN202 - the real one's result
+        loads.append(token)
+        return real(self, token)
+
+    monkeypatch.setattr(WorkshopService, "revealed_assessment_for_participant", counted)
+    phones = [page(JOIN, p=token) for token in people]
+    assert all("The facilitator has revealed the results." in shown(at) for at in phones)
+    assert loads == people[:1]
+    first = svc.participant(people[0]).workshop.statements[0]
+    svc.record_agreement(created.facilitator_token, AgreedItem(statement=first, agreed_rating=3))
+    ok(phones[1].run())
+    assert loads == people[:2] and "Agreed so far" in shown(phones[1])
+    ok(phones[2].run())
+    assert loads == people[:2]

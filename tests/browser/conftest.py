@@ -12,8 +12,17 @@ from partnership_core.workshop import WorkshopService
 
 
 @pytest.fixture()
+def server_env() -> dict[str, str]:
+    """More environment for `workshop_server`'s app; a module overrides it to set some."""
+    return {}
+
+
+@pytest.fixture()
 def workshop_server(
-    browser_required: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    browser_required: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    server_env: dict[str, str],
 ) -> Iterator[tuple[AppServer, WorkshopService]]:
     """The app on a free port with a SQLite folder of the test's own, and a service on the
     same database for checking what was stored; both stopped at the end."""
@@ -21,7 +30,11 @@ def workshop_server(
     monkeypatch.delenv("PARTNERSHIP_FIT_DATABASE_URL", raising=False)
     app = AppServer(
         port=free_port(),
-        env={"PARTNERSHIP_FIT_DATA_DIR": str(data), "PARTNERSHIP_FIT_DATABASE_URL": ""},
+        env={
+            "PARTNERSHIP_FIT_DATA_DIR": str(data),
+            "PARTNERSHIP_FIT_DATABASE_URL": "",
+            **server_env,
+        },
         log_path=tmp_path / "server.log",
     ).start()
     svc = WorkshopService.from_environment(data_dir=data)

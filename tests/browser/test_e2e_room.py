@@ -7,10 +7,14 @@ organisation and switches before answering. The room view never shows the facili
 link or token, shows progress without names, and follows the lock, the reveal and the item
 under discussion with its timer; a phone shows the item and its timer too.
 
+The phones' own poll is made 300 s long here (`PARTNERSHIP_FIT_FALLBACK_POLL`), so the
+lock, the unlock, the reveal, the item and the removal reach them only by the push of
+partnership_ui/push.py: the removed stray's phone says its link no longer works.
+
 Four people answer through the service (the questionnaire's clicking is covered by
 test_e2e_workshop.py); one answers a step in the browser, which is where click-to-saved is
-measured. The figures (join time, click-to-saved p50/p95, lock and reveal to phone) are
-printed; run with `-s` to see them. Screenshots of the room view at 1920x1080 and of a phone
+measured. The figures (join time, click-to-saved p50/p95, lock, reveal and removal to phone)
+are printed; run with `-s` to see them. Screenshots of the room view at 1920x1080 and of a phone
 at 390 px go to `PARTNERSHIP_FIT_SCREENSHOTS` when it is set.
 """
 
@@ -28,6 +32,7 @@ from benchmarks.app_server import launch_browser, wait_idle
 from benchmarks.workshop_driver import RATING_LABELS, create_workshop, join_workshop
 from partnership_core.assessment import Answer
 from partnership_core.workshop import WorkshopService, WorkshopState
+from partnership_ui.push import FALLBACK_POLL_ENV
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +49,11 @@ STRAY = "Stray Visitor"
 ROOM = {"width": 1920, "height": 1080}
 WIDE = {"width": 1280, "height": 1400}
 PHONE = {"width": 390, "height": 1400}
+
+
+@pytest.fixture()
+def server_env() -> dict[str, str]:
+    return {FALLBACK_POLL_ENV: "300"}  # a change reaching a phone within 300 s was pushed
 
 
 def _shot(page, name: str) -> None:  # noqa: ANN001 - a Playwright Page
@@ -180,7 +190,10 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(workshop_s
         expect(room.get_by_text("3 people joined · 0 finished")).to_have_count(2, timeout=15_000)
 
         _remove_stray(fac)
-        phones.pop().context.close()
+        start = time.monotonic()
+        stray_phone = phones.pop()
+        figures["removed_to_phone_s"] = _until(stray_phone, "participant link is not valid", start)
+        stray_phone.context.close()
         tokens.pop()
         _switch(phones[-1])
         expect(room.get_by_text("2 people joined · 0 finished")).to_have_count(3, timeout=15_000)
@@ -240,7 +253,8 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(workshop_s
     print(
         "room figures:", {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
     )
-    # The phone polls every second, then reruns its page: within 3 s on an idle machine,
-    # slower when other jobs share the two cores. The bound only says "by itself"; the
-    # figures are printed.
-    assert figures["lock_to_phone_s"] < 10 and figures["reveal_to_phone_s"] < 10
+    # Pushed, then the phone reruns its page: within a second or two on an idle machine,
+    # slower when other jobs share the two cores; its own poll would take 300 s. The bound
+    # only says "pushed"; the figures are printed.
+    for pushed in ("lock", "unlock", "reveal", "item", "removed"):
+        assert figures[f"{pushed}_to_phone_s"] < 10, (pushed, figures)

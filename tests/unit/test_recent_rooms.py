@@ -41,7 +41,7 @@ def test_a_facilitator_change_makes_the_next_screen_read_afresh() -> None:
     clock, reads = _Clock(), []
     rooms = RecentRooms(max_age=1.0, clock=clock)
     rooms.get("w1", _reader(reads, version=1))
-    rooms.forget()
+    rooms.forget("w1")
     assert rooms.get("w1", _reader(reads, version=2)).version == 2
     assert len(reads) == 2
 
@@ -65,3 +65,30 @@ def test_a_failed_read_is_raised_and_not_kept() -> None:
         rooms.get("w1", broken)
     assert rooms.get("w1", _reader(reads, version=3)).version == 3
     assert len(reads) == 1
+
+
+def test_forgetting_one_workshop_keeps_the_others() -> None:
+    reads: list[str] = []
+    rooms = RecentRooms(max_age=1.0, clock=_Clock())
+    rooms.get("w1", _reader(reads, version=1))
+    rooms.get("w2", _reader(reads, version=1))
+    rooms.forget("w1")
+    assert rooms.get("w1", _reader(reads, version=2)).version == 2
+    assert rooms.get("w2", _reader(reads, version=2)).version == 1
+    assert len(reads) == 3
+
+
+def test_a_read_overtaken_by_a_change_is_not_kept() -> None:
+    """A screen read the room just before the facilitator's change committed: the screens
+    pushed after the change must not be given that older read."""
+    reads: list[str] = []
+    rooms = RecentRooms(max_age=1.0, clock=_Clock())
+
+    def read_then_changed() -> RoomState:
+        reads.append("read")
+        rooms.forget("w1")  # the change commits while this read is on its way
+        return RoomState(version=1, state=WorkshopState.OPEN)
+
+    assert rooms.get("w1", read_then_changed).version == 1
+    assert rooms.get("w1", _reader(reads, version=2)).version == 2
+    assert len(reads) == 2

@@ -663,6 +663,61 @@ def test_room_version_moves_with_everything_a_waiting_screen_shows(
     assert svc.dashboard(token).room.version == seen[-1]
 
 
+def test_each_committed_room_change_is_announced_once(db_url: str, clock: Clock) -> None:
+    """`on_room_change` hears of every change a waiting screen shows, after its commit, and
+    of nothing else (answers, joins, refused changes)."""
+    heard: list[str] = []
+    with closing(WorkshopService(db_url, clock=clock, on_room_change=heard.append)) as svc:
+        created = _create(svc, auto_reveal=True)
+        token = created.facilitator_token
+        wid = svc.dashboard(token).workshop.workshop_id
+        ann = svc.join(created.join_code, "p1", "Ann", "k")
+        stray = svc.join(created.join_code, "p2", "Stray", "k")
+        bo = svc.join(created.join_code, "p1", "Bo", "k")
+        q = _statements(svc, created)
+        svc.save_answer(ann.participant_token, _answer(q[0], 3))
+        svc.finish(ann.participant_token)
+        assert heard == []  # answers, joins and hand-ins move nothing the screens poll
+        svc.set_locked(token, True)
+        with pytest.raises(WorkshopError):
+            svc.save_answer(ann.participant_token, _answer(q[1], 3))
+        svc.set_locked(token, False)
+        assert heard == [wid, wid]
+        svc.remove_participant(token, stray.respondent_id)
+        svc.move_participant(token, bo.respondent_id, "p2", keep_answers=False)
+        assert heard == [wid] * 4
+        svc.set_expected_headcounts(token, {"p1": 1, "p2": 1})  # Bo has not finished yet
+        assert heard == [wid] * 4
+        svc.finish(bo.participant_token)  # the last one expected: the automatic reveal
+        assert svc.dashboard(token).state == WorkshopState.REVEALED
+        assert heard == [wid] * 5
+        svc.set_discussion_item(token, q[0])
+        assert heard == [wid] * 6
+
+
+def test_removing_or_moving_someone_moves_the_room_version_on(svc: WorkshopService) -> None:
+    created = _create(svc)
+    token = created.facilitator_token
+    ann = svc.join(created.join_code, "p1", "Ann", "k")
+    stray = svc.join(created.join_code, "p1", "Stray", "k")
+    bo = svc.join(created.join_code, "p1", "Bo", "k")
+    before = svc.room_state(ann.participant_token).version
+    svc.remove_participant(token, stray.respondent_id)
+    svc.move_participant(token, bo.respondent_id, "p2", keep_answers=True)
+    assert svc.room_state(ann.participant_token).version == before + 2
+    svc.finish(ann.participant_token)
+    svc.reveal(token)
+    offline = svc.export(token).model_copy(update={"workshop": None})
+    names = {r.id: f"{r.name} (file)" for r in offline.respondents}
+    offline = offline.model_copy(
+        update={
+            "respondents": [r.model_copy(update={"name": names[r.id]}) for r in offline.respondents]
+        }
+    )
+    svc.import_assessment(token, offline, {"p1": "p1", "p2": "p2"})
+    assert svc.room_state(ann.participant_token).version == before + 4  # reveal, import
+
+
 def test_discussion_item_and_timer_are_checked(svc: WorkshopService) -> None:
     created = _create(svc)
     with pytest.raises(WorkshopError, match="not a question of this workshop"):
