@@ -173,6 +173,7 @@ def render_questionnaire(
         statement_text or (lambda qid: banks.text_for(qid)),
         tuple(other_partners) if len(other_partners) >= 2 else (),
         ask_importance,
+        tuple(pages),
     )
     style_scale()
     _open_at_top(context, pages[nav.step], nav)
@@ -202,6 +203,20 @@ class _Statements:
     # (id, name) of each other partner to guess about one by one; empty: one guess for all.
     guess_each: tuple[tuple[str, str], ...]
     ask_importance: bool
+    pages: tuple[QuestionnairePage, ...]
+
+    def shown(self, statement_ids: Sequence[str]) -> bool:
+        """Whether the step the respondent is on now asks any of `statement_ids`.
+
+        A browser sends the values of every control it still holds with each request, and
+        a request sent just before a step change (a fragment's timer, a click) reaches the
+        server after it has drawn the new step and forgotten the old step's controls. The
+        old values then look like changes, and their callbacks would save them again or,
+        where the browser had already dropped a control, clear its answer.
+        """
+        step = questionnaire_nav(self.key_prefix).step
+        on_step = self.pages[min(max(step, 0), len(self.pages) - 1)].statement_ids
+        return any(q in on_step for q in statement_ids)
 
     @property
     def progress_key(self) -> str:
@@ -255,14 +270,6 @@ def _questionnaire_body(
     )
 
 
-# Redraw only the answered statement, the progress and the step buttons after a click
-# (about half the server's CPU per click). Off: in full browser runs about one click in a
-# few thousand then showed as chosen but never reached the server (the step's "leave with
-# unanswered statements?" check caught it), so the whole page is redrawn until that race
-# is understood.
-TARGETED_REDRAW = False
-
-
 def _in_fragment(key: str, draw: Callable[..., None], *args: object) -> None:
     """`draw(*args)` as a fragment named `key`: a widget in it reruns only the fragment."""
     st.fragment(draw, key=key)(*args)
@@ -277,9 +284,6 @@ def _redraw(context: _Statements, key: str) -> None:
     """
     ctx = get_script_run_ctx()
     if ctx is None or not ctx.fragment_ids_this_run:
-        return
-    if not TARGETED_REDRAW:
-        st.rerun()  # the whole page: see TARGETED_REDRAW
         return
     try:
         st.rerun([key, context.progress_key, context.navigation_key])
@@ -353,6 +357,11 @@ def _step_option(page: QuestionnairePage, index: int) -> str:
 
 
 def _on_jump(nav: QuestionnaireNav, jump_key: str, key_prefix: str) -> None:
+    # The list sits outside every fragment, so choosing in it reruns the whole page; in a
+    # fragment's run its value is the step the browser showed before the last step change
+    # (see `_Statements.shown`), and following it would take the respondent back there.
+    if _in_fragment_run():
+        return
     value = st.session_state[jump_key]
     if isinstance(value, int):
         nav.step = value
@@ -360,9 +369,20 @@ def _on_jump(nav: QuestionnaireNav, jump_key: str, key_prefix: str) -> None:
         _moved(key_prefix)
 
 
+def _in_fragment_run() -> bool:
+    ctx = get_script_run_ctx()
+    return ctx is not None and bool(ctx.fragment_ids_this_run)
+
+
 def _push(key: str, value: object) -> None:
-    """Make a control show the stored answer (its widget state may have been dropped)."""
-    if st.session_state.get(key) != value:
+    """Make a control show the stored answer.
+
+    When the whole step is drawn (a step change, a reload) the value is always sent: the
+    browser may have dropped the control's value while the server still holds one that a
+    late request replayed, and an equal value alone is not sent, so the control would
+    show nothing and its next request would clear the answer.
+    """
+    if not _in_fragment_run() or st.session_state.get(key) != value:
         st.session_state[key] = value
 
 
@@ -470,6 +490,8 @@ def _render_importance(context: _Statements, step: QuestionnaireStep) -> None:
 
 def _on_importance(context: _Statements, step: QuestionnaireStep, key: str) -> None:
     """Widget callback: write the characteristic's importance into each answered statement."""
+    if not context.shown(step.statement_ids):
+        return  # a value replayed from a step left behind
     importance = st.session_state.get(key)
     for qid in step.statement_ids:
         answer = context.answers.get(qid)
@@ -484,6 +506,8 @@ def _on_importance(context: _Statements, step: QuestionnaireStep, key: str) -> N
 
 def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
     """Widget callback: turn the controls of one statement into an Answer and report it."""
+    if not context.shown((qid,)):
+        return  # a value replayed from a step left behind: the stored answer stays
     rating = st.session_state.get(keys["rating"])
     if rating is None:
         new: Answer | None = None
