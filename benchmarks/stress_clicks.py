@@ -64,6 +64,13 @@ _BOXES_SCRIPT = """() => [...document.querySelectorAll('div[class*="st-key-pfq-"
     const chosen = inputs.findIndex(i => i.checked);
     return [key, chosen];
   })"""
+# The first statement box of a new step, once no box of the old step (`old`) is left.
+_NEW_STEP_SCRIPT = """old => {
+  const keys = [...document.querySelectorAll('div[class*="st-key-pfq-"]')]
+    .filter(b => !b.closest('[data-stale="true"]'))
+    .map(b => [...b.classList].find(c => c.startsWith('st-key-pfq-')).slice(7));
+  return keys.length > 0 && keys.every(k => !old.includes(k)) ? keys[0] : null;
+}"""
 _PROGRESS_SCRIPT = """() => {
   const el = document.querySelector('[data-testid="stProgress"]');
   return el === null ? null : el.innerText;
@@ -185,6 +192,8 @@ class Tally:
     lost: int = 0  # shown as chosen, but the server has something else
     asked_on_next: int = 0  # "not answered yet" on Next
     count_behind: int = 0  # steps whose progress count disagreed with the browser
+    went_back: int = 0  # a step change that did not end on the next step
+    aborted: int = 0  # questionnaires abandoned because the page changed under the clicks
     steps: int = 0
     details: list[str] = field(default_factory=list)
 
@@ -223,25 +232,32 @@ class Driver:
         old = self.expected.get(box)
         return self.rng.choice([r for r in _RATING_LABELS if r != old])
 
-    def answer_step(self, right_after_next: bool) -> None:
-        """Rate every statement of the step, in a random mix of click kinds."""
+    def step(self) -> int:
+        found = re.search(r"step (\d+) of", self.page.evaluate(_PROGRESS_SCRIPT) or "")
+        return int(found.group(1)) if found else -1
+
+    def answer_step(self, first_now: str | None) -> None:
+        """Rate every statement of the step, in a random mix of click kinds; `first_now`:
+        the step's first statement, to click before the page has settled (after Next)."""
         keys = [key for key, _ in self.boxes()]
-        for i, box in enumerate(keys):
-            kind = "burst" if i == 0 and right_after_next else self.rng.random()
-            if kind == "burst" or (isinstance(kind, float) and kind < 0.5):
+        seen_before = [key for key in keys if key in self.expected and key != first_now]
+        if seen_before:  # a step shown before: still as it was left?
+            self.check(seen_before, count=False)
+        for box in keys:
+            if box == first_now:
+                continue
+            kind = self.rng.random()
+            self.click(box, self.other_rating(box))
+            if 0.5 <= kind < 0.7:
                 self.click(box, self.other_rating(box))
-            elif kind < 0.7:
-                self.click(box, self.other_rating(box))
-                self.click(box, self.other_rating(box))
-            else:
-                self.click(box, self.other_rating(box))
+            elif kind >= 0.7:
                 self.idle()
         self.idle()
         self.check(keys)
 
-    def check(self, keys: list[str]) -> None:
+    def check(self, keys: list[str], count: bool = True) -> None:
         """Compare clicked, shown and stored ratings of the step's statements."""
-        self.tally.steps += 1
+        self.tally.steps += count
         self.page.wait_for_timeout(300)
         self.idle()
         shown = dict(self.boxes())
@@ -249,6 +265,11 @@ class Driver:
         for box in keys:
             want = self.expected[box]
             seen = shown.get(box, -1) + 1
+            if seen != want and not count:  # shown and stored before, changed since
+                self.tally.lost += 1
+                self.tally.details.append(f"LOST: {box} was {want}, back on its step shows {seen}")
+                self.expected[box] = seen
+                continue
             if seen != want:
                 self.tally.not_shown += 1
                 self.tally.details.append(f"not shown: {box} clicked {want}, shows {seen}")
@@ -266,34 +287,53 @@ class Driver:
             self.tally.count_behind += 1
             self.tally.details.append(f"progress says {answered}, browser shows {chosen}")
 
-    def next_step(self, label_re: str) -> bool:
-        """Press the step's primary button; False when there is no further step."""
-        heading = self.page.locator("h3").first.inner_text()
+    def next_step(self, label_re: str) -> str | None:
+        """Press the step's primary button; the new step's first statement as soon as it
+        is drawn, or None when there is no further step."""
+        old = [key for key, _ in self.boxes()]
+        step = self.step()
         button = self.page.locator("button").filter(has_text=re.compile(label_re)).first
         text = button.inner_text()
         if "Next" not in text and "Finish the" not in text:
-            return False
+            return None
         button.click()
         if "Finish the" in text:  # the browser shows every statement as chosen: a loss
             self.tally.asked_on_next += 1
-            self.tally.details.append(f"asked to confirm on Next: {text}")
+            self.tally.details.append(f"asked to confirm on Next (step {step}): {text}")
             self.page.get_by_role("button", name="Continue anyway").click()
-        self.page.wait_for_function(
-            "h => { const e = document.querySelector('h3'); return e && e.innerText !== h; }",
-            arg=heading,
-            polling="raf",
-            timeout=60_000,
+        first = self.page.wait_for_function(
+            _NEW_STEP_SCRIPT, arg=old, polling="raf", timeout=60_000
         )
-        self.page.locator(f'div[class*="st-key-pfq-"]{_LIVE}').first.wait_for(timeout=60_000)
-        return True
+        return first.json_value()
 
     def answer_all(self) -> None:
-        right_after_next = False
+        self.page.locator(f'div[class*="st-key-pfq-"]{_LIVE}').first.wait_for(timeout=60_000)
+        self.idle()
+        first_now = None
         while True:
-            self.answer_step(right_after_next)
-            if not self.next_step(r"Next →|Finish "):
+            self.answer_step(first_now)
+            step = self.step()
+            first_now = self.next_step(r"Next →|Finish ")
+            if first_now is None:
                 return
-            right_after_next = True
+            self.click(first_now, self.other_rating(first_now))  # before the page settles
+            self.idle()
+            if self.step() != step + 1:
+                self.tally.went_back += 1
+                self.tally.details.append(f"Next from step {step} ended on step {self.step()}")
+
+
+def _answer_or_abandon(driver: Driver) -> None:
+    """Answer the whole questionnaire; if the page changes so that a click cannot land (a
+    statement that stays away for 30 s), count it and let the caller start afresh."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        driver.answer_all()
+    except PlaywrightError as exc:
+        driver.tally.aborted += 1
+        first = str(exc).splitlines()[0]
+        driver.tally.details.append(f"abandoned on step {driver.step()}: {first}")
 
 
 def _workshop_rounds(browser, base: str, data: Path, args, tally: Tally) -> None:  # noqa: ANN001
@@ -319,7 +359,7 @@ def _workshop_rounds(browser, base: str, data: Path, args, tally: Tally) -> None
                 answers = svc.participant(token).own_answers
                 return {prefix + _sanitised(q): a.rating for q, a in answers.items()}
 
-            Driver(page, rng, tally, stored).answer_all()
+            _answer_or_abandon(Driver(page, rng, tally, stored))
             context.close()
             person += 1
             print(f"{person} people, {tally.clicks} clicks, {tally.lost} lost", flush=True)
@@ -349,7 +389,7 @@ def _solo_rounds(browser, base: str, args, tally: Tally) -> None:  # noqa: ANN00
         page.get_by_role("button", name="Start the questionnaire").click()
         page.locator(f'div[class*="st-key-pfq-"]{_LIVE}').first.wait_for(timeout=60_000)
         driver.idle()
-        driver.answer_all()
+        _answer_or_abandon(driver)
         context.close()
         rounds += 1
         print(f"{rounds} rounds, {tally.clicks} clicks, {tally.lost} lost", flush=True)
@@ -417,6 +457,8 @@ def _report(tally: Tally, args, seconds: float) -> None:  # noqa: ANN001
     print(f"clicks lost (shown as chosen, not on the server): {tally.lost}")
     print(f"'not answered yet' on Next: {tally.asked_on_next}")
     print(f"steps whose progress count was behind the browser: {tally.count_behind}")
+    print(f"step changes that did not end on the next step: {tally.went_back}")
+    print(f"questionnaires abandoned (the page changed under the clicks): {tally.aborted}")
     print(f"clicks the browser did not show: {tally.not_shown}")
     for line in tally.details[:40]:
         print(f"  {line}")
