@@ -280,6 +280,14 @@ class Driver:
                 if have != want:
                     self.tally.lost += 1
                     self.tally.details.append(f"LOST: {box} shows {want}, server has {have}")
+        for box in self.expected.keys() - set(keys) if stored is not None else ():
+            if self.expected[box] and stored.get(box) != self.expected[box]:  # another step
+                self.tally.lost += 1
+                self.tally.details.append(
+                    f"LOST: {box} (another step) shows {self.expected[box]}, "
+                    f"server has {stored.get(box)}"
+                )
+                self.expected[box] = stored.get(box) or 0
         progress = self.page.evaluate(_PROGRESS_SCRIPT) or ""
         answered = int(progress.split(" ", 1)[0]) if progress[:1].isdigit() else -1
         chosen = sum(1 for v in self.expected.values() if v)
