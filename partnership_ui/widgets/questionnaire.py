@@ -174,10 +174,13 @@ def render_questionnaire(
         tuple(other_partners) if len(other_partners) >= 2 else (),
         ask_importance,
         tuple(pages),
+        _first_draw_of_step(key_prefix),
     )
     style_scale()
     _open_at_top(context, pages[nav.step], nav)
     _questionnaire_body(context, pages, nav, on_finish, finish_label, render_status)
+    # Marked once the step is drawn: a run stopped half-way leaves the next one the first.
+    st.session_state[_drawn_key(key_prefix)] = st.session_state.get(_moves_key(key_prefix), 0)
     return QuestionnaireOutcome(*_counts(pages, answers), nav.step, len(pages))
 
 
@@ -204,6 +207,8 @@ class _Statements:
     guess_each: tuple[tuple[str, str], ...]
     ask_importance: bool
     pages: tuple[QuestionnairePage, ...]
+    # The step is drawn for the first time since it was opened (or since the page loaded).
+    first_draw: bool
 
     def shown(self, statement_ids: Sequence[str]) -> bool:
         """Whether the step the respondent is on now asks any of `statement_ids`.
@@ -295,6 +300,16 @@ def _moves_key(key_prefix: str) -> str:
     return f"{key_prefix}moves"
 
 
+def _drawn_key(key_prefix: str) -> str:
+    """The step change (`_moves_key`) whose step has been drawn whole."""
+    return f"{key_prefix}drawn"
+
+
+def _first_draw_of_step(key_prefix: str) -> bool:
+    moves = st.session_state.get(_moves_key(key_prefix), 0)
+    return st.session_state.get(_drawn_key(key_prefix)) != moves
+
+
 def _to_missing_key(key_prefix: str) -> str:
     return f"{key_prefix}to_missing"
 
@@ -374,15 +389,16 @@ def _in_fragment_run() -> bool:
     return ctx is not None and bool(ctx.fragment_ids_this_run)
 
 
-def _push(key: str, value: object) -> None:
+def _push(context: _Statements, key: str, value: object) -> None:
     """Make a control show the stored answer.
 
-    When the whole step is drawn (a step change, a reload) the value is always sent: the
-    browser may have dropped the control's value while the server still holds one that a
-    late request replayed, and an equal value alone is not sent, so the control would
-    show nothing and its next request would clear the answer.
+    On a step's first draw (a step change, a reload) the value is always sent: the browser
+    dropped its controls' values when it left the step, while the server may hold one that
+    a late request replayed (see `_Statements.shown`); an equal value alone is not sent, so
+    the control would show nothing and its next request would clear the answer.
     """
-    if not _in_fragment_run() or st.session_state.get(key) != value:
+    first = context.first_draw and not _in_fragment_run()
+    if first or st.session_state.get(key) != value:
         st.session_state[key] = value
 
 
@@ -396,11 +412,11 @@ def _render_statement(context: _Statements, qid: str) -> None:
     parts = (*_PARTS, *(_guess_part(pid) for pid, _ in context.guess_each))
     keys = {p: widget_key(context.key_prefix, context.respondent_id, qid, p) for p in parts}
     keys["importance"] = context.importance_key(context.banks.spine_characteristic(qid).id)
-    _push(keys["rating"], answer.rating if answer else None)
-    _push(keys["prediction"], answer.prediction if answer else None)
+    _push(context, keys["rating"], answer.rating if answer else None)
+    _push(context, keys["prediction"], answer.prediction if answer else None)
     for pid, _ in context.guess_each:
-        _push(keys[_guess_part(pid)], answer.prediction_about(pid) if answer else None)
-    _push(keys["comment"], (answer.comment or "") if answer else "")
+        _push(context, keys[_guess_part(pid)], answer.prediction_about(pid) if answer else None)
+    _push(context, keys["comment"], (answer.comment or "") if answer else "")
     cb_args = (context, qid, keys)
     with st.container(border=True, key=context.box_key(qid)):
         st.radio(
@@ -471,7 +487,7 @@ def _render_importance(context: _Statements, step: QuestionnaireStep) -> None:
     key = context.importance_key(step.characteristic.id)
     known, value = _shared_importance(context, step)
     if known:
-        _push(key, value)
+        _push(context, key, value)
     with st.container(border=True):
         st.radio(
             f"How much does {step.characteristic.name.lower()} matter to you?",
