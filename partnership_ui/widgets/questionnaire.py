@@ -173,10 +173,14 @@ def render_questionnaire(
         statement_text or (lambda qid: banks.text_for(qid)),
         tuple(other_partners) if len(other_partners) >= 2 else (),
         ask_importance,
+        tuple(pages),
+        _first_draw_of_step(key_prefix),
     )
     style_scale()
     _open_at_top(context, pages[nav.step], nav)
     _questionnaire_body(context, pages, nav, on_finish, finish_label, render_status)
+    # Marked once the step is drawn: a run stopped half-way leaves the next one the first.
+    st.session_state[_drawn_key(key_prefix)] = st.session_state.get(_moves_key(key_prefix), 0)
     return QuestionnaireOutcome(*_counts(pages, answers), nav.step, len(pages))
 
 
@@ -202,6 +206,22 @@ class _Statements:
     # (id, name) of each other partner to guess about one by one; empty: one guess for all.
     guess_each: tuple[tuple[str, str], ...]
     ask_importance: bool
+    pages: tuple[QuestionnairePage, ...]
+    # The step is drawn for the first time since it was opened (or since the page loaded).
+    first_draw: bool
+
+    def shown(self, statement_ids: Sequence[str]) -> bool:
+        """Whether the step the respondent is on now asks any of `statement_ids`.
+
+        A browser sends the values of every control it still holds with each request, and
+        a request sent just before a step change (a fragment's timer, a click) reaches the
+        server after it has drawn the new step and forgotten the old step's controls. The
+        old values then look like changes, and their callbacks would save them again or,
+        where the browser had already dropped a control, clear its answer.
+        """
+        step = questionnaire_nav(self.key_prefix).step
+        on_step = self.pages[min(max(step, 0), len(self.pages) - 1)].statement_ids
+        return any(q in on_step for q in statement_ids)
 
     @property
     def progress_key(self) -> str:
@@ -255,14 +275,6 @@ def _questionnaire_body(
     )
 
 
-# Redraw only the answered statement, the progress and the step buttons after a click
-# (about half the server's CPU per click). Off: in full browser runs about one click in a
-# few thousand then showed as chosen but never reached the server (the step's "leave with
-# unanswered statements?" check caught it), so the whole page is redrawn until that race
-# is understood.
-TARGETED_REDRAW = False
-
-
 def _in_fragment(key: str, draw: Callable[..., None], *args: object) -> None:
     """`draw(*args)` as a fragment named `key`: a widget in it reruns only the fragment."""
     st.fragment(draw, key=key)(*args)
@@ -278,9 +290,6 @@ def _redraw(context: _Statements, key: str) -> None:
     ctx = get_script_run_ctx()
     if ctx is None or not ctx.fragment_ids_this_run:
         return
-    if not TARGETED_REDRAW:
-        st.rerun()  # the whole page: see TARGETED_REDRAW
-        return
     try:
         st.rerun([key, context.progress_key, context.navigation_key])
     except StreamlitAPIException:
@@ -289,6 +298,16 @@ def _redraw(context: _Statements, key: str) -> None:
 
 def _moves_key(key_prefix: str) -> str:
     return f"{key_prefix}moves"
+
+
+def _drawn_key(key_prefix: str) -> str:
+    """The step change (`_moves_key`) whose step has been drawn whole."""
+    return f"{key_prefix}drawn"
+
+
+def _first_draw_of_step(key_prefix: str) -> bool:
+    moves = st.session_state.get(_moves_key(key_prefix), 0)
+    return st.session_state.get(_drawn_key(key_prefix)) != moves
 
 
 def _to_missing_key(key_prefix: str) -> str:
@@ -353,6 +372,11 @@ def _step_option(page: QuestionnairePage, index: int) -> str:
 
 
 def _on_jump(nav: QuestionnaireNav, jump_key: str, key_prefix: str) -> None:
+    # The list sits outside every fragment, so choosing in it reruns the whole page; in a
+    # fragment's run its value is the step the browser showed before the last step change
+    # (see `_Statements.shown`), and following it would take the respondent back there.
+    if _in_fragment_run():
+        return
     value = st.session_state[jump_key]
     if isinstance(value, int):
         nav.step = value
@@ -360,9 +384,21 @@ def _on_jump(nav: QuestionnaireNav, jump_key: str, key_prefix: str) -> None:
         _moved(key_prefix)
 
 
-def _push(key: str, value: object) -> None:
-    """Make a control show the stored answer (its widget state may have been dropped)."""
-    if st.session_state.get(key) != value:
+def _in_fragment_run() -> bool:
+    ctx = get_script_run_ctx()
+    return ctx is not None and bool(ctx.fragment_ids_this_run)
+
+
+def _push(context: _Statements, key: str, value: object) -> None:
+    """Make a control show the stored answer.
+
+    On a step's first draw (a step change, a reload) the value is always sent: the browser
+    dropped its controls' values when it left the step, while the server may hold one that
+    a late request replayed (see `_Statements.shown`); an equal value alone is not sent, so
+    the control would show nothing and its next request would clear the answer.
+    """
+    first = context.first_draw and not _in_fragment_run()
+    if first or st.session_state.get(key) != value:
         st.session_state[key] = value
 
 
@@ -376,11 +412,11 @@ def _render_statement(context: _Statements, qid: str) -> None:
     parts = (*_PARTS, *(_guess_part(pid) for pid, _ in context.guess_each))
     keys = {p: widget_key(context.key_prefix, context.respondent_id, qid, p) for p in parts}
     keys["importance"] = context.importance_key(context.banks.spine_characteristic(qid).id)
-    _push(keys["rating"], answer.rating if answer else None)
-    _push(keys["prediction"], answer.prediction if answer else None)
+    _push(context, keys["rating"], answer.rating if answer else None)
+    _push(context, keys["prediction"], answer.prediction if answer else None)
     for pid, _ in context.guess_each:
-        _push(keys[_guess_part(pid)], answer.prediction_about(pid) if answer else None)
-    _push(keys["comment"], (answer.comment or "") if answer else "")
+        _push(context, keys[_guess_part(pid)], answer.prediction_about(pid) if answer else None)
+    _push(context, keys["comment"], (answer.comment or "") if answer else "")
     cb_args = (context, qid, keys)
     with st.container(border=True, key=context.box_key(qid)):
         st.radio(
@@ -451,7 +487,7 @@ def _render_importance(context: _Statements, step: QuestionnaireStep) -> None:
     key = context.importance_key(step.characteristic.id)
     known, value = _shared_importance(context, step)
     if known:
-        _push(key, value)
+        _push(context, key, value)
     with st.container(border=True):
         st.radio(
             f"How much does {step.characteristic.name.lower()} matter to you?",
@@ -470,6 +506,8 @@ def _render_importance(context: _Statements, step: QuestionnaireStep) -> None:
 
 def _on_importance(context: _Statements, step: QuestionnaireStep, key: str) -> None:
     """Widget callback: write the characteristic's importance into each answered statement."""
+    if not context.shown(step.statement_ids):
+        return  # a value replayed from a step left behind
     importance = st.session_state.get(key)
     for qid in step.statement_ids:
         answer = context.answers.get(qid)
@@ -484,6 +522,8 @@ def _on_importance(context: _Statements, step: QuestionnaireStep, key: str) -> N
 
 def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
     """Widget callback: turn the controls of one statement into an Answer and report it."""
+    if not context.shown((qid,)):
+        return  # a value replayed from a step left behind: the stored answer stays
     rating = st.session_state.get(keys["rating"])
     if rating is None:
         new: Answer | None = None

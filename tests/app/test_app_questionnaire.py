@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from partnership_core.assessment import Answer, Assessment, Partner, Respondent
@@ -319,3 +320,48 @@ def test_steps_and_rating_labels_come_from_the_bank() -> None:
     assert BANKS.steps(ids) == questionnaire_steps(BANKS, ids)
     scale = BANKS.scale_of(ids[0])
     assert [scale.option(r) for r in (1, 5)] == ["1 · Strongly disagree", "5 · Strongly agree"]
+
+
+def test_a_value_replayed_from_a_step_left_behind_changes_no_answer() -> None:
+    """A browser sends every control it still holds with each request; one sent just before
+    a step change arrives after the server has drawn the next step. The old step's values,
+    or a control the browser has already emptied, must not save or clear an answer."""
+    at = _app()
+    first = next(r for r in at.radio if r.key.endswith("|rating"))
+    qid = first.key.split("|")[1]
+    first.set_value(3).run()
+    stale = at.radio(key=first.key)._widget_state  # rated 3, as the browser held it
+    emptied = WidgetState(id=stale.id)  # a control the browser dropped: no value
+    at.button(key="ws_next").click().run()
+    at.button(key="ws_confirm_next").click().run()
+    assert at.session_state["outcome"].step == 1
+    log = list(at.session_state["log"])
+    for replayed in (emptied, stale):
+        states = at._tree.get_widget_states()
+        states.widgets.append(replayed)
+        at._run(states)
+        assert not at.exception, at.exception
+        assert at.session_state["answers"][qid].rating == 3
+        assert at.session_state["log"] == log
+        assert at.session_state["outcome"].step == 1
+
+
+def test_a_whole_step_sends_every_stored_answer_to_its_control() -> None:
+    """Back on a step, each control is told its stored answer even when the server already
+    holds that value (replayed by a late request), because the browser dropped its own when
+    the step was left: told nothing, it would show no rating."""
+    at = _app()
+    first = next(r for r in at.radio if r.key.endswith("|rating"))
+    first.set_value(4).run()
+    stale = at.radio(key=first.key)._widget_state
+    at.button(key="ws_next").click().run()
+    at.button(key="ws_confirm_next").click().run()
+    back = at.button(key="ws_back").click()
+    states = at._tree.get_widget_states()
+    states.widgets.append(stale)  # arrives with the click on Back
+    at._run(states)
+    assert not at.exception, at.exception
+    assert at.session_state["outcome"].step == 0, back
+    shown = at.radio(key=first.key)
+    assert shown.value == 4
+    assert shown.proto.set_value
