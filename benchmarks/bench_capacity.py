@@ -105,6 +105,10 @@ VARIANTS = {
 # --------------------------------------------------------------------------- the server
 
 
+_ALONE_BATCHES = 3  # one per step of the default bank
+_ALONE_BATCH = 8
+
+
 def server_cpu(pid: int) -> float:
     """utime + stime of process `pid` in seconds (all its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -325,6 +329,7 @@ class LevelResult:
     click_max_ms: float | None = None
     cpu_per_answer_ms: float | None = None
     cpu_per_run_ms: float | None = None
+    cpu_per_click_alone_ms: float | None = None
     gc_young_per_answer: float | None = None
     gc_full_per_answer_ms: float | None = None
     gc_full_median_ms: float | None = None
@@ -372,6 +377,7 @@ class Level:
         self.pid = server.process.pid if server.process else 0
         self.deadline = time.monotonic() + args.max_seconds
         self.rng = random.Random(args.seed + n)
+        self.click_alone_ms: float | None = None
         self.stage = "start"  # named in the error when the level stops early
 
     def _session(self, page: str, query: str) -> ProtocolSession:
@@ -402,9 +408,28 @@ class Level:
         person = self._session("join", f"code={created.join_code}")
         who = Person("Warm-up person", PARTNERS[0])
         await join(person, who)
-        await rate_one(person, who, rating_radios(person)[0], Plan(0, 1, self.deadline, self.rng))
-        await person.close()
+        plan = Plan(0, 1, self.deadline, self.rng)
+        await rate_one(person, who, rating_radios(person)[0], plan)
         await fac.close()
+        self.click_alone_ms = await self.clicks_alone(person, who, plan)
+        await person.close()
+
+    async def clicks_alone(self, person: ProtocolSession, who: Person, plan: Plan) -> float:
+        """Server CPU per rating click with nothing else running: the median over batches
+        of `_ALONE_BATCH` clicks one after the other (CPU is counted in clock ticks of 10 ms,
+        so a batch's mean is the finest figure that is not rounded to a tick)."""
+        per_batch = []
+        for step in range(1, _ALONE_BATCHES + 1):
+            first = 1 if step == 1 else 0  # the warm-up's own answer is the step's first
+            radios = rating_radios(person)[first : first + _ALONE_BATCH]
+            cpu = server_cpu(self.pid)
+            for radio in radios:
+                await rate_one(person, who, radio, plan)
+            per_batch.append((server_cpu(self.pid) - cpu) * 1000 / len(radios))
+            box = person.widget("selectbox", JUMP)
+            if step < len(box.options):
+                await person.rerun([WidgetState(id=box.id, string_value=box.options[step])])
+        return statistics.median(per_batch)
 
     async def run(self, result: LevelResult) -> None:
         args = self.args
@@ -493,6 +518,7 @@ class Level:
             result.cpu_per_run_ms = (cpu2 - cpu1) * 1000 / max(runs2 - runs1, 1)
             result.gc_young_per_answer = answer_gc.young / saved
             result.gc_full_per_answer_ms = answer_gc.full_ms / saved if answer_gc.full else None
+        result.cpu_per_click_alone_ms = self.click_alone_ms
         result.gc_full_median_ms = (
             statistics.median(answer_gc.durations) if answer_gc.durations else None
         )
@@ -564,6 +590,7 @@ COLUMNS = [
     ("max ms", "click_max_ms", "{:.0f}"),
     ("CPU/answer ms", "cpu_per_answer_ms", "{:.1f}"),
     ("CPU/run ms", "cpu_per_run_ms", "{:.1f}"),
+    ("CPU/click alone ms", "cpu_per_click_alone_ms", "{:.1f}"),
     ("full GC/answer ms", "gc_full_per_answer_ms", "{:.1f}"),
     ("young GCs/answer", "gc_young_per_answer", "{:.0f}"),
     ("full GC median ms", "gc_full_median_ms", "{:.1f}"),
@@ -603,6 +630,7 @@ SPREAD = [
     ("click max ms", "click_max_ms", "{:.0f}"),
     ("CPU/answer ms", "cpu_per_answer_ms", "{:.1f}"),
     ("CPU/run ms", "cpu_per_run_ms", "{:.1f}"),
+    ("CPU/click alone ms", "cpu_per_click_alone_ms", "{:.1f}"),
     ("full GC median ms", "gc_full_median_ms", "{:.1f}"),
     ("CPU/join ms", "cpu_per_join_ms", "{:.0f}"),
     ("join p95 s", "join_p95_s", "{:.2f}"),
