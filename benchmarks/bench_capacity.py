@@ -8,6 +8,9 @@ Per level N, against a fresh `streamlit run app.py` (benchmarks/app_server.py, t
 benchmarks/serve_app.py) and a fresh database:
 
 1. warm-up: a facilitator and one participant of another workshop open their pages once;
+   then, with the facilitator's page closed and nothing else running, that participant
+   rates three batches of `_ALONE_BATCH` statements one after the other (one batch a step):
+   the median batch's server CPU per click is "CPU per click alone";
 2. the facilitator opens the dashboard of the measured workshop (created through
    `WorkshopService`, same database) and keeps it open, honouring its `auto_rerun` fragment;
 3. join: N participants open `/join?code=...` together, fill the organisation radio and the

@@ -287,8 +287,7 @@ def _redraw(context: _Statements, key: str) -> None:
     A full rerun (AppTest, or a client that names no fragment) draws everything anyway and is
     left as it is: a keyed rerun would replace it by the three fragments alone.
     """
-    ctx = get_script_run_ctx()
-    if ctx is None or not ctx.fragment_ids_this_run:
+    if not _in_fragment_run():
         return
     try:
         st.rerun([key, context.progress_key, context.navigation_key])
