@@ -61,6 +61,7 @@ from .facilitator_room import (
 from .invitation import render_invitation
 from .workshop_common import (
     fresh_dashboard,
+    kept_open_expander,
     qr_png,
     reveal_and_rerun,
     scored_or_error,
@@ -87,15 +88,6 @@ _VIEWS = {
     "discussion": ":material/forum: Discussion",
     "export": ":material/download: Export and files",
 }
-
-
-def _kept_open_expander(label: str, key: str):  # noqa: ANN202 - a Streamlit container
-    """An expander whose open state the server keeps.
-
-    The elements above it come and go (a one-off notice, the link box that opens once), and
-    a plain expander then closes on the next rerun, hiding the error its form just raised.
-    """
-    return st.expander(label, key=key, on_change="rerun")
 
 
 def token_from_link(text: str) -> str | None:
@@ -152,11 +144,9 @@ def render_facilitator_page() -> None:
         _invite(dash, join_key)
         st.subheader("Who is answering")
         _dashboard_fragment(token, dash.workshop.workshop_id, dash.state.value)
-        with _kept_open_expander("Manage people: remove or move someone", "pf_ws_people_open"):
-            render_people(svc, token, dash)
-        with _kept_open_expander("People expected per partner", "pf_ws_expected_open"):
+        with kept_open_expander("People expected per partner", "pf_ws_expected_open"):
             render_headcounts(svc, token, dash)
-        with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
+        with kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
             _import_form(svc, token, dash)
     _delete_section(svc, token, dash)
 
@@ -290,7 +280,7 @@ def _session_estimate(banks: dict[str, QuestionBank], count: int) -> None:
 
 
 def _open_existing() -> None:
-    with _kept_open_expander("Open a workshop you already created", "pf_ws_open_open"):
+    with kept_open_expander("Open a workshop you already created", "pf_ws_open_open"):
         st.text_input(
             "Paste your facilitator link",
             key="pf_ws_open_link",
@@ -384,7 +374,8 @@ def _invite(dash: Dashboard, join_key: str | None) -> None:
 @st.fragment(run_every=DASHBOARD_POLL)
 def _dashboard_fragment(token: str, workshop_id: str, shown_state: str) -> None:
     """Live progress, redrawn every few seconds on its own, and at once when the room
-    changes in this process (an automatic reveal: `push`); the rest of the page stays."""
+    changes in this process (an automatic reveal: `push`); the rest of the page stays.
+    "Manage people" is redrawn with it, so that whoever the progress shows can be chosen."""
     watch_room(workshop_id)
     svc = workshop_service()
     dash = fresh_dashboard(svc, token, shown_state)
@@ -393,6 +384,8 @@ def _dashboard_fragment(token: str, workshop_id: str, shown_state: str) -> None:
     render_failed_saves(dash)
     _progress(dash)
     _lock_and_reveal(svc, token, dash)
+    with kept_open_expander("Manage people: remove or move someone", "pf_ws_people_open"):
+        render_people(svc, token, dash)
 
 
 def _progress(dash: Dashboard) -> None:
@@ -590,7 +583,7 @@ def _revealed(svc: WorkshopService, token: str, dash: Dashboard) -> None:
         render_discussion(svc, token, assessment, result)
     elif view == "export":
         _export(assessment, result)
-        with _kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
+        with kept_open_expander("Add an offline participant's file", "pf_ws_import_open"):
             _import_form(svc, token, dash)
     else:
         render_result_view(
@@ -636,7 +629,7 @@ def render_actions_table(assessment: Assessment) -> None:
 
 def _delete_section(svc: WorkshopService, token: str, dash: Dashboard) -> None:
     """Delete the workshop for good, once the facilitator has typed its join code."""
-    with _kept_open_expander(":material/delete_forever: Delete this workshop", "pf_ws_delete_open"):
+    with kept_open_expander(":material/delete_forever: Delete this workshop", "pf_ws_delete_open"):
         st.markdown(
             "Deleting removes **everything** stored for this workshop: every answer, every "
             "participant's name and comments, the agreements and the actions. Every "

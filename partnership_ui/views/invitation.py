@@ -34,7 +34,13 @@ from ..push import watch_room
 from ..state import facilitator_state, forget_workshop_state, solo_state
 from ..widgets.downloads import DownloadKeys, render_downloads
 from .facilitator_room import render_headcounts, render_people
-from .workshop_common import fresh_dashboard, qr_png, reveal_and_rerun, show_error
+from .workshop_common import (
+    fresh_dashboard,
+    kept_open_expander,
+    qr_png,
+    reveal_and_rerun,
+    show_error,
+)
 
 __all__ = [
     "INVITED",
@@ -147,8 +153,6 @@ def render_invitation(svc: WorkshopService, token: str, dash: Dashboard) -> None
     _progress_fragment(token, dash.workshop.workshop_id, dash.state.value)
     with st.expander("People expected per partner"):
         render_headcounts(svc, token, dash)
-    with st.expander("Manage people: remove or move someone"):
-        render_people(svc, token, dash)
 
 
 def _partner_invite(dash: Dashboard, join_key: str, partner_id: str, name: str) -> None:
@@ -209,6 +213,9 @@ def _progress_fragment(token: str, workshop_id: str, shown_state: str) -> None:
         _partner_progress(partner)
     st.caption(literal(opening_rule(dash.partners)))
     _open_now(svc, token, dash)
+    # Redrawn with the progress, so that whoever has just joined can be chosen here too.
+    with kept_open_expander("Manage people: remove or move someone", "pf_ws_people_open"):
+        render_people(svc, token, dash)
 
 
 def _partner_progress(p: PartnerProgress) -> None:

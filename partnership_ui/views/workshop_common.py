@@ -30,6 +30,7 @@ from ..state import facilitator_state
 __all__ = [
     "ROOM_POLL",
     "fresh_dashboard",
+    "kept_open_expander",
     "qr_png",
     "render_current_item",
     "render_discussion_record",
@@ -82,6 +83,15 @@ def fresh_dashboard(svc: WorkshopService, token: str, shown_state: str) -> Dashb
     if dash.state.value != shown_state:
         st.rerun(scope="app")
     return dash
+
+
+def kept_open_expander(label: str, key: str):  # noqa: ANN201 - a Streamlit container
+    """An expander whose open state the server keeps.
+
+    The elements above it come and go (a one-off notice, the link box that opens once), and
+    a plain expander then closes on the next rerun, hiding the error its form just raised.
+    """
+    return st.expander(label, key=key, on_change="rerun")
 
 
 def show_error(exc: PartnershipFitError) -> None:
