@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Table, and_, delete, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -294,15 +294,7 @@ class WorkshopRepository:
         self, token: str, lock: Lock = None
     ) -> tuple[StoredParticipant, StoredWorkshop] | None:
         """The participant a link stands for, with its workshop."""
-        w_columns = [c.label(f"w_{c.name}") for c in workshops.c]
-        query = (
-            select(participants, *w_columns)
-            .join(workshops, workshops.c.id == participants.c.workshop_id)
-            .where(participants.c.token_hash == hash_secret(token))
-        )
-        if lock:
-            query = query.with_for_update(read=lock == "share", of=workshops)
-        row = self.conn.execute(query).first()
+        row = self.conn.execute(_BY_TOKEN[lock], {"token_hash": hash_secret(token)}).first()
         if row is None:
             return None
         columns = row._mapping
@@ -562,6 +554,24 @@ class WorkshopRepository:
 
 
 # --------------------------------------------------------------------------- row mapping
+
+
+def _by_token_queries() -> dict[Lock, Any]:
+    """The participant of a token hash with its workshop, per lock. Built once: every
+    answer click runs it, and a statement built afresh is compiled-cache-keyed afresh."""
+    query = (
+        select(participants, *[c.label(f"w_{c.name}") for c in workshops.c])
+        .join(workshops, workshops.c.id == participants.c.workshop_id)
+        .where(participants.c.token_hash == bindparam("token_hash"))
+    )
+    return {
+        None: query,
+        "share": query.with_for_update(read=True, of=workshops),
+        "update": query.with_for_update(of=workshops),
+    }
+
+
+_BY_TOKEN = _by_token_queries()
 
 
 def _workshop_from_row(m: Mapping[str, Any]) -> StoredWorkshop:

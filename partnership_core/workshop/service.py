@@ -713,11 +713,14 @@ class WorkshopService(DatabaseService):
         def write(repo: WorkshopRepository) -> Answer:
             p, w = self._answering(repo, participant_token)
             self._check_statement(w, answer.statement, then="; reload the page.")
-            rules.check_version(version, repo.answer_version(p.id, answer.statement), "answer")
-            others = {q.id for q in repo.partners(w.id)} - {p.partner_id}
-            if not set(answer.predictions or {}) <= others:
-                raise WorkshopError("A guess can only be about another partner of the workshop.")
+            if answer.predictions:
+                others = {q.id for q in repo.partners(w.id)} - {p.partner_id}
+                if not set(answer.predictions) <= others:
+                    raise WorkshopError(
+                        "A guess can only be about another partner of the workshop."
+                    )
             stored = _as_asked(answer.model_copy(update={"respondent": p.respondent_id}), w)
+            # The version is compared by the write itself, under the row's lock.
             if not repo.save_answer(p.id, stored, version):
                 raise rules.stale_copy("answer")  # another save of this copy came first
             repo.touch(p.id)
