@@ -219,9 +219,13 @@ class _Statements:
         old values then look like changes, and their callbacks would save them again or,
         where the browser had already dropped a control, clear its answer.
         """
-        step = questionnaire_nav(self.key_prefix).step
-        on_step = self.pages[min(max(step, 0), len(self.pages) - 1)].statement_ids
+        on_step = self.page_shown().statement_ids
         return any(q in on_step for q in statement_ids)
+
+    def page_shown(self) -> QuestionnairePage:
+        """The step the respondent is on now."""
+        step = questionnaire_nav(self.key_prefix).step
+        return self.pages[min(max(step, 0), len(self.pages) - 1)]
 
     @property
     def progress_key(self) -> str:
@@ -280,17 +284,21 @@ def _in_fragment(key: str, draw: Callable[..., None], *args: object) -> None:
     st.fragment(draw, key=key)(*args)
 
 
-def _redraw(context: _Statements, key: str) -> None:
+def _redraw(context: _Statements, key: str, *, step_buttons: bool = False) -> None:
     """After an answer in a fragment rerun (a browser's click on a statement reruns only that
-    statement's fragment), also redraw the progress and the step buttons, and nothing else.
+    statement's fragment), also redraw the progress, the step buttons when they now read
+    differently (`step_buttons`), and nothing else.
 
     A full rerun (AppTest, or a client that names no fragment) draws everything anyway and is
-    left as it is: a keyed rerun would replace it by the three fragments alone.
+    left as it is: a keyed rerun would replace it by the fragments named alone.
     """
     if not _in_fragment_run():
         return
+    keys = [key, context.progress_key]
+    if step_buttons:
+        keys.append(context.navigation_key)
     try:
-        st.rerun([key, context.progress_key, context.navigation_key])
+        st.rerun(keys)
     except StreamlitAPIException:
         st.rerun()  # a fragment named here is not known to this session: redraw the page
 
@@ -523,6 +531,7 @@ def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
     """Widget callback: turn the controls of one statement into an Answer and report it."""
     if not context.shown((qid,)):
         return  # a value replayed from a step left behind: the stored answer stays
+    was_answered = qid in context.answers
     rating = st.session_state.get(keys["rating"])
     if rating is None:
         new: Answer | None = None
@@ -542,7 +551,22 @@ def _on_answer(context: _Statements, qid: str, keys: dict[str, str]) -> None:
         context.answers[qid] = new
     if context.on_change is not None:
         context.on_change(new, qid)
-    _redraw(context, context.fragment_key(qid))
+    _redraw(
+        context,
+        context.fragment_key(qid),
+        step_buttons=_step_buttons_change(context, was_answered=was_answered, now=new is not None),
+    )
+
+
+def _step_buttons_change(context: _Statements, *, was_answered: bool, now: bool) -> bool:
+    """Whether the step buttons read differently after a statement was answered (`now`) or
+    cleared: they say "Next" only once every statement of the step is answered, and the
+    warning about unanswered statements counts them."""
+    if was_answered == now:
+        return False  # a changed rating, guess or comment: as many statements answered
+    missing = sum(q not in context.answers for q in context.page_shown().statement_ids)
+    confirming = questionnaire_nav(context.key_prefix).confirm_level is not None
+    return confirming or missing == (0 if now else 1)
 
 
 def _importance_for(context: _Statements, qid: str, key: str) -> Importance | None:

@@ -72,3 +72,52 @@ def test_a_poll_sent_before_a_step_change_replays_nothing(tmp_path: Path) -> Non
     assert shown == after  # still on the step the participant moved to
     assert [a.rating for a in view.own_answers.values()] == [4]
     assert list(view.answer_versions.values()) == [1]  # saved once, not again by the poll
+
+
+def _step_button(session: ProtocolSession) -> str:
+    """The label of the step's primary button (the one that moves on)."""
+    labels = [e.button.label for e in session.shown("button")]
+    return next(label for label in labels if label.startswith(("Next", "Finish the")))
+
+
+def _unanswered_warning(session: ProtocolSession) -> str:
+    found = [e.alert.body for e in session.shown("alert") if "not answered yet" in e.alert.body]
+    return found[0] if found else ""
+
+
+def test_the_step_buttons_follow_the_last_answer_of_a_step(tmp_path: Path) -> None:
+    """A rating click redraws the step buttons only when they read differently; the click
+    that answers the step's last statement must still turn "Finish the level" into "Next"."""
+    url = f"sqlite:///{tmp_path / 'partnership_fit.sqlite3'}"
+    env = {"PARTNERSHIP_FIT_DATA_DIR": str(tmp_path), "PARTNERSHIP_FIT_DATABASE_URL": url}
+    server = AppServer(free_port(), env, tmp_path / "server.log")
+    with server.running(), contextlib.closing(WorkshopService(url)) as svc:
+        created = svc.create_workshop("Buttons", PartnershipType.OTHER, ["three-levels"], PARTNERS)
+
+        async def scenario() -> list[str]:
+            session = ProtocolSession(server.base, "join", f"code={created.join_code}", timeout=60)
+            try:
+                await join(session, Person("Amara Okafor", PARTNERS[0]))
+                radios = rating_radios(session)
+                seen = [_step_button(session)]
+                for radio in radios[1:]:
+                    await session.choose(radio.id, radio.options[3])
+                    seen.append(_step_button(session))
+                await session.click("Finish the", contains=True)  # one left: asked first
+                warned = [_unanswered_warning(session)]
+                await session.choose(radios[0].id, radios[0].options[3])
+                warned.append(_unanswered_warning(session))
+                seen.append(_step_button(session))
+                await session.choose(radios[0].id, radios[0].options[1])  # a change of mind
+                seen.append(_step_button(session))
+                return seen, warned
+            finally:
+                await session.close()
+
+        seen, warned = asyncio.run(scenario())
+
+    assert len(seen) > 3
+    assert all(label.startswith("Finish the") for label in seen[:-2]), seen
+    assert seen[-2:] == ["Next →", "Next →"], seen
+    assert warned[0].startswith("1 statement at the entry level is not answered yet"), warned
+    assert warned[1] == "", warned  # the last answer took the warning away
