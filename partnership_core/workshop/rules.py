@@ -11,6 +11,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Literal
 
 from ..assessment import MAX_PARTNERS, MIN_PARTNERS, Answer, Assessment, Partner, Respondent
@@ -287,6 +288,17 @@ def check_version(given: int | None, stored: int, what: Versioned) -> None:
     """Refuse an edit made on a copy older than the stored one (`given` None: no check)."""
     if given is not None and given != stored:
         raise stale_copy(what)
+
+
+# How far behind a participant's "last active" time may fall while they answer: the
+# dashboard shows it to the minute ("just now" under one), and moving it with every click
+# would add a write to each click.
+LAST_SEEN_RESOLUTION = timedelta(seconds=15)
+
+
+def last_seen_due(last_seen: datetime, now: datetime) -> bool:
+    """Whether an answer saved `now` should move the participant's last-active time on."""
+    return now - last_seen >= LAST_SEEN_RESOLUTION
 
 
 # --------------------------------------------------------------------------- states

@@ -723,7 +723,8 @@ class WorkshopService(DatabaseService):
             # The version is compared by the write itself, under the row's lock.
             if not repo.save_answer(p.id, stored, version):
                 raise rules.stale_copy("answer")  # another save of this copy came first
-            repo.touch(p.id)
+            if rules.last_seen_due(p.last_seen, repo.now):
+                repo.touch(p.id)
             return stored
 
         return self._participant_write(

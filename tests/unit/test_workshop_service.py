@@ -59,6 +59,7 @@ from partnership_core.workshop import (
     format_join_code,
     normalise_join_code,
 )
+from partnership_core.workshop.rules import LAST_SEEN_RESOLUTION
 from partnership_core.workshop.throttle import CLIENT_BURST
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,6 +238,30 @@ def test_predictions_are_dropped_when_not_asked(svc: WorkshopService) -> None:
     q = svc.participant(s.participant_token).workshop.statements[0]
     assert svc.save_answer(s.participant_token, _answer(q, 4, prediction=2)).prediction is None
     assert svc.participant(s.participant_token).own_answers[q].prediction is None
+
+
+def test_last_active_moves_with_answers_to_within_the_resolution(
+    svc: WorkshopService, clock: Clock
+) -> None:
+    created = _create(svc)
+    s = svc.join(created.join_code, "p1", "Eve", "k")
+    statements = svc.participant(s.participant_token).workshop.statements
+
+    def last_active():  # noqa: ANN202
+        [person] = svc.dashboard(created.facilitator_token).participants
+        return person.last_seen
+
+    joined = last_active()
+    step = LAST_SEEN_RESOLUTION / 3
+    for n, q in enumerate(statements[:6], start=1):
+        clock.advance(step.total_seconds())
+        svc.save_answer(s.participant_token, _answer(q, 3))
+        seen = last_active()
+        assert seen - joined <= step * n  # never ahead of the last answer
+        assert joined + step * n - seen < LAST_SEEN_RESOLUTION  # never further behind
+        if n == 1:
+            assert seen == joined  # an answer soon after the last write writes no time
+    assert last_active() > joined  # it moved on
 
 
 def test_unknown_statement_is_refused(svc: WorkshopService) -> None:
