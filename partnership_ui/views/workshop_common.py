@@ -4,6 +4,8 @@ with its timer, and how problems are shown."""
 from __future__ import annotations
 
 import io
+import json
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -147,16 +149,44 @@ def _clock(seconds: int) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-@st.fragment(run_every="1s")
-def _ticking_timer(room: RoomState) -> None:
-    """The timer counts down on its own, without a database read or a page rerun."""
-    left = timer_left(room)
-    if left is None:
-        return
-    if left:
-        st.markdown(f"**:material/timer: {_clock(left)} left** for this item")
-    else:
-        st.markdown("**:material/timer_off: Time is up** for this item")
+# Counts down in the browser from the seconds left when the page was drawn: a timer that
+# reran on the server every second cost a run per second on every phone of the room. The
+# page is redrawn (pushed) when the facilitator starts, stops or changes the item.
+_COUNTDOWN = """
+<p id="%(id)s" role="timer"><strong>%(text)s</strong> for this item</p>
+<script>
+(() => {
+  const id = %(id_json)s;
+  const end = performance.now() + %(left)d * 1000;
+  const clock = (s) => Math.floor(s / 60) + ":" + String(s %% 60).padStart(2, "0");
+  let shown = null;
+  let tries = 0;
+  const tick = () => {
+    if (shown === null) {
+      shown = document.getElementById(id);
+      if (shown === null) {
+        if (tries++ < 100) setTimeout(tick, 50);
+        return;
+      }
+    }
+    if (!shown.isConnected) return;  // redrawn since: the new timer counts on
+    const left = Math.max(Math.ceil((end - performance.now()) / 1000), 0);
+    shown.querySelector("strong").textContent =
+      left > 0 ? "\u23f1 " + clock(left) + " left" : "Time is up";
+    if (left > 0) setTimeout(tick, 250);
+  };
+  tick();
+})();
+</script>
+"""
+
+
+def _countdown(left: int) -> None:
+    """The item's timer, `left` seconds from now, counting down in the browser."""
+    element_id = f"pf-timer-{secrets.token_hex(6)}"  # one per drawing: an old copy may linger
+    text = f"\u23f1 {_clock(left)} left" if left else "Time is up"
+    values = {"id": element_id, "id_json": json.dumps(element_id), "text": text, "left": left}
+    st.html(_COUNTDOWN % values, unsafe_allow_javascript=True)
 
 
 def render_current_item(room: RoomState, result: AssessmentResult, banks: tuple[str, ...]) -> None:
@@ -171,8 +201,9 @@ def render_current_item(room: RoomState, result: AssessmentResult, banks: tuple[
         where = f"{item.characteristic_name} · {item.level.value} level" if item else ""
         st.caption("Now discussing" + (f" · {literal(where)}" if where else ""))
         st.markdown(f"### {literal(text)}")
-        if timer_left(room) is not None:
-            _ticking_timer(room)
+        left = timer_left(room)
+        if left is not None:
+            _countdown(left)
 
 
 def render_discussion_record(discussion: Discussion, banks: tuple[str, ...]) -> None:

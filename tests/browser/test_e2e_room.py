@@ -167,6 +167,19 @@ def _stored(svc: WorkshopService, token: str, state: WorkshopState, start: float
     return time.monotonic() - start
 
 
+def _counts_down(page) -> None:  # noqa: ANN001
+    timer = page.locator('[role="timer"]').first
+
+    def seconds() -> int:
+        found = re.search(r"(\d+):(\d\d) left", timer.inner_text())
+        assert found, timer.inner_text()
+        return int(found.group(1)) * 60 + int(found.group(2))
+
+    before = seconds()
+    page.wait_for_timeout(2_300)
+    assert before - 3 <= seconds() <= before - 2
+
+
 def _until(page, text: str, start: float, timeout: float = 20.0) -> float:  # noqa: ANN001
     page.get_by_text(text).first.wait_for(timeout=timeout * 1000)
     return time.monotonic() - start
@@ -252,6 +265,7 @@ def test_a_room_of_three_partners_with_the_room_view_on_the_projector(workshop_s
         start = time.monotonic()
         figures["item_to_room_s"] = _until(room, "left for this item", start)
         figures["item_to_phone_s"] = _until(phones[1], "left for this item", start)
+        _counts_down(phones[1])  # in the browser: the phone's page is not rerun for it
         item = svc.discussion(fac_token).room.current_statement
         assert item is not None
         expect(room.get_by_text("Now discussing")).to_be_visible()
