@@ -172,7 +172,7 @@ _COUNTDOWN = """
     if (!shown.isConnected) return;  // redrawn since: the new timer counts on
     const left = Math.max(Math.ceil((end - performance.now()) / 1000), 0);
     shown.querySelector("strong").textContent =
-      left > 0 ? "\u23f1 " + clock(left) + " left" : "Time is up";
+      left > 0 ? clock(left) + " left" : "Time is up";
     if (left > 0) setTimeout(tick, 250);
   };
   tick();
@@ -184,7 +184,7 @@ _COUNTDOWN = """
 def _countdown(left: int) -> None:
     """The item's timer, `left` seconds from now, counting down in the browser."""
     element_id = f"pf-timer-{secrets.token_hex(6)}"  # one per drawing: an old copy may linger
-    text = f"\u23f1 {_clock(left)} left" if left else "Time is up"
+    text = f"{_clock(left)} left" if left else "Time is up"
     values = {"id": element_id, "id_json": json.dumps(element_id), "text": text, "left": left}
     st.html(_COUNTDOWN % values, unsafe_allow_javascript=True)
 
