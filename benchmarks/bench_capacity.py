@@ -75,7 +75,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 from benchmarks.app_server import AppServer, free_port  # noqa: E402
 from benchmarks.serve_app import FREEZE_ENV, THRESHOLDS_ENV  # noqa: E402
-from benchmarks.st_protocol import ProtocolSession, ScriptError  # noqa: E402
+from benchmarks.st_protocol import NoRunError, ProtocolSession, ScriptError  # noqa: E402
 from partnership_core.bank import PartnershipType  # noqa: E402
 from partnership_core.workshop import WorkshopService  # noqa: E402
 from partnership_ui.gc_tuning import GC_STATS_ENV  # noqa: E402
@@ -110,6 +110,9 @@ VARIANTS = {
 
 _ALONE_BATCHES = 3  # one per step of the default bank
 _ALONE_BATCH = 8
+# A waiting screen's poll that has had no run this long was dropped (see wait_for_reveal);
+# a slow one, queued behind the reveal's redraws, takes well under it.
+_POLL_ANSWERED_S = 30.0
 
 
 def server_cpu(pid: int) -> float:
@@ -174,6 +177,7 @@ class Person:
     saved: int = 0
     finished: bool = False
     polls: list[float] = field(default_factory=list)
+    dropped_polls: int = 0
     revealed_after: float | None = None
     error: str | None = None
 
@@ -279,7 +283,13 @@ async def wait_for_reveal(session: ProtocolSession, who: Person, stop_at: float)
         fragment_id, interval = next(iter(session.auto_reruns.items()))
         if await session.server_run(interval):
             continue
-        result = await session.rerun(fragment_id=fragment_id)
+        try:
+            result = await session.rerun(fragment_id=fragment_id, timeout=_POLL_ANSWERED_S)
+        except NoRunError:
+            # Sent for a fragment that a pushed whole-page run had just replaced: the server
+            # drops it, and the browser's timer, which waits for no answer, fires again.
+            who.dropped_polls += 1
+            continue
         who.polls.append(result.seconds)
     if session.has_text(REVEALED):
         who.revealed_after = session.finished_at
@@ -345,6 +355,7 @@ class LevelResult:
     refresh_p50_ms: float | None = None
     refresh_p95_ms: float | None = None
     reveal_all_s: float | None = None
+    dropped_polls: int = 0
     rss_per_session_mb: float | None = None
     rss_mb: float | None = None
     client_cpu_share: float | None = None
@@ -540,6 +551,7 @@ class Level:
         seen = [p.revealed_after for _, p in waiting if p.revealed_after is not None]
         if waiting and len(seen) == len(waiting):
             result.reveal_all_s = max(seen) - revealed
+        result.dropped_polls = sum(p.dropped_polls for p in people)
         result.errors = [p.error for p in people if p.error][:5]
         await asyncio.gather(*(s.close() for s in [facilitator, *sessions]))
 

@@ -33,7 +33,7 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-__all__ = ["ProtocolSession", "RunResult", "ScriptError"]
+__all__ = ["NoRunError", "ProtocolSession", "RunResult", "ScriptError"]
 
 _DONE = {
     ForwardMsg.FINISHED_SUCCESSFULLY,
@@ -45,6 +45,11 @@ _WIDGETS = ("radio", "button", "text_input", "selectbox", "checkbox", "text_area
 
 class ScriptError(RuntimeError):
     """The app showed an exception, or a run did not finish in time."""
+
+
+class NoRunError(ScriptError):
+    """No run finished in time after a request (the server may have dropped it: a fragment
+    timer's request for a fragment a whole-page run has just replaced gets no run)."""
 
 
 @dataclass
@@ -115,8 +120,10 @@ class ProtocolSession:
         fragment_id: str = "",
         timer: bool = True,
         first: bool = False,
+        timeout: float | None = None,
     ) -> RunResult:
-        """Ask for a run (whole page, or one fragment) and wait until it has finished.
+        """Ask for a run (whole page, or one fragment) and wait until it has finished, at
+        most `timeout` s (default: the session's); NoRunError if none did.
 
         A run that ends early because the script asked for another one (`st.rerun`,
         `st.switch_page`) is followed by that run; this waits for the last of them.
@@ -145,9 +152,10 @@ class ProtocolSession:
         self._outstanding += 1
         try:
             await self._ws.send(msg.SerializeToString())
-            status = await asyncio.wait_for(self._finished.get(), self.timeout)
+            wait = self.timeout if timeout is None else timeout
+            status = await asyncio.wait_for(self._finished.get(), wait)
         except TimeoutError:
-            raise ScriptError(f"no run finished within {self.timeout} s") from None
+            raise NoRunError(f"no run finished within {wait} s") from None
         finally:
             self._outstanding -= 1
         self.runs += 1
