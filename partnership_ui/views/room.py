@@ -7,8 +7,8 @@ discussion and the item itself with its timer, as the facilitator steps through 
 
 A small fragment asks whether anything changed (one read) and redraws the page only when it
 did: every `ROOM_POLL`, for the progress, and at once when this process changes the room
-(a lock, the reveal, the item under discussion: `push`). The timer counts down in a
-fragment of its own.
+(a lock, the reveal, the item under discussion: `push`). The item's timer counts down in
+the browser (`workshop_common.render_current_item`).
 """
 
 from __future__ import annotations
